@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Installed entry of the `converge` CLI: runs the built CLI (npm run build). From a checkout, use `npm run -s cli --`.
+import { main } from "../lib/cli/main.js";
+
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,24 @@
+import { readFile, writeFile, mkdir } from "node:fs/promises";
+import { dirname } from "node:path";
+import { CliError } from "./errors.js";
+
+/** Read a file the user named, turning "no such file" into an actionable message. */
+export async function readUserFile(path: string, what: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new CliError(`${what} not found: ${path}`, 2);
+    if (code === "EISDIR") throw new CliError(`${what} is a directory, expected a file: ${path}`, 2);
+    throw new CliError(`cannot read ${what} ${path}: ${(error as Error).message}`, 2);
+  }
+}
+
+export async function writeOutput(path: string, content: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, content, "utf8");
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

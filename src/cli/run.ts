@@ -1,0 +1,4 @@
+// Entry used by `npm run cli` from a checkout (through tsx); the installed bin runs the built copy of main.
+import { main } from "./main.js";
+
+process.exitCode = await main(process.argv.slice(2));

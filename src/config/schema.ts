@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { intakeSection } from "./sections/intake.js";
+import { gatesSection } from "./sections/gates.js";
+import { forecastSection } from "./sections/forecast.js";
+import { reportSection } from "./sections/report.js";
+
+/**
+ * The one config schema (roadmap: "One config schema drives validation, defaults, the JSON Schema and the docs").
+ * Each section is owned by the module that uses it; this file only composes them.
+ * `_extends` is consumed by Probot's context.config before validation, so it is allowed but ignored here.
+ */
+export const configSchema = z
+  .object({
+    $schema: z.string().optional(),
+    _extends: z.string().optional(),
+    intake: intakeSection,
+    gates: gatesSection,
+    forecast: forecastSection,
+    report: reportSection,
+  })
+  .strict();
+
+export type ConvergeConfig = z.infer<typeof configSchema>;
+export type ConvergeConfigInput = z.input<typeof configSchema>;
+
+export function defaultConfig(): ConvergeConfig {
+  return configSchema.parse({});
+}
