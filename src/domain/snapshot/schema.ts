@@ -1,0 +1,285 @@
+import { z } from "zod";
+
+/**
+ * The portfolio snapshot (issue 4): everything the weekly rollup needs, as one versioned JSON document.
+ * The report is a pure function of (snapshot, now, config, seed). Later issues fill it from GitHub; the demo ships one.
+ *
+ * Conventions
+ * - Timestamps are ISO 8601 date-times with an offset (`2026-11-23T09:00:00Z`); calendar days are `YYYY-MM-DD`.
+ * - Issue ids are `owner/repo#number`.
+ * - Money is `{ amount, currency }` with an ISO 4217 code; conversion to the reporting currency happens in benefits/.
+ * - No transforms: the parsed value is the JSON value, so `docs/snapshot.schema.json` describes it exactly.
+ */
+
+export const SNAPSHOT_SCHEMA_VERSION = 1 as const;
+
+const required = (what: string) => (iss: { input?: unknown }) => (iss.input === undefined ? "required" : what);
+
+export const isoDateTime = z.iso
+  .datetime({ offset: true, error: required("expected an ISO date-time like 2026-11-23T09:00:00Z") })
+  .describe("ISO 8601 date-time with offset, e.g. 2026-11-23T09:00:00Z");
+export const isoDate = z.iso
+  .date({ error: required("expected a date like 2027-03-31") })
+  .describe("Calendar day, YYYY-MM-DD");
+
+export const ISSUE_ID_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+#[1-9][0-9]*$/;
+const issueId = z
+  .string({ error: required("expected a string") })
+  .regex(ISSUE_ID_PATTERN, { error: 'expected an issue id like "owner/repo#12"' })
+  .describe('Issue id "owner/repo#number"');
+const repoName = z
+  .string({ error: required("expected a string") })
+  .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'expected a repository like "owner/repo"' })
+  .describe('Repository "owner/repo"');
+const nonEmpty = z.string({ error: required("expected a string") }).min(1, { error: "must not be empty" });
+const login = z.string({ error: required("expected a string") }).min(1).describe("GitHub login (no @)");
+
+export const currencyCode = z
+  .string({ error: required("expected a currency code") })
+  .regex(/^[A-Z]{3}$/, { error: 'expected a 3-letter currency code like "EUR"' })
+  .describe("ISO 4217 currency code");
+
+export const moneySchema = z
+  .object({
+    amount: z.number({ error: required("expected a number") }).describe("Amount in `currency` (a yearly amount for planned benefits)"),
+    currency: currencyCode,
+  })
+  .strict();
+
+export const squadSchema = z
+  .object({
+    id: nonEmpty.describe("Stable squad id, referenced by use cases and stories"),
+    name: nonEmpty,
+    members: z.array(login).optional(),
+  })
+  .strict();
+
+export const storySchema = z
+  .object({
+    id: nonEmpty.describe('User-story id, usually "owner/repo#n"'),
+    title: z.string().optional(),
+    squad: nonEmpty.describe("Squad id that delivers this story"),
+    openedAt: isoDateTime,
+    closedAt: isoDateTime.nullable().describe("When the story was closed as done; null while open"),
+    sprint: z.string().optional().describe("Sprint (iteration title or milestone) the story was last planned in"),
+  })
+  .strict();
+
+export const gateEventSchema = z
+  .object({
+    gate: nonEmpty.describe("Gate id from governance.pipeline"),
+    action: z
+      .enum(["passed", "reverted"])
+      .describe("passed: the gate label was added (gate passed); reverted: the label was removed (gate no longer passed)"),
+    actor: login,
+    at: isoDateTime,
+  })
+  .strict();
+
+export const deploymentStateSchema = z
+  .enum(["success", "failure", "error", "inactive", "in_progress", "queued", "pending"])
+  .describe("GitHub deployment status state");
+
+export const deploymentSchema = z
+  .object({
+    environment: nonEmpty,
+    state: deploymentStateSchema,
+    at: isoDateTime,
+  })
+  .strict();
+
+export const useCaseSchema = z
+  .object({
+    id: issueId,
+    repo: repoName,
+    number: z.number().int().positive(),
+    title: z.string(),
+    url: z.url(),
+    state: z.enum(["open", "closed"]),
+    closedAt: isoDateTime.nullable().optional().describe("When the issue was last closed (null or absent while open)"),
+    priority: z.number().int().min(1).describe("1 = highest"),
+    valueStream: nonEmpty,
+    plants: z.array(nonEmpty),
+    layers: z.array(nonEmpty).describe("ISA-95 / architecture layers the use case touches"),
+    labels: z.array(z.string()).optional(),
+    productOwner: login.optional(),
+    architect: login.optional(),
+    squad: nonEmpty.describe("Squad id that owns the use case"),
+    deadline: isoDate.describe("Deployment deadline"),
+    filedAt: isoDateTime,
+    acceptanceCriteria: z.array(z.string()),
+    expectedBenefit: moneySchema.optional(),
+    initiatives: z.array(issueId).describe("Ids of the initiatives this use case enables"),
+    stories: z.array(storySchema),
+    splitAt: isoDateTime.optional().describe("When the use case was first split into stories"),
+    gates: z.array(gateEventSchema).describe("Gate label history (labeled = passed, unlabeled = reverted), in time order"),
+    deployments: z.array(deploymentSchema),
+    deployedAt: isoDateTime.optional().describe("First successful deployment to production (or the deployed gate)"),
+    mvpAt: isoDateTime.optional().describe("When the MVP gate was (last) passed"),
+  })
+  .strict();
+
+export const realizedBenefitSchema = z
+  .object({
+    amount: z.number({ error: required("expected a number") }),
+    currency: currencyCode,
+    asOf: isoDate.describe("Day the benefit was realized by"),
+    recordedBy: login,
+    recordedAt: isoDateTime,
+  })
+  .strict();
+
+export const initiativeSchema = z
+  .object({
+    id: issueId,
+    repo: repoName,
+    number: z.number().int().positive(),
+    title: z.string(),
+    url: z.url(),
+    owner: login.describe("Initiative owner: may record realized benefit"),
+    valueStream: nonEmpty,
+    plannedBenefit: moneySchema.describe("Planned benefit per year once the enabling use cases are live"),
+    benefitMeasure: z.string().optional(),
+    baseline: z.string().optional(),
+    targetDate: isoDate.optional(),
+    realized: z.array(realizedBenefitSchema),
+  })
+  .strict();
+
+export const DEFAULT_GATE_IDS = ["intake", "feasibility", "architecture", "security", "mvp", "signoff", "deployed"] as const;
+
+export const governanceSchema = z
+  .object({
+    pipeline: z
+      .array(
+        z
+          .object({
+            id: nonEmpty,
+            label: nonEmpty.describe("Gate label, e.g. gate/3-architecture"),
+            requiredBeforeMerge: z.boolean().optional(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .describe("Gates in order"),
+  })
+  .strict();
+
+export const defectSchema = z
+  .object({
+    id: issueId,
+    useCase: issueId.describe("Use case the defect is linked to"),
+    openedAt: isoDateTime,
+    closedAt: isoDateTime.nullable().optional(),
+    title: z.string().optional(),
+    labels: z.array(z.string()),
+  })
+  .strict();
+
+export const deploymentStatusSchema = z
+  .object({
+    repo: repoName,
+    environment: nonEmpty,
+    state: deploymentStateSchema,
+    at: isoDateTime,
+  })
+  .strict();
+
+export const coverageReadingSchema = z
+  .object({
+    repo: repoName,
+    at: isoDateTime,
+    percent: z.number().min(0).max(100),
+    source: z.string().optional().describe("Check run or commit status the reading was parsed from"),
+  })
+  .strict();
+
+export const kpiInputsSchema = z
+  .object({
+    defects: z.array(defectSchema),
+    deploymentStatuses: z.array(deploymentStatusSchema),
+    coverage: z.array(coverageReadingSchema),
+  })
+  .strict();
+
+/**
+ * The previous report's summary, embedded in last week's report. The report module owns its exact schema
+ * (src/domain/report/summary.ts); here it is accepted as any JSON object and validated by the report module.
+ */
+export const previousReportPlaceholder = z.record(z.string(), z.unknown()).describe("Summary embedded by last week's report");
+
+export const portfolioSnapshotSchema = z
+  .object({
+    $schema: z.string().optional(),
+    schemaVersion: z.literal(SNAPSHOT_SCHEMA_VERSION, { error: `expected schemaVersion ${SNAPSHOT_SCHEMA_VERSION}` }),
+    generatedAt: isoDateTime,
+    program: z
+      .object({
+        name: nonEmpty,
+        reportingCurrency: currencyCode,
+      })
+      .strict(),
+    squads: z.array(squadSchema),
+    useCases: z.array(useCaseSchema),
+    initiatives: z.array(initiativeSchema),
+    governance: governanceSchema,
+    kpiInputs: kpiInputsSchema,
+    previousReport: previousReportPlaceholder.optional(),
+  })
+  .strict()
+  .superRefine((snapshot, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+    const duplicates = (items: { id: string }[], key: string) => {
+      const seen = new Set<string>();
+      items.forEach((item, i) => {
+        if (seen.has(item.id)) issue([key, i, "id"], `duplicate id "${item.id}"`);
+        seen.add(item.id);
+      });
+      return seen;
+    };
+    const squads = duplicates(snapshot.squads, "squads");
+    const initiatives = duplicates(snapshot.initiatives, "initiatives");
+    const useCases = duplicates(snapshot.useCases, "useCases");
+    const gates = new Set(snapshot.governance.pipeline.map((g) => g.id));
+    snapshot.governance.pipeline.forEach((g, i) => {
+      if (snapshot.governance.pipeline.findIndex((o) => o.id === g.id) !== i) issue(["governance", "pipeline", i, "id"], `duplicate gate "${g.id}"`);
+    });
+    snapshot.useCases.forEach((u, i) => {
+      if (u.id !== `${u.repo}#${u.number}`) issue(["useCases", i, "id"], `expected "${u.repo}#${u.number}" (repo#number)`);
+      if (!squads.has(u.squad)) issue(["useCases", i, "squad"], `unknown squad "${u.squad}"`);
+      u.initiatives.forEach((ref, j) => {
+        if (!initiatives.has(ref)) issue(["useCases", i, "initiatives", j], `unknown initiative "${ref}"`);
+      });
+      u.stories.forEach((s, j) => {
+        if (!squads.has(s.squad)) issue(["useCases", i, "stories", j, "squad"], `unknown squad "${s.squad}"`);
+        if (s.closedAt !== null && Date.parse(s.closedAt) < Date.parse(s.openedAt)) {
+          issue(["useCases", i, "stories", j, "closedAt"], "closed before it was opened");
+        }
+      });
+      u.gates.forEach((g, j) => {
+        if (!gates.has(g.gate)) issue(["useCases", i, "gates", j, "gate"], `unknown gate "${g.gate}" (not in governance.pipeline)`);
+      });
+    });
+    snapshot.initiatives.forEach((ini, i) => {
+      if (ini.id !== `${ini.repo}#${ini.number}`) issue(["initiatives", i, "id"], `expected "${ini.repo}#${ini.number}" (repo#number)`);
+    });
+    snapshot.kpiInputs.defects.forEach((d, i) => {
+      if (!useCases.has(d.useCase)) issue(["kpiInputs", "defects", i, "useCase"], `unknown use case "${d.useCase}"`);
+    });
+  });
+
+export type PortfolioSnapshot = z.infer<typeof portfolioSnapshotSchema>;
+export type Squad = z.infer<typeof squadSchema>;
+export type UseCase = z.infer<typeof useCaseSchema>;
+export type Story = z.infer<typeof storySchema>;
+export type GateEvent = z.infer<typeof gateEventSchema>;
+export type Deployment = z.infer<typeof deploymentSchema>;
+export type DeploymentState = z.infer<typeof deploymentStateSchema>;
+export type Initiative = z.infer<typeof initiativeSchema>;
+export type RealizedBenefit = z.infer<typeof realizedBenefitSchema>;
+export type Money = z.infer<typeof moneySchema>;
+export type Defect = z.infer<typeof defectSchema>;
+export type DeploymentStatus = z.infer<typeof deploymentStatusSchema>;
+export type CoverageReading = z.infer<typeof coverageReadingSchema>;
+export type KpiInputs = z.infer<typeof kpiInputsSchema>;
+export type Governance = z.infer<typeof governanceSchema>;
