@@ -1,13 +1,54 @@
 import { z } from "zod";
 
-/** Forecast settings (issue 4). Owned by the forecast module. */
+const probability = z.number().min(0).max(1);
+
+/** Forecast settings (issue 4). Owned by the forecast module (src/domain/forecast). */
 export const forecastSection = z
   .object({
-    trials: z.number().int().min(100).max(1_000_000).default(10_000),
-    throughputWindowWeeks: z.number().int().min(1).max(104).default(12),
-    onTrackProbability: z.number().min(0).max(1).default(0.85),
-    atRiskProbability: z.number().min(0).max(1).default(0.5),
-    missTarget: z.number().min(0).max(1).default(0.1),
+    trials: z.number().int().min(100).max(1_000_000).default(10_000).describe("Monte Carlo trials per forecast."),
+    throughputWindowWeeks: z
+      .number()
+      .int()
+      .min(1)
+      .max(104)
+      .default(12)
+      .describe("Weeks of past throughput (stories closed per week, zero weeks included) each squad's forecast draws from."),
+    minNonZeroWeeks: z
+      .number()
+      .int()
+      .min(1)
+      .max(104)
+      .default(5)
+      .describe("A squad with fewer weeks that closed any story in the window is low confidence and uses the org-wide distribution."),
+    onTrackProbability: probability
+      .default(0.85)
+      .describe("A use case is on track when P(deployed by deadline) is at least this."),
+    atRiskProbability: probability
+      .default(0.5)
+      .describe("Below onTrackProbability but at least this is at risk; below it is off track."),
+    missTarget: probability.default(0.1).describe("Program target: the share of use cases allowed to miss their deadline."),
+    maxWeeks: z
+      .number()
+      .int()
+      .min(4)
+      .max(2_000)
+      .default(520)
+      .describe("A trial not finished after this many weeks counts as cannot finish (guards against zero throughput)."),
+    defaultStoriesPerCriterion: z
+      .number()
+      .positive()
+      .max(100)
+      .default(2)
+      .describe("Stories per acceptance criterion for a use case not split yet, when no split use case gives history."),
+    backtestWeeks: z
+      .number()
+      .int()
+      .min(1)
+      .max(104)
+      .default(12)
+      .describe("Past weeks the backtest replays (one forecast as of each week, using no data from after it)."),
   })
   .strict()
   .prefault({});
+
+export type ForecastConfig = z.infer<typeof forecastSection>;

@@ -1,0 +1,94 @@
+import { spawnSync } from "node:child_process";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { main } from "../../src/cli/main.js";
+import { exactDoneWithin, exactPercentile, tolerance } from "../domain/forecast/exact.js";
+
+/** Run main() in process, capturing stdout and stderr. */
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe("converge forecast", () => {
+  beforeEach(() => {
+    process.exitCode = undefined;
+  });
+  afterEach(() => {
+    process.exitCode = undefined;
+  });
+
+  it("prints exactly { percentiles, probabilityByDeadline } with --json, matching the exact answer", async () => {
+    const { code, stdout, stderr } = await run(["forecast", "--throughput", "2,0,5,3", "--remaining", "28", "--trials", "10000", "--seed", "7", "--by", "12", "--json"]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as { percentiles: Record<string, number>; probabilityByDeadline: number };
+    expect(Object.keys(result)).toEqual(["percentiles", "probabilityByDeadline"]);
+    expect(Object.keys(result.percentiles)).toEqual(["50", "70", "85", "95"]);
+    const exact = exactDoneWithin([2, 0, 5, 3], 28, 100);
+    expect(Math.abs(result.probabilityByDeadline - exact[12]!)).toBeLessThanOrEqual(tolerance(exact[12]!, 10_000));
+    for (const [key, value] of Object.entries(result.percentiles)) {
+      expect(Math.abs(value - exactPercentile(exact, Number(key) / 100)!)).toBeLessThanOrEqual(1);
+    }
+  });
+
+  it("is reproducible: same seed, same output", async () => {
+    const args = ["forecast", "--throughput", "1,4,0,2,6", "--remaining", "40", "--seed", "abc", "--by", "15", "--json"];
+    expect((await run(args)).stdout).toBe((await run(args)).stdout);
+  });
+
+  it("prints a readable line without --json", async () => {
+    const { code, stdout } = await run(["forecast", "--throughput", "3", "--remaining", "10", "--by", "3"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/P50 4, P70 4, P85 4, P95 4/);
+    expect(stdout).toMatch(/P\(done within 3\) = 0\.0%/);
+  });
+
+  it("says clearly when the backlog cannot finish (all-zero throughput)", async () => {
+    const human = await run(["forecast", "--throughput", "0,0,0", "--remaining", "5"]);
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/cannot finish/);
+    const json = await run(["forecast", "--throughput", "0,0,0", "--remaining", "5", "--by", "4", "--json"]);
+    expect(JSON.parse(json.stdout)).toEqual({ percentiles: { "50": null, "70": null, "85": null, "95": null }, probabilityByDeadline: 0 });
+  });
+
+  const bad: Array<[string, string[], RegExp]> = [
+    ["non-numeric throughput", ["--throughput", "2,x,5", "--remaining", "3"], /--throughput: "x"/],
+    ["empty throughput item", ["--throughput", "2,,5", "--remaining", "3"], /--throughput/],
+    ["negative remaining", ["--throughput", "2,5", "--remaining", "-3"], /--remaining/],
+    ["missing --throughput", ["--remaining", "3"], /missing --throughput/],
+    ["missing --remaining", ["--throughput", "1"], /missing --remaining/],
+    ["zero trials", ["--throughput", "1", "--remaining", "3", "--trials", "0"], /--trials/],
+    ["fractional --by", ["--throughput", "1", "--remaining", "3", "--by", "2.5"], /--by/],
+  ];
+  for (const [name, args, message] of bad) {
+    it(`rejects ${name}: one line on stderr, exit 2`, async () => {
+      const { code, stdout, stderr } = await run(["forecast", ...args]);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toMatch(message);
+      expect(stderr.trimEnd().split("\n")).toHaveLength(1);
+    });
+  }
+
+  it("through the real entry point: exit code 2 and no stack trace", () => {
+    const child = spawnSync(process.execPath, ["--import", "tsx/esm", "src/cli/run.ts", "forecast", "--throughput", "a", "--remaining", "1"], { encoding: "utf8" });
+    expect(child.status).toBe(2);
+    expect(child.stderr.trim()).toBe('converge: --throughput: "a" is not a number ≥ 0');
+    expect(child.stderr).not.toMatch(/\bat .+:\d+:\d+/);
+  });
+});
