@@ -216,7 +216,11 @@ export const portfolioSnapshotSchema = z
     program: z
       .object({
         name: nonEmpty,
-        reportingCurrency: currencyCode,
+        reportingCurrency: currencyCode.describe("Reporting currency the snapshot was built for (config report.reportingCurrency wins)"),
+        rates: z
+          .record(currencyCode, z.number().positive())
+          .optional()
+          .describe("Conversion rates into the reporting currency known when the snapshot was built (config report.rates win)"),
       })
       .strict(),
     squads: z.array(squadSchema),
