@@ -1,0 +1,185 @@
+/**
+ * The computed weekly report (issue 4): every figure the Markdown, HTML and JSON renderers show, and nothing else.
+ * `buildReport` fills it from a snapshot; renderers only format it. All strings that came from users (titles, logins,
+ * squad and value-stream names, gate names) are treated as untrusted by every renderer.
+ * Dates are calendar days `YYYY-MM-DD`; money is in the reporting currency (`meta.currency`), rounded to units.
+ */
+import type { ReportSummary } from "./summary.js";
+
+export const REPORT_MODEL_VERSION = 1 as const;
+
+/** Forecast status of a use case. `deployed` ones are done; `no_forecast` has no work or history to forecast. */
+export type UseCaseStatus = "on_track" | "at_risk" | "off_track" | "overdue" | "deployed" | "no_forecast";
+
+export type Trend = "up" | "down" | "flat" | "none";
+
+export interface ReportMeta {
+  program: string;
+  /** The report's "today" (`--now`). */
+  now: string;
+  /** ISO week of `now`, e.g. 2026-W48: the report's identity (one report per week). */
+  isoWeek: string;
+  seed: number;
+  trials: number;
+  currency: string;
+  snapshotGeneratedAt: string;
+  /** Program-level caveats, e.g. squads forecast from the org-wide distribution. */
+  notes: string[];
+}
+
+export interface GateCount {
+  /** Gate id, or "" for use cases that have passed no gate yet. */
+  gate: string;
+  count: number;
+}
+
+export interface Headline {
+  total: number;
+  inFlight: number;
+  deployed: number;
+  useCasesByGate: GateCount[];
+  /** Expected share of in-flight use cases that miss their deadline (mean of 1 − P(on time)); null with none in flight. */
+  expectedMissShare: number | null;
+  missTarget: number;
+  /** Share of deployed use cases that deployed after their deadline; null when none deployed. */
+  realizedMissRate: number | null;
+  realizedMissed: number;
+  statusCounts: Record<UseCaseStatus, number>;
+  benefit: { planned: number; forecast: number; realized: number; atRisk: number };
+}
+
+export interface UseCaseRow {
+  id: string;
+  number: number;
+  title: string;
+  url: string;
+  owner: string | null;
+  squads: string[];
+  valueStream: string;
+  /** Last gate passed (id), null if none. */
+  gate: string | null;
+  gatesLeft: number;
+  deadline: string;
+  status: UseCaseStatus;
+  /** P(deployed by its deadline); null when deployed or not forecast. */
+  pOnTime: number | null;
+  p50: string | null;
+  p85: string | null;
+  remainingStories: number;
+  /** Remaining work (partly) estimated from acceptance criteria, not counted from stories. */
+  estimated: boolean;
+  /** Forecast from the org-wide distribution because the squad's history is short. */
+  lowConfidence: boolean;
+  /** Median weekly throughput (stories/week) of the squads doing the work. */
+  throughputPerWeek: number | null;
+  /** Plain-language reasons (generated text, still escaped when rendered). */
+  why: string[];
+  deployedAt: string | null;
+}
+
+export interface InitiativeRow {
+  id: string;
+  number: number;
+  title: string;
+  url: string;
+  owner: string;
+  valueStream: string;
+  planned: number;
+  forecast: number;
+  realized: number;
+  /** An enabling use case is at risk, off track or overdue. */
+  atRisk: boolean;
+  useCases: string[];
+}
+
+export interface ValueStreamRow {
+  valueStream: string;
+  initiatives: number;
+  planned: number;
+  forecast: number;
+  realized: number;
+  atRisk: number;
+}
+
+export interface KpiRow {
+  id: string;
+  name: string;
+  /** One-line definition shown next to the KPI. */
+  definition: string;
+  unit: "percent" | "days" | "count";
+  /** Headline value: a rate, a count, or the median for durations. */
+  value: number | null;
+  /** For durations: median and P85 (never an average alone). */
+  median: number | null;
+  p85: number | null;
+  sample: number;
+  target: number | null;
+  /** Last week's value (from the previous summary), null if unknown. */
+  previous: number | null;
+  trend: Trend;
+  betterWhen: "up" | "down";
+  note: string | null;
+}
+
+export interface StuckRow {
+  id: string;
+  number: number;
+  title: string;
+  url: string;
+  owner: string | null;
+  /** The gate the use case waits for (next after the last passed one). */
+  waitingFor: string;
+  days: number;
+  thresholdDays: number;
+}
+
+export interface Calibration {
+  /** Weeks replayed. */
+  weeks: number;
+  forecasts: number;
+  /** Share of outcomes on or before their P85 date (ideal ≈ 0.85). */
+  p85Coverage: number | null;
+  brier: number | null;
+  baselineBrier: number | null;
+}
+
+export interface UseCaseRef {
+  id: string;
+  number: number;
+  title: string;
+  url: string;
+}
+
+export interface Changes {
+  /** ISO week of the previous report, null when there is none (first report). */
+  since: string | null;
+  newUseCases: UseCaseRef[];
+  slipped: Array<UseCaseRef & { from: string; to: string; reason: string }>;
+  gatesPassed: Array<UseCaseRef & { gates: string[] }>;
+  deployed: Array<UseCaseRef & { at: string }>;
+}
+
+export interface TrendPoint {
+  week: string;
+  atRiskShare: number;
+}
+
+export interface ReportModel {
+  version: typeof REPORT_MODEL_VERSION;
+  meta: ReportMeta;
+  headline: Headline;
+  /** Every open or deployed use case, ordered by status severity then deadline. */
+  useCases: UseCaseRow[];
+  /** Value streams by name; initiatives by planned benefit, largest first. */
+  benefits: { byValueStream: ValueStreamRow[]; byInitiative: InitiativeRow[] };
+  kpis: KpiRow[];
+  stuck: StuckRow[];
+  calibration: Calibration | null;
+  changes: Changes;
+  /** % of in-flight use cases at risk/off track/overdue, week by week (previous reports' values, then this week's). */
+  trend: TrendPoint[];
+  /** What next week's report reads back (embedded hidden in the Markdown). */
+  summary: ReportSummary;
+}
+
+export const AT_RISK_STATUSES: ReadonlySet<UseCaseStatus> = new Set(["at_risk", "off_track", "overdue"]);

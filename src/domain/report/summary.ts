@@ -1,0 +1,123 @@
+/**
+ * The report's summary: the few figures next week's report needs to say what changed (new use cases, slipped P85
+ * dates, gates passed, deployments, KPI trends, the % at-risk trend line). It travels hidden inside the Markdown
+ * report as one or more HTML comments:
+ *
+ *     <!-- converge:summary 1/1 {"v":1,...} -->
+ *
+ * The JSON is escaped so that data can never end the comment: `<`, `>` and `&` only occur inside JSON strings and are
+ * written as \u003c, \u003e, \u0026, so neither `-->` nor `--!>` can appear. A long summary is cut into numbered
+ * chunks (one per line) that may sit in different parts of a multi-part report; `extractSummary` joins them.
+ * Markers are only recognised at the start of a line: user text in the report never starts a line.
+ * Callers must only feed text authored by Converge itself (a marker in anyone else's comment is not trusted).
+ */
+import { z } from "zod";
+
+export const SUMMARY_VERSION = 1 as const;
+
+export const STATUS_CODES = {
+  on_track: "o",
+  at_risk: "a",
+  off_track: "x",
+  overdue: "l",
+  deployed: "d",
+  no_forecast: "n",
+} as const;
+export type StatusCode = (typeof STATUS_CODES)[keyof typeof STATUS_CODES];
+const statusCode = z.enum(["o", "a", "x", "l", "d", "n"]);
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const week = z.string().regex(/^\d{4}-W\d{2}$/);
+
+/** One use case: [id, index of last gate passed in `gates` (-1: none), status, P85 date, remaining stories, stories/week]. */
+export const summaryUseCaseSchema = z.tuple([
+  z.string().min(1),
+  z.number().int().min(-1),
+  statusCode,
+  day.nullable(),
+  z.number().min(0),
+  z.number().min(0).nullable(),
+]);
+
+export const reportSummarySchema = z
+  .object({
+    v: z.literal(SUMMARY_VERSION),
+    week,
+    now: day,
+    gates: z.array(z.string()),
+    uc: z.array(summaryUseCaseSchema),
+    kpi: z.record(z.string(), z.number().nullable()),
+    atRiskShare: z.number().min(0).max(1).nullable(),
+    /** [week, share of in-flight use cases at risk], oldest first, this report's week last. */
+    trend: z.array(z.tuple([week, z.number().min(0).max(1)])),
+  })
+  .strict();
+
+export type ReportSummary = z.infer<typeof reportSummarySchema>;
+export type SummaryUseCase = z.infer<typeof summaryUseCaseSchema>;
+
+/** How many weeks of the at-risk trend the summary carries forward. */
+export const TREND_WEEKS = 26;
+
+const MARKER = "converge:summary";
+/** Characters of payload per chunk: fits comfortably in one 60,000-character body next to other content. */
+export const SUMMARY_CHUNK_CHARS = 40_000;
+
+/** JSON with `<`, `>`, `&` (and line separators) escaped: safe inside an HTML comment and a `<script>` block. */
+export function safeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[<>&\u2028\u2029]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** The hidden block(s) carrying the summary, one line each. */
+export function encodeSummary(summary: ReportSummary, chunkChars = SUMMARY_CHUNK_CHARS): string[] {
+  const payload = safeJson(summary);
+  const chunks: string[] = [];
+  for (let i = 0; i < payload.length; i += chunkChars) chunks.push(payload.slice(i, i + chunkChars));
+  return chunks.map((chunk, i) => `<!-- ${MARKER} ${i + 1}/${chunks.length} ${chunk} -->`);
+}
+
+export type SummaryResult = { ok: true; summary: ReportSummary } | { ok: false; problem: string };
+
+/**
+ * Read the summary back from a report (one body, or all parts of a multi-part report in any order).
+ * Returns `{ ok: false }` with the reason when there is none or it is damaged; never throws.
+ */
+export function extractSummary(markdown: string | readonly string[]): SummaryResult {
+  const text = typeof markdown === "string" ? markdown : markdown.join("\n");
+  const pattern = new RegExp(`^<!-- ${MARKER} (\\d+)/(\\d+) (.*) -->$`, "gm");
+  const chunks = new Map<number, string>();
+  let total: number | null = null;
+  for (const match of text.matchAll(pattern)) {
+    const index = Number(match[1]);
+    const count = Number(match[2]);
+    if (total !== null && count !== total) return { ok: false, problem: "summary chunks from different reports" };
+    total = count;
+    chunks.set(index, match[3] ?? "");
+  }
+  if (total === null) return { ok: false, problem: "no converge:summary block found" };
+  const parts: string[] = [];
+  for (let i = 1; i <= total; i++) {
+    const chunk = chunks.get(i);
+    if (chunk === undefined) return { ok: false, problem: `summary chunk ${i} of ${total} is missing` };
+    parts.push(chunk);
+  }
+  return parseSummary(parts.join(""));
+}
+
+/** Validate a summary given as JSON text or as an already parsed value (e.g. a snapshot's `previousReport`). */
+export function parseSummary(input: unknown): SummaryResult {
+  let value = input;
+  if (typeof input === "string") {
+    try {
+      value = JSON.parse(input);
+    } catch (error) {
+      return { ok: false, problem: `summary is not valid JSON: ${(error as Error).message}` };
+    }
+  }
+  const result = reportSummarySchema.safeParse(value);
+  if (!result.success) {
+    const first = result.error.issues[0];
+    return { ok: false, problem: `summary does not match version ${SUMMARY_VERSION}: ${first?.path.join(".") ?? ""} ${first?.message ?? ""}`.trim() };
+  }
+  return { ok: true, summary: result.data };
+}
