@@ -188,7 +188,9 @@ export function renderHtml(model: ReportModel, options: HtmlOptions): string {
   );
   const cal = model.calibration;
   const calibration =
-    cal === null || cal.forecasts === 0
+    cal === null
+      ? "No backtest result available for this report."
+      : cal.forecasts === 0
       ? "Not enough history to backtest yet."
       : `Backtest over ${groupDigits(cal.weeks)} past weeks (${groupDigits(cal.forecasts)} forecasts): ${percent(cal.p85Coverage, 0)} finished by their P85 date (ideal 85%); Brier score ${
           cal.brier === null ? "n/a" : cal.brier.toFixed(3)

@@ -277,7 +277,8 @@ function stuckBlocks(model: ReportModel): string[] {
 
 function calibrationBlock(model: ReportModel): string {
   const c = model.calibration;
-  if (c === null || c.forecasts === 0) return "**Forecast calibration**: not enough history to backtest yet.";
+  if (c === null) return "**Forecast calibration**: no backtest result available for this report.";
+  if (c.forecasts === 0) return "**Forecast calibration**: not enough history to backtest yet.";
   const skill =
     c.brier !== null && c.baselineBrier !== null
       ? `Brier score ${c.brier.toFixed(3)} vs ${c.baselineBrier.toFixed(3)} for always forecasting the base rate (${c.brier < c.baselineBrier ? "better" : "not better"})`
