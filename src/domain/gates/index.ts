@@ -6,3 +6,5 @@ export * from "./scope.js";
 export * from "./audit.js";
 export * from "./export.js";
 export * from "./render.js";
+export * from "./pr-references.js";
+export * from "./check.js";
