@@ -14,6 +14,11 @@ export default tseslint.config(
     },
   },
   {
+    // Webhook payload fixtures are loosely typed JSON.
+    files: ["test/**/*.ts"],
+    rules: { "@typescript-eslint/no-explicit-any": "off" },
+  },
+  {
     // Domain code is pure: it must never reach for GitHub (ADR 0002).
     files: ["src/domain/**/*.ts"],
     rules: {

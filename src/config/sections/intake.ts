@@ -33,6 +33,11 @@ export const intakeSection = z
       .boolean()
       .default(true)
       .describe("Reject a deployment deadline that is already past when the use case is filed."),
+    defaultCurrency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, "an ISO 4217 code such as EUR")
+      .default("EUR")
+      .describe("Currency assumed for a benefit typed without one (e.g. `250,000`)."),
     maxPlantLabels: z.number().int().min(0).max(50).default(10).describe("At most this many plant/<x> labels per use case."),
   })
   .strict()

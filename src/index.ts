@@ -1,0 +1,23 @@
+import type { ApplicationFunction, Probot } from "probot";
+import type { AppDeps } from "./handlers/deps.js";
+import { identityResolver } from "./github/identity.js";
+import { registerIntake } from "./handlers/intake.js";
+import { registerConfigCheck } from "./handlers/config-check.js";
+
+/**
+ * Converge's app function: registers handlers, nothing else. Handlers are thin: they read the event, call the pure
+ * domain (src/domain), and write through the GitHub layer (src/github). Tests inject `deps` to pin clock and identity.
+ */
+export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction {
+  return (app: Probot) => {
+    const deps: AppDeps = {
+      identity: overrides.identity ?? identityResolver(app),
+      now: overrides.now ?? (() => new Date()),
+    };
+    registerIntake(app, deps);
+    registerConfigCheck(app, deps);
+  };
+}
+
+const app: ApplicationFunction = createApp();
+export default app;

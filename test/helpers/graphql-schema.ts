@@ -1,0 +1,28 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { buildSchema, parse, validate, type GraphQLSchema } from "graphql";
+
+/**
+ * GitHub's published GraphQL schema (@octokit/graphql-schema's schema.graphql, which has sub-issues; its schema.json
+ * used by the package's own validate() is older). Fields newer than that file go in graphql-extensions.graphql, each
+ * with the docs page it was checked against.
+ */
+const require = createRequire(import.meta.url);
+let schema: GraphQLSchema | undefined;
+
+export function githubSchema(): GraphQLSchema {
+  if (!schema) {
+    const sdl = readFileSync(require.resolve("@octokit/graphql-schema/schema.graphql"), "utf8");
+    const extension = readFileSync(new URL("./graphql-extensions.graphql", import.meta.url), "utf8");
+    schema = buildSchema(`${sdl}\n${extension}`, { assumeValidSDL: true });
+  }
+  return schema;
+}
+
+/** Throws with every validation error if `query` is not valid against GitHub's schema. */
+export function assertValidGithubQuery(query: string): void {
+  const errors = validate(githubSchema(), parse(query));
+  if (errors.length > 0) {
+    throw new Error(`GraphQL document is not valid against GitHub's schema:\n${errors.map((e) => `- ${e.message}`).join("\n")}\n\n${query}`);
+  }
+}
