@@ -1,4 +1,29 @@
-export { createRng, deriveSeed, hashSeed, type Rng } from "../random.js";
+/**
+ * Deadline-risk forecast (issue 4): the public API. Everything here is pure (no I/O, no GitHub).
+ *
+ * Single backlog — `simulateThroughput({ throughput, remaining, trials, seed })` → per-trial periods and a
+ * `PeriodDistribution` (`percentile(q)` by nearest rank, `probabilityByDeadline(by)`). The `forecast` CLI wraps it.
+ *
+ * Portfolio — `forecastPortfolio(snapshot, { now, config, seed, previous })` → `PortfolioForecast`:
+ *   - Each squad's weekly throughput (stories closed per week, zero weeks included, last `throughputWindowWeeks`);
+ *     a squad with fewer than `minNonZeroWeeks` non-zero weeks draws from the org-wide pool, flagged `lowConfidence`.
+ *   - Each squad works its open use cases in order of priority, then deadline; in one trial a use case's part is done
+ *     when the squad's cumulative throughput covers all work up to and including it. A use case with stories in
+ *     several squads is done when every part is done in that same trial (one joint simulation).
+ *   - Unsplit use cases: acceptance criteria × a drawn stories-per-criterion ratio (`estimated: true`). Split ones
+ *     grow by a drawn scope-growth factor. Remaining gates add drawn historical gate time beyond the work.
+ *   - Per use case: P(on time), P50/P85 weeks and dates, status by thresholds, overdue, why, and `movement` (scope,
+ *     throughput, gates) against `previous` (last week's `summary`). Program: expected miss share vs target and the
+ *     realized miss rate.
+ *   - `now` cuts the input (`asOf`): nothing after it is read. Same (snapshot, now, config, seed) ⇒ same output.
+ *
+ * Backtest — `backtestPortfolio(snapshot, { now, config, seed })` → `Calibration` (P85 coverage, Brier score vs the
+ * base-rate forecaster); `calibrationLine(calibration)` is the one line the report prints.
+ *
+ * Choices and their reasons: docs/decisions/0030-seeded-random-streams.md, 0031-portfolio-forecast-model.md,
+ * 0032-backtest-calibration.md.
+ */
+export { createRng, deriveSeed, hashSeed, type Rng, type StreamRng } from "../random.js";
 export { PeriodDistribution } from "./distribution.js";
 export {
   simulateThroughput,
@@ -9,3 +34,25 @@ export {
   type SimulateThroughputInput,
   type ThroughputForecast,
 } from "./simulate.js";
+export { asOf, type ForecastInput, type ForecastUseCase, type ForecastStory, type ForecastGateEvent } from "./input.js";
+export {
+  forecastPortfolio,
+  statusFor,
+  STATUS_LABELS,
+  DEFAULT_SEED,
+  type PortfolioForecast,
+  type PortfolioForecastOptions,
+  type UseCaseForecast,
+  type SquadForecast,
+  type ProgramForecast,
+  type DeployedUseCase,
+  type ForecastStatus,
+} from "./portfolio.js";
+export {
+  forecastSummarySchema,
+  parseForecastSummary,
+  explainMovement,
+  type ForecastSummary,
+  type ForecastMovement,
+  type MovementDriver,
+} from "./movement.js";

@@ -1,0 +1,133 @@
+import { compareIds, DAY_MS, ms, WEEK_MS, type ForecastInput, type ForecastUseCase } from "./input.js";
+
+/**
+ * Everything the forecast learns from the past, each from an input already cut at `now` (see `asOf`):
+ * weekly throughput per squad, stories per acceptance criterion, scope growth after splitting, and the time gates
+ * add beyond the work itself.
+ */
+
+/** Stories closed per week for each squad, oldest week first, zero weeks included. Week w ends at now − (n−1−w) weeks. */
+export function weeklyThroughput(input: ForecastInput, now: number, weeks: number): Map<string, number[]> {
+  const bySquad = new Map<string, number[]>();
+  for (const id of squadIds(input)) bySquad.set(id, new Array<number>(weeks).fill(0));
+  const start = now - weeks * WEEK_MS;
+  for (const u of input.useCases) {
+    for (const s of u.stories) {
+      if (s.closedAt === null) continue;
+      const t = ms(s.closedAt);
+      if (t <= start || t > now) continue;
+      // (start, now] split into `weeks` half-open weeks (…, end]: a close exactly at `now` is in the last week.
+      const week = Math.min(weeks - 1, Math.ceil((t - start) / WEEK_MS) - 1);
+      const row = bySquad.get(s.squad);
+      if (row) row[week] = (row[week] ?? 0) + 1;
+    }
+  }
+  return bySquad;
+}
+
+/** Squad ids from the squad list and from every reference, sorted: a story's squad missing from the list still counts. */
+export function squadIds(input: ForecastInput): string[] {
+  const ids = new Set(input.squads.map((s) => s.id));
+  for (const u of input.useCases) {
+    ids.add(u.squad);
+    for (const s of u.stories) ids.add(s.squad);
+  }
+  return [...ids].sort(compareIds);
+}
+
+export function isDeployed(u: ForecastUseCase): boolean {
+  return u.deployedAt !== undefined;
+}
+
+/** Open, not deployed, not closed without deploying (cancelled): the use cases the forecast is about. */
+export function isInFlight(u: ForecastUseCase): boolean {
+  return !isDeployed(u) && u.state !== "closed";
+}
+
+/** When the use case was split: `splitAt`, or its first story if the snapshot did not record it. */
+export function splitTime(u: ForecastUseCase): number | undefined {
+  if (u.splitAt !== undefined) return ms(u.splitAt);
+  if (u.stories.length === 0) return undefined;
+  return Math.min(...u.stories.map((s) => ms(s.openedAt)));
+}
+
+/** Stories created in the first day after the split are the split itself; later ones are scope growth. */
+export const SPLIT_GRACE_MS = DAY_MS;
+
+export function initialStories(u: ForecastUseCase, squad?: string): number {
+  const split = splitTime(u);
+  if (split === undefined) return 0;
+  return u.stories.filter((s) => (squad === undefined || s.squad === squad) && ms(s.openedAt) <= split + SPLIT_GRACE_MS).length;
+}
+
+/**
+ * Stories per acceptance criterion of deployed use cases (their scope is final), per owning squad and org-wide.
+ * Used to estimate use cases not split yet.
+ */
+export function storiesPerCriterion(input: ForecastInput): { bySquad: Map<string, number[]>; org: number[] } {
+  const bySquad = new Map<string, number[]>();
+  const org: number[] = [];
+  for (const u of input.useCases) {
+    if (!isDeployed(u) || u.stories.length === 0 || u.acceptanceCriteria.length === 0) continue;
+    const ratio = u.stories.length / u.acceptanceCriteria.length;
+    org.push(ratio);
+    const own = bySquad.get(u.squad);
+    if (own) own.push(ratio);
+    else bySquad.set(u.squad, [ratio]);
+  }
+  return { bySquad, org };
+}
+
+/** total stories / stories at split, for deployed use cases: how much scope grew after splitting. */
+export function growthFactors(input: ForecastInput): number[] {
+  const factors: number[] = [];
+  for (const u of input.useCases) {
+    if (!isDeployed(u)) continue;
+    const initial = initialStories(u);
+    if (initial > 0) factors.push(u.stories.length / initial);
+  }
+  return factors;
+}
+
+/** Current pass time of each gate (the last "passed" not followed by a "reverted"), replaying events in time order. */
+export function gatePasses(u: ForecastUseCase): Map<string, number> {
+  const passes = new Map<string, number>();
+  const events = [...u.gates].sort((a, b) => ms(a.at) - ms(b.at));
+  for (const e of events) {
+    if (e.action === "passed") passes.set(e.gate, ms(e.at));
+    else passes.delete(e.gate);
+  }
+  return passes;
+}
+
+/** Gates of the pipeline not passed (now), in pipeline order. */
+export function remainingGates(u: ForecastUseCase, pipeline: ReadonlyArray<{ id: string }>): string[] {
+  const passes = gatePasses(u);
+  return pipeline.map((g) => g.id).filter((id) => !passes.has(id));
+}
+
+/**
+ * Days each gate added beyond the work, per gate id: from the later of (the previous gate's pass, or filing) and
+ * (the last story closed before this pass) to this pass. Measured this way, the time a gate spent waiting for
+ * stories is not counted twice (the throughput simulation already covers the stories) — ADR 0031.
+ */
+export function gateOverheadDays(input: ForecastInput): Map<string, number[]> {
+  const pipeline = input.governance.pipeline.map((g) => g.id);
+  const byGate = new Map<string, number[]>(pipeline.map((id) => [id, []]));
+  for (const u of input.useCases) {
+    const passes = gatePasses(u);
+    const closes = u.stories.filter((s) => s.closedAt !== null).map((s) => ms(s.closedAt as string));
+    pipeline.forEach((gate, index) => {
+      const passedAt = passes.get(gate);
+      if (passedAt === undefined) return;
+      let from = ms(u.filedAt);
+      for (const earlier of pipeline.slice(0, index)) {
+        const t = passes.get(earlier);
+        if (t !== undefined && t <= passedAt && t > from) from = t;
+      }
+      for (const c of closes) if (c <= passedAt && c > from) from = c;
+      byGate.get(gate)?.push(Math.max(0, (passedAt - from) / DAY_MS));
+    });
+  }
+  return byGate;
+}

@@ -1,0 +1,101 @@
+/**
+ * What the forecast reads from a portfolio snapshot: a structural subset of `PortfolioSnapshot`
+ * (src/domain/snapshot/schema.ts), so a parsed snapshot is passed as is and tests can build small inputs by hand.
+ * `asOf` cuts the input at an instant: the forecast only ever sees the result, so a forecast "as of" a past week
+ * cannot use anything that happened after it (the backtest depends on this).
+ */
+
+export interface ForecastStory {
+  id: string;
+  squad: string;
+  openedAt: string;
+  closedAt: string | null;
+}
+
+export interface ForecastGateEvent {
+  gate: string;
+  action: "passed" | "reverted";
+  at: string;
+}
+
+export interface ForecastUseCase {
+  id: string;
+  title: string;
+  /** 1 = highest. */
+  priority: number;
+  /** Owning squad: unsplit work is estimated for it. */
+  squad: string;
+  /** Deployment deadline, a calendar day (YYYY-MM-DD), met when deployed by the end of that day (UTC). */
+  deadline: string;
+  filedAt: string;
+  state?: "open" | "closed";
+  closedAt?: string | null;
+  acceptanceCriteria: readonly string[];
+  stories: readonly ForecastStory[];
+  splitAt?: string;
+  gates: readonly ForecastGateEvent[];
+  deployedAt?: string;
+}
+
+export interface ForecastInput {
+  squads: ReadonlyArray<{ id: string; name: string }>;
+  useCases: readonly ForecastUseCase[];
+  governance: { pipeline: ReadonlyArray<{ id: string }> };
+}
+
+export const DAY_MS = 86_400_000;
+export const WEEK_MS = 7 * DAY_MS;
+
+/** Epoch ms of an ISO date-time; throws on garbage so a bad date never silently becomes NaN arithmetic. */
+export function ms(iso: string): number {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) throw new RangeError(`not a date: "${iso}"`);
+  return t;
+}
+
+/** End of a calendar day (UTC): a deadline is met by anything up to and including that day. */
+export function endOfDay(day: string): number {
+  return ms(`${day}T00:00:00Z`) + DAY_MS - 1;
+}
+
+export function isoDay(t: number): string {
+  return new Date(t).toISOString().slice(0, 10);
+}
+
+/**
+ * The input as it was known at `now`: use cases filed later vanish, stories opened later vanish, later closes,
+ * gate events, splits and deployments are undone. The returned use cases are sorted by id (stable order for seeds).
+ */
+export function asOf(input: ForecastInput, now: number): ForecastInput {
+  const before = (iso: string | null | undefined): iso is string => iso !== null && iso !== undefined && ms(iso) <= now;
+  const useCases = input.useCases
+    .filter((u) => before(u.filedAt))
+    .map((u): ForecastUseCase => {
+      const view: ForecastUseCase = {
+        id: u.id,
+        title: u.title,
+        priority: u.priority,
+        squad: u.squad,
+        deadline: u.deadline,
+        filedAt: u.filedAt,
+        acceptanceCriteria: u.acceptanceCriteria,
+        stories: u.stories.filter((s) => before(s.openedAt)).map((s) => ({ id: s.id, squad: s.squad, openedAt: s.openedAt, closedAt: before(s.closedAt) ? s.closedAt : null })),
+        gates: u.gates.filter((g) => before(g.at)),
+      };
+      if (before(u.splitAt)) view.splitAt = u.splitAt;
+      if (before(u.deployedAt)) view.deployedAt = u.deployedAt;
+      // A close is only known once it happened; a closed issue with no close time is taken as closed all along.
+      if (u.state === "closed" && (u.closedAt === undefined || u.closedAt === null || before(u.closedAt))) {
+        view.state = "closed";
+        if (u.closedAt) view.closedAt = u.closedAt;
+      } else view.state = "open";
+      return view;
+    })
+    .sort((a, b) => compareIds(a.id, b.id));
+  return { squads: input.squads, useCases, governance: input.governance };
+}
+
+/** Locale-independent id order (localeCompare varies by ICU build; a forecast must not). */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
