@@ -36,6 +36,8 @@ export interface PortfolioForecastView {
 }
 
 export interface BenefitsView {
+  /** Reporting currency of every amount. */
+  currency: string;
   byInitiative: InitiativeRow[];
   byValueStream: ValueStreamRow[];
   notes: string[];

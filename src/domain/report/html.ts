@@ -145,8 +145,8 @@ export function renderHtml(model: ReportModel, options: HtmlOptions): string {
     [`${groupDigits(hd.inFlight)} / ${groupDigits(hd.total)}`, `use cases in flight · ${groupDigits(hd.deployed)} deployed`],
     [percent(hd.realizedMissRate), "realized miss rate of deployed use cases"],
     [h(money(hd.benefit.planned, cur)), "planned benefit per year"],
-    [h(money(hd.benefit.forecast, cur)), "forecast benefit per year"],
-    [h(money(hd.benefit.realized, cur)), "realized benefit"],
+    [h(money(hd.benefit.forecast, cur)), "forecast benefit, next 12 months"],
+    [h(money(hd.benefit.realized, cur)), "realized benefit to date"],
     [`<span class="bad">${h(money(hd.benefit.atRisk, cur))}</span>`, "benefit at risk"],
   ]
     .map(([v, l]) => `<div class="tile"><div class="v">${v}</div><div class="l">${l}</div></div>`)
@@ -212,7 +212,7 @@ export function renderHtml(model: ReportModel, options: HtmlOptions): string {
 <style>${CSS}</style>
 </head>
 <body>
-<header><h1>${h(title)}</h1><p>As of ${h(m.now)} (snapshot of ${h(m.snapshotGeneratedAt)}) · ${groupDigits(m.trials)} trials, seed ${m.seed} · amounts in ${h(cur)} per year</p></header>
+<header><h1>${h(title)}</h1><p>As of ${h(m.now)} (snapshot of ${h(m.snapshotGeneratedAt)}) · ${groupDigits(m.trials)} trials, seed ${m.seed} · amounts in ${h(cur)}</p></header>
 <main>
 <section><h2>Headline</h2><div class="tiles">${tiles}</div>
 <h3>KPI trends</h3>${kpis}</section>
@@ -225,7 +225,7 @@ export function renderHtml(model: ReportModel, options: HtmlOptions): string {
 </div></section>
 <section><h2>Use cases at risk (${groupDigits(atRisk.length)})</h2>${atRiskTable}<p class="muted">Left: remaining stories; ~ (est.) = estimated from acceptance criteria.</p></section>
 <section><h2>Changes since last week</h2>${changes}</section>
-<section><h2>Benefits by value stream</h2>${vs}<details><summary>By initiative (${groupDigits(model.benefits.byInitiative.length)})</summary>${ini}</details></section>
+<section><h2>Benefits by value stream</h2><p class="muted">Planned: yearly benefit once live. Forecast: planned × P(all enabling use cases on time), from the forecast go-live over the next 12 months. Realized: recorded to date.</p>${vs}<details><summary>By initiative (${groupDigits(model.benefits.byInitiative.length)})</summary>${ini}</details></section>
 <section><h2>Stuck in a gate (${groupDigits(model.stuck.length)})</h2>${stuck}</section>
 <section><h2>Forecast calibration</h2><p>${calibration}</p></section>
 <section><details><summary>All use cases (${groupDigits(model.useCases.length)})</summary>${all}</details></section>

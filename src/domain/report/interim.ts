@@ -1,14 +1,15 @@
 /**
  * Default engines for the report, built on the committed forecast core (`runQueueTrial`, seeded streams) and on the
  * snapshot alone. They stand in until the forecast module exports `forecastPortfolio` (and the benefits and KPI
- * modules their rollups); swapping them is a change to `defaultEngines` only. Simplifications, stated in the report's
- * notes: remaining gates add no time (they are counted in "why"), benefit forecasts are not phased, no backtest.
+ * modules their rollups); swapping them is a change to `defaultEngines` only. Benefits already come from the benefits
+ * module. Simplifications, stated in the report's notes: remaining gates add no time (they are counted in "why"), no
+ * backtest yet.
  */
 import { createRng, deriveSeed } from "../random.js";
 import { runQueueTrial, ThroughputSampler, DEFAULT_MAX_PERIODS } from "../forecast/simulate.js";
 import type { PortfolioSnapshot, UseCase } from "../snapshot/schema.js";
+import { computeBenefits, currencySettings, type UseCaseOutlook } from "../benefits/index.js";
 import type { InitiativeRow, StuckRow, ValueStreamRow } from "./model.js";
-import { AT_RISK_STATUSES } from "./model.js";
 import type { BenefitsView, EngineOptions, KpiView, PortfolioForecastView, ReportEngines, UseCaseForecastView } from "./engines.js";
 
 const DAY_MS = 86_400_000;
@@ -187,71 +188,45 @@ function forecast(snapshot: PortfolioSnapshot, options: EngineOptions): Portfoli
   return { useCases: result, notes };
 }
 
-function converter(snapshot: PortfolioSnapshot, options: EngineOptions) {
-  const currency = snapshot.program.reportingCurrency;
-  const rates: Record<string, number> = { ...options.config.report.rates, ...((snapshot.program as { rates?: Record<string, number> }).rates ?? {}) };
-  const missing = new Set<string>();
-  return {
-    currency,
-    missing,
-    convert(amount: number, from: string): number {
-      if (from === currency) return amount;
-      const rate = rates[from];
-      if (rate === undefined) {
-        missing.add(from);
-        return 0;
-      }
-      return amount * rate;
-    },
-  };
-}
-
+/** Benefits: the benefits module's rollup, fed with the forecast's outlook per use case (P50 date as go-live). */
 function benefits(snapshot: PortfolioSnapshot, fc: PortfolioForecastView, options: EngineOptions): BenefitsView {
-  const { now } = options;
+  const { now, config } = options;
   const pipeline = snapshot.governance.pipeline.map((g) => g.id);
-  const money = converter(snapshot, options);
-  const enabling = new Map<string, UseCase[]>();
-  for (const u of snapshot.useCases) for (const ref of u.initiatives) (enabling.get(ref) ?? enabling.set(ref, []).get(ref)!).push(u);
-  const byInitiative: InitiativeRow[] = snapshot.initiatives.map((ini) => {
-    const ucs = (enabling.get(ini.id) ?? []).sort((a, b) => cmp(a.id, b.id));
-    const planned = money.convert(ini.plannedBenefit.amount, ini.plannedBenefit.currency);
-    let p = 1;
-    let atRisk = false;
-    for (const u of ucs) {
-      if (isDeployed(u, now, pipeline)) continue;
-      const f = fc.useCases.get(u.id);
-      p *= f?.pOnTime ?? 0;
-      if (f && AT_RISK_STATUSES.has(f.status)) atRisk = true;
+  const outlook = new Map<string, UseCaseOutlook>();
+  for (const u of snapshot.useCases) {
+    if (isDeployed(u, now, pipeline)) {
+      outlook.set(u.id, { status: "deployed", pOnTime: 1, goLive: (u.deployedAt ?? day(now)).slice(0, 10) });
+      continue;
     }
-    const realized = ini.realized.filter((r) => t(`${r.asOf}T00:00:00Z`) <= now).reduce((s, r) => s + money.convert(r.amount, r.currency), 0);
-    return {
-      id: ini.id,
-      number: ini.number,
-      title: ini.title,
-      url: ini.url,
-      owner: ini.owner,
-      valueStream: ini.valueStream,
-      planned: Math.round(planned),
-      forecast: Math.round(planned * p),
-      realized: Math.round(realized),
-      atRisk,
-      useCases: ucs.map((u) => u.id),
-    };
-  });
-  byInitiative.sort((a, b) => b.planned - a.planned || cmp(a.id, b.id));
-  const streams = new Map<string, ValueStreamRow>();
-  for (const i of byInitiative) {
-    const v = streams.get(i.valueStream) ?? { valueStream: i.valueStream, initiatives: 0, planned: 0, forecast: 0, realized: 0, atRisk: 0 };
-    v.initiatives++;
-    v.planned += i.planned;
-    v.forecast += i.forecast;
-    v.realized += i.realized;
-    if (i.atRisk) v.atRisk += i.planned;
-    streams.set(i.valueStream, v);
+    const f = fc.useCases.get(u.id);
+    if (f) outlook.set(u.id, { status: f.status, pOnTime: f.pOnTime, goLive: f.p50 });
   }
-  const notes = [...money.missing].sort().map((c) => `No conversion rate for ${c}: amounts in ${c} are left out of the totals.`);
-  notes.push("Benefit forecast = planned × P(all enabling use cases deploy on time); not yet phased from the go-live date.");
-  return { byInitiative, byValueStream: [...streams.values()].sort((a, b) => cmp(a.valueStream, b.valueStream)), notes };
+  const rollup = computeBenefits(snapshot, { now: day(now), currency: currencySettings(snapshot, config.report), outlook });
+  const byInitiative: InitiativeRow[] = rollup.initiatives.map((i) => ({
+    id: i.id,
+    number: i.number,
+    title: i.title,
+    url: i.url,
+    owner: i.owner,
+    valueStream: i.valueStream,
+    planned: Math.round(i.planned ?? 0),
+    forecast: Math.round(i.forecast ?? 0),
+    realized: Math.round(i.realized ?? 0),
+    atRisk: i.atRisk,
+    useCases: i.useCases,
+  }));
+  byInitiative.sort((a, b) => b.planned - a.planned || cmp(a.id, b.id));
+  const byValueStream: ValueStreamRow[] = rollup.byValueStream.map((v) => ({
+    valueStream: v.valueStream,
+    initiatives: v.initiatives,
+    planned: Math.round(v.planned),
+    forecast: Math.round(v.forecast),
+    realized: Math.round(v.realized),
+    atRisk: Math.round(v.atRisk),
+  }));
+  const notes = rollup.problems.slice(0, 10).map((p) => `Benefit: ${p}.`);
+  if (rollup.problems.length > 10) notes.push(`Benefit: ${rollup.problems.length - 10} more problems (see --format json).`);
+  return { currency: rollup.currency, byInitiative, byValueStream, notes };
 }
 
 function kpis(snapshot: PortfolioSnapshot, options: EngineOptions): KpiView {

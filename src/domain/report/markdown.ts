@@ -130,7 +130,7 @@ export function renderHeadline(model: ReportModel): string {
     ["Forecast to miss deadline", miss],
     ["In-flight status", statuses],
     ["Realized miss rate", realized],
-    [`Benefit per year (${esc(cur, 3)})`, `planned ${money(h.benefit.planned, cur)} · forecast ${money(h.benefit.forecast, cur)} · realized ${money(h.benefit.realized, cur)}`],
+    [`Benefit (${esc(cur, 3)})`, `planned ${money(h.benefit.planned, cur)} a year · forecast ${money(h.benefit.forecast, cur)} in the next 12 months · realized ${money(h.benefit.realized, cur)} to date`],
     ["Benefit at risk", money(h.benefit.atRisk, cur)],
     ["KPI trends", kpis || "—"],
   ];
@@ -218,7 +218,10 @@ function chartBlocks(model: ReportModel): string[] {
 
 function benefitBlocks(model: ReportModel): string[] {
   const cur = model.meta.currency;
-  const blocks = [`## Benefits (per year, ${esc(cur, 3)})`];
+  const blocks = [
+    `## Benefits (${esc(cur, 3)})`,
+    "_Planned_: yearly benefit once live. _Forecast_: planned × P(all enabling use cases deploy on time), counted from the forecast go-live (P50) over the next 12 months. _Realized_: recorded by initiative owners to date. _At risk_: planned benefit of initiatives with an enabling use case at risk, off track or overdue.",
+  ];
   const vs = model.benefits.byValueStream.map((v) => [
     esc(v.valueStream, 60),
     groupDigits(v.initiatives),
@@ -239,9 +242,6 @@ function benefitBlocks(model: ReportModel): string[] {
     i.atRisk ? "🟠 yes" : "no",
   ]);
   blocks.push("### By initiative");
-  blocks.push(
-    "_Forecast_ = planned × P(enabling use cases deploy on time), phased from the forecast go-live; _at risk_: an enabling use case is at risk, off track or overdue.",
-  );
   blocks.push(...tableBlocks(["Initiative", "Owner", "Value stream", "Planned", "Forecast", "Realized", "At risk"], ini.slice(0, MAX_LIST_ROWS), "More initiatives"));
   if (ini.length > MAX_LIST_ROWS) blocks.push(omitted(ini.length, "initiatives", "largest planned benefit first"));
   return blocks;
@@ -337,7 +337,7 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}
   const m = model.meta;
   const title = `# Converge weekly report: ${esc(m.program, 100)}, ${esc(m.isoWeek, 10)}`;
   const blocks: string[] = [
-    `_As of ${esc(m.now, 10)} (snapshot of ${esc(m.snapshotGeneratedAt, 25)}) · ${groupDigits(m.trials)} trials, seed ${m.seed} · amounts in ${esc(m.currency, 3)} per year_`,
+    `_As of ${esc(m.now, 10)} (snapshot of ${esc(m.snapshotGeneratedAt, 25)}) · ${groupDigits(m.trials)} trials, seed ${m.seed} · amounts in ${esc(m.currency, 3)}_`,
     renderHeadline(model),
     ...atRiskBlocks(model),
     ...changesBlocks(model),
