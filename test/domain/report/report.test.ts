@@ -1,0 +1,178 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import MarkdownIt from "markdown-it";
+import { defaultConfig } from "../../../src/config/schema.js";
+import { generatePortfolio } from "../../../src/domain/snapshot/generate.js";
+import { BODY_LIMIT, buildReport, encodeSummary, extractSummary, renderJson, renderMarkdown } from "../../../src/domain/report/index.js";
+import { fixtureModel, HOSTILE_TITLE } from "../../fixtures/report/models.js";
+import { SAMPLE_NOW, SAMPLE_SEED, loadSample, mermaidBlocks, sampleReport } from "./helpers.js";
+
+const GOLDEN = new URL("../../fixtures/report/sample-report.md", import.meta.url);
+const md = new MarkdownIt({ html: true, linkify: false });
+
+describe("golden report for samples/portfolio.json", () => {
+  it("matches test/fixtures/report/sample-report.md (UPDATE_GOLDEN=1 regenerates it)", () => {
+    const text = renderMarkdown(sampleReport()).parts.join("\n<!-- converge:part-break -->\n\n");
+    if (process.env.UPDATE_GOLDEN === "1" || !existsSync(GOLDEN)) {
+      mkdirSync(new URL(".", GOLDEN), { recursive: true });
+      writeFileSync(GOLDEN, text);
+    }
+    expect(text).toBe(readFileSync(GOLDEN, "utf8"));
+  });
+
+  it("has every section the office reads", () => {
+    const text = renderMarkdown(sampleReport()).parts.join("\n");
+    for (const heading of ["| Headline |", "## Use cases at risk", "## Changes since last week", "## Charts", "## Benefits", "### By value stream", "### By initiative", "## KPIs", "**Forecast calibration**", "## Stuck in a gate"]) {
+      expect(text).toContain(heading);
+    }
+    expect(mermaidBlocks(text).map((b) => b.split("\n")[0])).toEqual(["gantt", "pie showData", "xychart-beta"]);
+  });
+});
+
+describe("determinism", () => {
+  it("same snapshot, now, config and seed give the same model, Markdown and JSON", () => {
+    const a = sampleReport();
+    const b = sampleReport();
+    expect(renderJson(a)).toBe(renderJson(b));
+    expect(renderMarkdown(a).parts).toEqual(renderMarkdown(b).parts);
+  });
+
+  it("the JSON has sorted keys at every level", () => {
+    const json = JSON.parse(renderJson(sampleReport())) as Record<string, unknown>;
+    const check = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(check);
+      else if (v && typeof v === "object") {
+        const keys = Object.keys(v);
+        expect(keys).toEqual([...keys].sort());
+        Object.values(v).forEach(check);
+      }
+    };
+    check(json);
+  });
+
+  it("does not mutate the snapshot", () => {
+    const snapshot = loadSample();
+    const before = JSON.stringify(snapshot);
+    buildReport(snapshot, { now: SAMPLE_NOW, config: defaultConfig(), seed: SAMPLE_SEED });
+    expect(JSON.stringify(snapshot)).toBe(before);
+  });
+});
+
+describe("summary block and changes since last week", () => {
+  it("round-trips through the Markdown", () => {
+    const model = sampleReport();
+    const result = extractSummary(renderMarkdown(model).parts);
+    expect(result).toEqual({ ok: true, summary: model.summary });
+  });
+
+  it("next week's report reads it: gates passed, deployments, slips and the trend", () => {
+    const lastWeek = sampleReport({ now: "2026-11-09" });
+    const summary = extractSummary(renderMarkdown(lastWeek).parts);
+    if (!summary.ok) throw new Error(summary.problem);
+    const thisWeek = sampleReport({ previous: summary.summary });
+    expect(thisWeek.changes.since).toBe("2026-W46");
+    expect(thisWeek.trend.map((t) => t.week)).toEqual(["2026-W46", "2026-W48"]);
+    const moved = thisWeek.changes.gatesPassed.length + thisWeek.changes.deployed.length + thisWeek.changes.newUseCases.length + thisWeek.changes.slipped.length;
+    expect(moved).toBeGreaterThan(0);
+    for (const s of thisWeek.changes.slipped) expect(s.to > s.from).toBe(true);
+    const text = renderMarkdown(thisWeek).parts.join("\n");
+    expect(text).toContain("Compared with the report of 2026-W46.");
+  });
+
+  it("a summary given in the snapshot's previousReport is used; a damaged one is named in the notes", () => {
+    const lastWeek = sampleReport({ now: "2026-11-16" });
+    const snapshot = { ...loadSample(), previousReport: lastWeek.summary as unknown as Record<string, unknown> };
+    expect(buildReport(snapshot, { now: SAMPLE_NOW, config: defaultConfig(), seed: SAMPLE_SEED }).changes.since).toBe("2026-W47");
+    const damaged = { ...loadSample(), previousReport: { v: 99 } };
+    const model = buildReport(damaged, { now: SAMPLE_NOW, config: defaultConfig(), seed: SAMPLE_SEED });
+    expect(model.changes.since).toBeNull();
+    expect(model.meta.notes.join(" ")).toMatch(/Previous report's summary ignored/);
+  });
+
+  it("data cannot end the hidden comment: `-->`, `--!>` and `<` are escaped", () => {
+    const summary = { ...fixtureModel(3).summary, gates: ["--> <script>alert(1)</script> --!>"] };
+    const lines = encodeSummary(summary);
+    for (const line of lines) {
+      expect(line.indexOf("-->")).toBe(line.length - 3);
+      expect(line).not.toMatch(/--!>|<script/);
+    }
+    const html = md.render(lines.join("\n"));
+    expect(html).not.toContain("<script");
+    expect(extractSummary(lines.join("\n"))).toEqual({ ok: true, summary });
+  });
+
+  it("chunks a large summary and rejects missing chunks", () => {
+    const summary = fixtureModel(400).summary;
+    const lines = encodeSummary(summary, 1000);
+    expect(lines.length).toBeGreaterThan(5);
+    expect(extractSummary([...lines].reverse().join("\n"))).toEqual({ ok: true, summary });
+    expect(extractSummary(lines.slice(1).join("\n"))).toMatchObject({ ok: false, problem: expect.stringMatching(/chunk 1 of/) });
+    expect(extractSummary("no summary here")).toMatchObject({ ok: false });
+  });
+
+  it("a marker typed by a user inside report text is not taken for the summary", () => {
+    const fake = `| x | <!-- converge:summary 1/1 {"v":1} --> |`;
+    expect(extractSummary(fake)).toMatchObject({ ok: false });
+  });
+});
+
+describe("injection", () => {
+  const model = fixtureModel(12, { hostile: true });
+  const text = renderMarkdown(model).parts.join("\n");
+  const visible = text.replace(/^<!-- converge:summary .*-->$/gm, "");
+
+  it(`a use case titled ${JSON.stringify(HOSTILE_TITLE)} renders inert`, () => {
+    const html = md.render(visible);
+    expect(visible).not.toMatch(/@(everyone|octocat|acme)/);
+    // Only Converge's own <details> blocks: every opening has its closing, none comes from data.
+    expect(html.match(/<details>/g)?.length ?? 0).toBe(html.match(/<\/details>/g)?.length ?? 0);
+    expect(html).not.toContain("<b>");
+    expect(html).toContain("&lt;/details&gt;");
+    // Tables keep their column count: a `|` in a title does not add a cell.
+    for (const tableHtml of html.match(/<table>[\s\S]*?<\/table>/g) ?? []) {
+      const headCells = (tableHtml.match(/<thead>[\s\S]*?<\/thead>/)?.[0].match(/<th>/g) ?? []).length;
+      for (const row of tableHtml.match(/<tbody>[\s\S]*?<\/tbody>/)?.[0].match(/<tr>[\s\S]*?<\/tr>/g) ?? []) {
+        expect((row.match(/<td>/g) ?? []).length).toBe(headCells);
+      }
+    }
+    expect(html).not.toMatch(/<h1>[^<]*x<\/h1>|<h[2-6]>\s*x/);
+  });
+
+  it("user text inside Mermaid blocks has no syntax characters", () => {
+    for (const block of mermaidBlocks(text)) {
+      for (const line of block.split("\n")) {
+        if (/^\s*(section|P85|Deadline)/.test(line)) expect(line.replace(/:(crit, )?[fd]\d+, .*$|:milestone, d\d+, .*$/, "")).not.toMatch(/[:#;<>@`"[\]]/);
+        const t = line.trim();
+        if (t.startsWith('"')) expect(t.slice(1, t.lastIndexOf('"'))).not.toMatch(/[:#;<>@`"[\]]/);
+      }
+    }
+  });
+});
+
+describe("size limit", () => {
+  it("a 2,000-use-case model fits in parts of at most 60,000 characters, summary intact", () => {
+    const model = fixtureModel(2000);
+    const { parts } = renderMarkdown(model);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts) expect(part.length).toBeLessThanOrEqual(BODY_LIMIT);
+    expect(parts[1]).toMatch(/^# .*\(part 2 of \d+\)/);
+    expect(extractSummary(parts)).toEqual({ ok: true, summary: model.summary });
+    // Everything at risk is listed, in some part.
+    const all = parts.join("\n");
+    for (const u of model.useCases.filter((x) => x.status === "overdue")) expect(all).toContain(`(UC ${u.number})](${u.url})`);
+  });
+
+  it("a generated 2,000-use-case portfolio renders within the limit", { timeout: 120_000 }, () => {
+    const snapshot = generatePortfolio({ useCases: 2000, seed: 3, now: SAMPLE_NOW });
+    const config = defaultConfig();
+    config.forecast.trials = 1000;
+    const model = buildReport(snapshot, { now: SAMPLE_NOW, config, seed: 1 });
+    const { parts } = renderMarkdown(model);
+    for (const part of parts) expect(part.length).toBeLessThanOrEqual(BODY_LIMIT);
+    expect(extractSummary(parts)).toMatchObject({ ok: true });
+  });
+
+  it("a small report is a single part", () => {
+    expect(renderMarkdown(sampleReport()).parts).toHaveLength(1);
+  });
+});
