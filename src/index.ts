@@ -3,6 +3,8 @@ import type { AppDeps } from "./handlers/deps.js";
 import { identityResolver } from "./github/identity.js";
 import { registerIntake } from "./handlers/intake.js";
 import { registerConfigCheck } from "./handlers/config-check.js";
+import { registerGates } from "./handlers/gates.js";
+import { registerPullRequestCheck } from "./handlers/pull-request-check.js";
 
 /**
  * Converge's app function: registers handlers, nothing else. Handlers are thin: they read the event, call the pure
@@ -16,6 +18,8 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
     };
     registerIntake(app, deps);
     registerConfigCheck(app, deps);
+    registerGates(app, deps);
+    registerPullRequestCheck(app, deps);
   };
 }
 

@@ -1,0 +1,342 @@
+import type { Context, Probot } from "probot";
+import type { AppDeps } from "./deps.js";
+import { loadConfig } from "../config/load.js";
+import { isOwnSender } from "../github/identity.js";
+import { withKeyLock } from "../github/keyed-lock.js";
+import { TeamMembership } from "../github/teams.js";
+import {
+  addLabel,
+  approvalsFrom,
+  gatherFacts,
+  lazyTimeline,
+  readGatesSection,
+  readLiveIssue,
+  refreshGatesSection,
+  removeLabel,
+  reopenIssue,
+  valueStreams,
+  type GateRun,
+  type LiveIssue,
+} from "../github/gates.js";
+import { readPullRequest, runGovernanceCheck } from "../github/checks.js";
+import type { IssueTimeline } from "../github/timeline.js";
+import { authorize, evaluateClose, evaluateGatePass, evaluateGateRemoval, isBot } from "../domain/gates/evaluate.js";
+import { parseGateCommand } from "../domain/gates/commands.js";
+import { findGate, gateForLabel, gateTeams, passedGateIds, type Actor, type GateConfig } from "../domain/gates/model.js";
+import { describeAccepted, describeRejection, describeReopen, describeRestore } from "../domain/gates/render.js";
+import { changedScopeFields, flagScopeChange } from "../domain/gates/scope.js";
+import { fieldTexts } from "../domain/gates/form-facts.js";
+import { bundledTemplate } from "../templates.js";
+import { escapeInline } from "../domain/markdown/escape.js";
+import { refKey } from "../domain/gates/pr-references.js";
+
+/**
+ * Governance gates (issue 3): gate labels only the right people can add, in order, with requirements; restores,
+ * reopens, scope-change flags, `/gate` commands; and flipping the merge check when the merge gate changes.
+ * Every handler ignores Converge's own events (no loops), serialises per issue with intake (one status comment),
+ * re-reads the live issue before deciding, and writes nothing on a redelivered event.
+ */
+export function registerGates(app: Probot, deps: AppDeps): void {
+  app.on("issues.labeled", (context) => onLabelChange(context, deps, "labeled"));
+  app.on("issues.unlabeled", (context) => onLabelChange(context, deps, "unlabeled"));
+  app.on("issues.closed", (context) => onClosed(context, deps));
+  app.on("issues.edited", (context) => onEdited(context, deps));
+  app.on("issue_comment.created", (context) => onComment(context, deps));
+}
+
+type GateContext = Context<"issues.labeled" | "issues.unlabeled" | "issues.closed" | "issues.edited" | "issue_comment.created">;
+
+function lockKey(context: GateContext): string {
+  return `${context.payload.repository.full_name}#${context.payload.issue.number}`.toLowerCase();
+}
+
+/** Shared prelude: own events and pull requests ignored, config loaded (invalid config: intake reports it). */
+async function prepare(context: GateContext, deps: AppDeps): Promise<GateRun | undefined> {
+  const identity = await deps.identity();
+  if (isOwnSender(context.payload.sender, identity)) return undefined;
+  if (context.payload.issue.pull_request) return undefined;
+  const loaded = await loadConfig(context);
+  if (!loaded.ok) {
+    context.log.warn({ problems: loaded.problems }, "invalid Converge config; gates paused");
+    return undefined;
+  }
+  if (!loaded.config.gates.enabled) return undefined;
+  const serverUrl = new URL(context.payload.repository.html_url).origin;
+  return {
+    octokit: context.octokit,
+    ref: context.issue(),
+    identity,
+    config: loaded.config,
+    log: context.log,
+    now: deps.now(),
+    teams: new TeamMembership(context.octokit, context.log),
+    ...(serverUrl !== "https://github.com" ? { serverUrl } : {}),
+  };
+}
+
+function hasLabel(labels: readonly string[], name: string): boolean {
+  return labels.some((l) => l.toLowerCase() === name.toLowerCase());
+}
+
+function actorOf(user: { login: string; type?: string } | null | undefined): Actor {
+  return { login: user?.login ?? "ghost", ...(user?.type ? { type: user.type } : {}) };
+}
+
+async function membershipFor(run: GateRun, gate: GateConfig, actor: Actor) {
+  // Bots outside the allow-list are refused without asking GitHub about them.
+  if (isBot(actor) && !run.config.gates.bots.some((b) => b.toLowerCase() === actor.login.toLowerCase())) return {};
+  return run.teams.resolve(gateTeams(gate, run.ref.owner), actor.login);
+}
+
+async function onLabelChange(context: Context<"issues.labeled" | "issues.unlabeled">, deps: AppDeps, kind: "labeled" | "unlabeled"): Promise<void> {
+  const labelName = context.payload.label?.name;
+  if (!labelName) return;
+  await withKeyLock(lockKey(context), async () => {
+    const run = await prepare(context, deps);
+    if (!run) return;
+    const gate = gateForLabel(run.config.gates, labelName);
+    if (!gate) return;
+    const issue = await readLiveIssue(run.octokit, run.ref);
+    const actor = actorOf(context.payload.sender);
+    if (kind === "labeled") {
+      // Already removed again (our earlier delivery, or the person undid it): nothing left to decide.
+      if (!hasLabel(issue.labels, gate.label)) return;
+      await decidePass(run, gate, actor, issue, "label", context.payload.issue.updated_at);
+    } else {
+      if (hasLabel(issue.labels, gate.label)) return;
+      await decideRemoval(run, gate, actor, issue);
+    }
+  });
+}
+
+/** Accept or refuse a pass (label added, or `/gate pass`), then update the status comment and, if needed, the checks. */
+async function decidePass(run: GateRun, gate: GateConfig, actor: Actor, issue: LiveIssue, via: "label" | "command", at: string): Promise<void> {
+  const timeline = lazyTimeline(run.octokit, run.ref);
+  const passed = passedGateIds(run.config.gates, issue.labels);
+  passed.delete(gate.id);
+  const decision = evaluateGatePass({
+    gate,
+    actor,
+    membership: await membershipFor(run, gate, actor),
+    config: run.config.gates,
+    repoOwner: run.ref.owner,
+    passedGates: passed,
+    requirements: await gatherFacts(run, gate, issue, timeline),
+    valueStreams: valueStreams(run.config, issue.labels),
+  });
+  const ctx = { config: run.config.gates, repoOwner: run.ref.owner, ...(run.serverUrl ? { serverUrl: run.serverUrl } : {}) };
+  let labels = issue.labels;
+  if (decision.outcome === "accept") {
+    if (via === "command") {
+      await addLabel(run.octokit, run.ref, gate.label);
+      labels = [...labels, gate.label];
+    }
+    run.log.info({ gate: gate.id, actor: actor.login, via }, "gate passed");
+    await refreshGatesSection(run, {
+      labels,
+      timeline,
+      notice: describeAccepted(gate, actor.login, via),
+      pending: { gateId: gate.id, by: actor.login, at, via },
+    });
+  } else {
+    if (via === "label") {
+      await removeLabel(run.octokit, run.ref, gate.label);
+      labels = labels.filter((l) => l.toLowerCase() !== gate.label.toLowerCase());
+    }
+    run.log.info({ gate: gate.id, actor: actor.login, via, reasons: decision.reasons.map((r) => r.kind) }, "gate pass refused");
+    await refreshGatesSection(run, { labels, timeline, notice: describeRejection({ gate, actor: actor.login, reasons: decision.reasons, via, ctx }) });
+  }
+  if (decision.outcome === "accept") await refreshMergeChecks(run, gate, { ...issue, labels }, timeline);
+}
+
+async function decideRemoval(run: GateRun, gate: GateConfig, actor: Actor, issue: LiveIssue): Promise<void> {
+  const timeline = lazyTimeline(run.octokit, run.ref);
+  const ctx = { config: run.config.gates, repoOwner: run.ref.owner, ...(run.serverUrl ? { serverUrl: run.serverUrl } : {}) };
+  const decision = evaluateGateRemoval({
+    gate,
+    actor,
+    membership: await membershipFor(run, gate, actor),
+    config: run.config.gates,
+    repoOwner: run.ref.owner,
+  });
+  if (decision.outcome === "restore" && (await wasLegitimatelyPassed(run, gate, timeline))) {
+    await addLabel(run.octokit, run.ref, gate.label);
+    run.log.info({ gate: gate.id, actor: actor.login }, "gate label restored");
+    await refreshGatesSection(run, {
+      labels: [...issue.labels, gate.label],
+      timeline,
+      notice: describeRestore({ gate, actor: actor.login, reason: decision.reason, ctx }),
+    });
+    return;
+  }
+  await refreshGatesSection(run, {
+    labels: issue.labels,
+    timeline,
+    notice: [`**${escapeInline(gate.name)}** was reopened: ${escapeInline(actor.login)} removed \`${gate.label}\`.`],
+  });
+  await refreshMergeChecks(run, gate, issue, timeline);
+}
+
+/**
+ * Restore a removed label only if the gate was really passed: its last addition was by Converge (a `/gate pass` or a
+ * restore) or by someone who may pass it. Otherwise a person could add a label and remove it quickly to get it
+ * "restored". Not verifiable (timeline unreadable) means no restore: Converge never passes a gate it cannot verify.
+ */
+async function wasLegitimatelyPassed(run: GateRun, gate: GateConfig, timeline: () => Promise<IssueTimeline>): Promise<boolean> {
+  let events: IssueTimeline["events"];
+  try {
+    events = (await timeline()).events;
+  } catch (error) {
+    run.log.warn({ err: error }, "could not read the timeline to verify a removed gate; not restoring");
+    return false;
+  }
+  const added = [...events].reverse().find((e) => e.event === "labeled" && e.label && e.label.name.toLowerCase() === gate.label.toLowerCase());
+  if (!added?.actor) return false;
+  if (isOwnSender(added.actor, run.identity)) return true;
+  const actor = actorOf(added.actor);
+  return authorize({ gate, actor, membership: await membershipFor(run, gate, actor), config: run.config.gates, repoOwner: run.ref.owner }).ok;
+}
+
+/** When the merge gate changed, re-run the check on every open pull request that links the use case. */
+async function refreshMergeChecks(run: GateRun, gate: GateConfig, issue: LiveIssue, timeline: () => Promise<IssueTimeline>): Promise<void> {
+  if (run.config.gates.requiredBeforeMerge !== gate.id) return;
+  let pulls: IssueTimeline["pullRequests"];
+  try {
+    pulls = (await timeline()).pullRequests.filter((pr) => pr.state === "open");
+  } catch (error) {
+    run.log.warn({ err: error }, "could not read the timeline to find linked pull requests");
+    return;
+  }
+  const known = new Map([[refKey({ owner: run.ref.owner, repo: run.ref.repo, number: run.ref.issue_number }), { title: issue.title, labels: issue.labels }]]);
+  for (const linked of pulls) {
+    try {
+      const pr = await readPullRequest(run.octokit, linked);
+      if (pr.state !== "open") continue;
+      const result = await runGovernanceCheck(run.octokit, pr, run.identity, run.config.gates, known);
+      run.log.info({ pull: `${pr.owner}/${pr.repo}#${pr.number}`, result }, "governance check refreshed");
+    } catch (error) {
+      run.log.warn({ err: error, pull: linked }, "could not refresh the governance check of a linked pull request");
+    }
+  }
+}
+
+function isUseCase(run: GateRun, labels: ReadonlyArray<{ name: string } | string>): boolean {
+  const wanted = run.config.intake.labels.useCase.toLowerCase();
+  return labels.some((l) => (typeof l === "string" ? l : l.name).toLowerCase() === wanted);
+}
+
+async function onClosed(context: Context<"issues.closed">, deps: AppDeps): Promise<void> {
+  if (context.payload.issue.state_reason && context.payload.issue.state_reason !== "completed") return;
+  await withKeyLock(lockKey(context), async () => {
+    const run = await prepare(context, deps);
+    if (!run || !run.config.gates.reopenOnEarlyClose) return;
+    if (!isUseCase(run, context.payload.issue.labels ?? [])) return;
+    const issue = await readLiveIssue(run.octokit, run.ref);
+    if (issue.state !== "closed") return; // already reopened (redelivery) or reopened by someone
+    const decision = evaluateClose({
+      config: run.config.gates,
+      stateReason: issue.stateReason,
+      passedGates: passedGateIds(run.config.gates, issue.labels),
+      valueStreams: valueStreams(run.config, issue.labels),
+    });
+    if (decision.outcome === "allow") return;
+    await reopenIssue(run.octokit, run.ref);
+    run.log.info({ missing: decision.missing.map((g) => g.id) }, "use case closed before its final gate; reopened");
+    await refreshGatesSection(run, { labels: issue.labels, timeline: lazyTimeline(run.octokit, run.ref), notice: describeReopen(decision.missing) });
+  });
+}
+
+async function onEdited(context: Context<"issues.edited">, deps: AppDeps): Promise<void> {
+  const before = context.payload.changes.body?.from;
+  if (before === undefined) return;
+  await withKeyLock(lockKey(context), async () => {
+    const run = await prepare(context, deps);
+    if (!run || !isUseCase(run, context.payload.issue.labels ?? [])) return;
+    const template = bundledTemplate("use-case");
+    const fields = changedScopeFields(run.config.gates, fieldTexts(template, before), fieldTexts(template, context.payload.issue.body));
+    if (fields.length === 0) return;
+    const issue = await readLiveIssue(run.octokit, run.ref);
+    const passed = passedGateIds(run.config.gates, issue.labels);
+    if (passed.size === 0) return;
+    const timeline = lazyTimeline(run.octokit, run.ref);
+    const section = await readGatesSection(run);
+    let approvals: ReturnType<typeof approvalsFrom> = [];
+    try {
+      approvals = approvalsFrom(run, await timeline());
+    } catch (error) {
+      run.log.warn({ err: error }, "could not read approvals from the timeline");
+    }
+    const changedAt = context.payload.issue.updated_at;
+    const flags = flagScopeChange({ passedGates: passed, approvals, fields, changedAt, existing: section.state.flags, config: run.config.gates });
+    const editor = escapeInline(context.payload.sender.login);
+    const fieldList = fields.map((f) => `\`${f}\``).join(", ");
+    if (!run.config.gates.reopenOnScopeChange) {
+      await refreshGatesSection(run, {
+        labels: issue.labels,
+        timeline,
+        flags,
+        section,
+        notice: [`**Scope changed**: ${editor} edited ${fieldList}. Gates approved before the change are flagged above.`],
+      });
+      return;
+    }
+    const reopened = flags.filter((f) => passed.has(f.gateId));
+    let labels = issue.labels;
+    for (const flag of reopened) {
+      const gate = run.config.gates.pipeline.find((g) => g.id === flag.gateId);
+      if (!gate) continue;
+      await removeLabel(run.octokit, run.ref, gate.label);
+      labels = labels.filter((l) => l.toLowerCase() !== gate.label.toLowerCase());
+    }
+    const names = reopened
+      .map((flag) => {
+        const gate = run.config.gates.pipeline.find((g) => g.id === flag.gateId);
+        return `${escapeInline(gate?.name ?? flag.gateId)} (approved by ${flag.approvedBy ? escapeInline(flag.approvedBy) : "unknown"})`;
+      })
+      .join(", ");
+    await refreshGatesSection(run, {
+      labels,
+      timeline,
+      flags: [],
+      section,
+      notice: [`**Scope changed**: ${editor} edited ${fieldList}. Reopened for re-approval: ${names}.`],
+    });
+    const mergeGate = run.config.gates.pipeline.find((g) => g.id === run.config.gates.requiredBeforeMerge);
+    if (mergeGate && reopened.some((f) => f.gateId === mergeGate.id)) await refreshMergeChecks(run, mergeGate, { ...issue, labels }, timeline);
+  });
+}
+
+async function onComment(context: Context<"issue_comment.created">, deps: AppDeps): Promise<void> {
+  const command = parseGateCommand(context.payload.comment.body);
+  if (!command) return;
+  await withKeyLock(lockKey(context), async () => {
+    const run = await prepare(context, deps);
+    if (!run) return;
+    const author = actorOf(context.payload.comment.user);
+    const issue = await readLiveIssue(run.octokit, run.ref);
+    const timeline = lazyTimeline(run.octokit, run.ref);
+    if (command.kind === "status") {
+      await refreshGatesSection(run, { labels: issue.labels, timeline });
+      return;
+    }
+    if (command.kind === "invalid") {
+      await refreshGatesSection(run, { labels: issue.labels, timeline, notice: [`${escapeInline(author.login)}: ${command.message}.`] });
+      return;
+    }
+    const gate = findGate(run.config.gates, command.gate);
+    if (!gate) {
+      const known = run.config.gates.pipeline.map((g) => `\`${g.id}\``).join(", ");
+      await refreshGatesSection(run, {
+        labels: issue.labels,
+        timeline,
+        notice: [`${escapeInline(author.login)}: there is no gate ${escapeInline(command.gate, 60)}. Gates: ${known}.`],
+      });
+      return;
+    }
+    if (hasLabel(issue.labels, gate.label)) {
+      await refreshGatesSection(run, { labels: issue.labels, timeline });
+      return;
+    }
+    await decidePass(run, gate, author, issue, "command", context.payload.comment.created_at);
+  });
+}
