@@ -73,7 +73,7 @@ main{padding:20px 28px;max-width:1400px;margin:auto}section{background:var(--car
 h2{font-size:17px;margin:0 0 12px}.tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(200px,1fr));gap:12px}
 .tile{border:1px solid var(--line);border-radius:8px;padding:12px;background:var(--card)}.tile .v{font-size:24px;font-weight:600}.tile .l{color:var(--muted)}
 .good{color:var(--ok)}.bad{color:var(--bad)}.muted{color:var(--muted)}.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(420px,1fr));gap:18px}
-.chart{position:relative;height:340px}.chart.tall{height:520px}.scroll{overflow:auto;max-height:560px}
+.chart{position:relative;height:300px}.chart.tall{height:460px}.charts>.wide{grid-column:1/-1}.scroll{overflow:auto;max-height:560px}
 table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid var(--line);padding:6px 8px;text-align:left;vertical-align:top}th{background:var(--bg);position:sticky;top:0}
 .pill{border-radius:10px;padding:1px 8px;font-size:12px;white-space:nowrap;background:#eee}.pill.at_risk{background:#fff1c2}.pill.off_track,.pill.overdue{background:#ffd8d3}.pill.on_track,.pill.deployed{background:#d2f4dc}
 a{color:#0969da;text-decoration:none}a:hover{text-decoration:underline}summary{cursor:pointer;font-weight:600}
@@ -99,7 +99,7 @@ const APP = `
       { type: "line", label: "Deadline", data: d.timeline.map(function(t){ return t.deadline; }), showLine: false,
         pointStyle: "rectRot", pointRadius: 7, backgroundColor: "#1f2328", borderColor: "#1f2328" } ] },
     options: { indexAxis: "y", maintainAspectRatio: false,
-      scales: { x: { ticks: { callback: function(v){ return day(v); } }, title: { display: true, text: "date" } } },
+      scales: { x: { ticks: { callback: function(v){ return day(v); } }, title: { display: true, text: "date" } }, y: { ticks: { autoSkip: false } } },
       plugins: { tooltip: { callbacks: { label: function(c){ var v = c.raw; return c.dataset.label + ": " + (Array.isArray(v) ? day(v[1]) : day(v)); } } } } }
   });
   if (d.valueStreams.length) add("chart-benefit", {
@@ -217,7 +217,7 @@ export function renderHtml(model: ReportModel, options: HtmlOptions): string {
 <section><h2>Headline</h2><div class="tiles">${tiles}</div>
 <h3>KPI trends</h3>${kpis}</section>
 <section><h2>Charts</h2><div class="charts">
-<div><h3>Deadline (◆) vs P85 date</h3><div class="chart tall"><canvas id="chart-timeline" aria-label="Deadline vs P85 date"></canvas></div></div>
+<div class="wide"><h3>Deadline (◆) vs P85 date</h3><div class="chart tall"><canvas id="chart-timeline" aria-label="Deadline vs P85 date"></canvas></div></div>
 <div><h3>% of in-flight use cases at risk</h3><div class="chart"><canvas id="chart-trend" aria-label="At-risk trend"></canvas></div>
 <h3>Use cases by last gate passed</h3><div class="chart"><canvas id="chart-gates" aria-label="Use cases by gate"></canvas></div></div>
 <div><h3>Planned benefit by value stream</h3><div class="chart"><canvas id="chart-benefit" aria-label="Benefit by value stream"></canvas></div></div>
