@@ -1,4 +1,7 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { exactDoneWithin, exactPercentile, tolerance } from "../domain/forecast/exact.js";
@@ -90,5 +93,51 @@ describe("converge forecast", () => {
     expect(child.status).toBe(2);
     expect(child.stderr.trim()).toBe('converge: --throughput: "a" is not a number ≥ 0');
     expect(child.stderr).not.toMatch(/\bat .+:\d+:\d+/);
+  });
+});
+
+describe("converge backtest", () => {
+  beforeEach(() => {
+    process.exitCode = undefined;
+  });
+
+  it("prints the calibration line, and the same figures with --json", async () => {
+    const args = ["backtest", "--snapshot", "samples/portfolio.json", "--weeks", "2", "--trials", "500", "--seed", "3"];
+    const line = await run(args);
+    expect(line.stderr).toBe("");
+    expect(line.code).toBe(0);
+    expect(line.stdout).toMatch(/^Backtest over the last 2 weeks: /);
+    const json = await run([...args, "--json"]);
+    expect(json.code).toBe(0);
+    const calibration = JSON.parse(json.stdout) as { weeks: number; perWeek: unknown[]; p85: { coverage: number | null }; brier: number | null };
+    expect(calibration.weeks).toBe(2);
+    expect(calibration.perWeek).toHaveLength(2);
+    if (calibration.p85.coverage !== null) expect(line.stdout).toContain(`${Math.round(calibration.p85.coverage * 100)}%`);
+    if (calibration.brier !== null) expect(line.stdout).toContain(calibration.brier.toFixed(3));
+  });
+
+  const bad: Array<[string, string[], RegExp]> = [
+    ["a missing --snapshot", [], /missing --snapshot/],
+    ["a snapshot file that does not exist", ["--snapshot", "does/not/exist.json"], /snapshot not found: does\/not\/exist\.json/],
+    ["a bad --now", ["--snapshot", "samples/portfolio.json", "--now", "next week"], /--now must be a date/],
+    ["a bad --weeks", ["--snapshot", "samples/portfolio.json", "--weeks", "0"], /--weeks/],
+  ];
+  for (const [name, args, message] of bad) {
+    it(`rejects ${name} with exit 2`, async () => {
+      const { code, stderr } = await run(["backtest", ...args]);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(message);
+    });
+  }
+
+  it("names each bad field of an invalid snapshot", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "converge-backtest-"));
+    const file = join(dir, "bad.json");
+    writeFileSync(file, JSON.stringify({ schemaVersion: 1, generatedAt: "yesterday" }));
+    const { code, stderr } = await run(["backtest", "--snapshot", file]);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/is not a valid portfolio snapshot/);
+    expect(stderr).toMatch(/generatedAt: /);
+    expect(stderr).not.toMatch(/\bat .+:\d+:\d+/);
   });
 });

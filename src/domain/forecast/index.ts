@@ -56,3 +56,4 @@ export {
   type ForecastMovement,
   type MovementDriver,
 } from "./movement.js";
+export { backtestPortfolio, calibrationLine, type Calibration, type WeekCalibration, type BacktestOptions } from "./backtest.js";

@@ -156,8 +156,10 @@ describe("properties", () => {
   });
 });
 
-it("is fast: 10,000 trials × 300 backlogs in a few seconds at most", () => {
+// A regression guard against accidental quadratic work or an unbounded loop, not a benchmark (about 2 s here alone;
+// the bound leaves room for a loaded CI machine running other suites in parallel).
+it("is fast: 10,000 trials × 300 backlogs in seconds", () => {
   const started = performance.now();
   for (let i = 0; i < 300; i++) simulateThroughput({ throughput: [2, 0, 5, 3, 4, 1, 6, 2, 3, 0, 4, 5], remaining: 30 + (i % 20), trials: 10_000, seed: i });
-  expect(performance.now() - started).toBeLessThan(5_000);
+  expect(performance.now() - started).toBeLessThan(10_000);
 });

@@ -1,0 +1,125 @@
+import type { z } from "zod";
+import { forecastSection, type ForecastConfig } from "../../config/sections/forecast.js";
+import { isDeployed } from "./history.js";
+import { asOf, endOfDay, ms, WEEK_MS, type ForecastInput } from "./input.js";
+import { DEFAULT_SEED, forecastPortfolio } from "./portfolio.js";
+
+/**
+ * Backtest (issue 4): replay the forecast as of each of the last `backtestWeeks` weeks — each replay sees only what
+ * was known then (`forecastPortfolio` cuts its input at its `now`) — and score it against what happened by `now`.
+ *
+ * - P85 coverage: share of forecasts whose use case deployed by its P85 date. A well-calibrated P85 holds ~85%.
+ * - Brier score of P(on time): mean of (p − outcome)², outcome 1 when deployed by the deadline. Compared with the
+ *   forecaster that always says the sample's base rate (the usual Brier skill reference): skill = 1 − ours / theirs.
+ *
+ * Only resolved forecasts count: deployed by now, or known to have missed (deadline or P85 date passed undeployed).
+ * Forecasts made when the use case was already overdue are left out of the Brier score (their outcome was known).
+ * The same use case is scored once per replayed week, so scores lean towards long-running use cases (ADR 0032).
+ */
+
+export interface WeekCalibration {
+  asOf: string;
+  inFlight: number;
+  /** Forecasts whose deadline outcome is known by now. */
+  resolved: number;
+  brier: number | null;
+  p85Resolved: number;
+  p85Covered: number;
+}
+
+export interface Calibration {
+  asOf: string;
+  weeks: number;
+  /** Forecasts (use case × replayed week) whose deadline outcome is known. */
+  resolved: number;
+  brier: number | null;
+  /** Share of resolved forecasts that were on time: the reference forecaster always says this. */
+  baseRate: number | null;
+  baseBrier: number | null;
+  /** 1 − brier / baseBrier: > 0 beats the base rate; null when either is missing or the base rate is 0 or 1. */
+  skill: number | null;
+  p85: { resolved: number; covered: number; coverage: number | null };
+  perWeek: WeekCalibration[];
+}
+
+export interface BacktestOptions {
+  /** The present: outcomes are read as of this instant; replays are 1…weeks weeks before it. */
+  now: string;
+  config?: ForecastConfig | z.input<typeof forecastSection>;
+  seed?: string | number;
+}
+
+export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOptions): Calibration {
+  const config = forecastSection.parse(options.config ?? {});
+  const now = ms(options.now.length === 10 ? `${options.now}T00:00:00Z` : options.now);
+  const known = new Map(asOf(snapshot, now).useCases.map((u) => [u.id, u]));
+  const outcomes: Array<{ p: number; onTime: boolean }> = [];
+  const perWeek: WeekCalibration[] = [];
+  let p85Resolved = 0;
+  let p85Covered = 0;
+
+  for (let k = config.backtestWeeks; k >= 1; k--) {
+    const then = new Date(now - k * WEEK_MS).toISOString();
+    const forecast = forecastPortfolio(snapshot, { now: then, config, seed: options.seed ?? DEFAULT_SEED });
+    const week: WeekCalibration = { asOf: then, inFlight: forecast.useCases.length, resolved: 0, brier: null, p85Resolved: 0, p85Covered: 0 };
+    let squared = 0;
+    for (const f of forecast.useCases) {
+      const u = known.get(f.id);
+      if (!u || (!isDeployed(u) && u.state === "closed")) continue; // cancelled: no outcome to score
+      const deployedAt = u.deployedAt === undefined ? undefined : ms(u.deployedAt);
+      const deadline = endOfDay(f.deadline);
+      // Already overdue when forecast: the outcome was known then, so scoring it would flatter the Brier score.
+      if (!f.overdue && (deployedAt !== undefined || now > deadline)) {
+        const onTime = deployedAt !== undefined && deployedAt <= deadline;
+        outcomes.push({ p: f.pOnTime, onTime });
+        squared += (f.pOnTime - (onTime ? 1 : 0)) ** 2;
+        week.resolved++;
+      }
+      // P85 date null = later than the simulation's cap: covered by any deployment, never known to be missed.
+      const p85 = f.p85Date === null ? Infinity : endOfDay(f.p85Date);
+      if (deployedAt !== undefined || now > p85) {
+        week.p85Resolved++;
+        if (deployedAt !== undefined && deployedAt <= p85) week.p85Covered++;
+      }
+    }
+    week.brier = week.resolved === 0 ? null : squared / week.resolved;
+    p85Resolved += week.p85Resolved;
+    p85Covered += week.p85Covered;
+    perWeek.push(week);
+  }
+
+  const resolved = outcomes.length;
+  const brier = resolved === 0 ? null : outcomes.reduce((s, o) => s + (o.p - (o.onTime ? 1 : 0)) ** 2, 0) / resolved;
+  const baseRate = resolved === 0 ? null : outcomes.filter((o) => o.onTime).length / resolved;
+  const baseBrier = baseRate === null ? null : outcomes.reduce((s, o) => s + (baseRate - (o.onTime ? 1 : 0)) ** 2, 0) / resolved;
+  const skill = brier === null || baseBrier === null || baseBrier === 0 ? null : 1 - brier / baseBrier;
+  return {
+    asOf: new Date(now).toISOString(),
+    weeks: config.backtestWeeks,
+    resolved,
+    brier,
+    baseRate,
+    baseBrier,
+    skill,
+    p85: { resolved: p85Resolved, covered: p85Covered, coverage: p85Resolved === 0 ? null : p85Covered / p85Resolved },
+    perWeek,
+  };
+}
+
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+/** The one calibration line the weekly report prints. */
+export function calibrationLine(c: Calibration): string {
+  if (c.resolved === 0 && c.p85.resolved === 0) {
+    return `Backtest over the last ${c.weeks} weeks: no forecast has resolved yet (nothing deployed or past its deadline), so calibration is unknown.`;
+  }
+  const parts: string[] = [];
+  if (c.p85.coverage !== null) parts.push(`the P85 date held for ${pct(c.p85.coverage)} of ${c.p85.resolved} resolved forecasts (well calibrated: about 85%)`);
+  if (c.baseRate === 0 || c.baseRate === 1) {
+    parts.push(`all ${c.resolved} resolved forecasts were ${c.baseRate === 1 ? "on time" : "late"}, so the Brier score (${c.brier?.toFixed(3)}) has no base rate to beat`);
+  } else if (c.brier !== null && c.baseBrier !== null && c.baseRate !== null) {
+    const skill = c.skill === null ? "" : `, skill ${c.skill >= 0 ? "+" : "−"}${pct(Math.abs(c.skill))}`;
+    parts.push(`Brier score of P(on time) ${c.brier.toFixed(3)} vs ${c.baseBrier.toFixed(3)} for always saying the ${pct(c.baseRate)} base rate (lower is better${skill})`);
+  }
+  return `Backtest over the last ${c.weeks} weeks: ${parts.join("; ")}.`;
+}
