@@ -74,6 +74,13 @@ export const reportSection = z
       .strict()
       .prefault({})
       .describe("Where test coverage readings come from."),
+    kpiWindowDays: z
+      .number()
+      .int()
+      .min(7)
+      .max(730)
+      .default(90)
+      .describe("Escaped defects and the change failure rate count the last this many days."),
     trendTolerance: z
       .number()
       .min(0)

@@ -1,0 +1,76 @@
+import type { UseCase } from "../snapshot/schema.js";
+
+/**
+ * Gate timelines from the label history (issue 4). A use case waits for the gate after the furthest gate whose label
+ * it currently carries (labels of optional gates it skipped do not block it). Walking the labeled/unlabeled events in
+ * time order gives, for each gate, the total time spent waiting for it:
+ * - a label removed and re-added sends the use case back to waiting for that gate, and the time before it was
+ *   re-added counts again for that gate (the time it briefly carried the label counts for the next gate);
+ * - the clock runs only while the issue is open: a label added after the issue was closed ends the wait at closing
+ *   time, not when the label was added.
+ */
+
+const DAY_MS = 86_400_000;
+
+export interface GateTimeline {
+  /** Milliseconds spent waiting for each gate (only gates the use case waited for). */
+  waitedMs: Map<string, number>;
+  /** Gates whose wait is over: passed (or passed over), as of the end of the history. */
+  completed: Set<string>;
+  /** Gate it waits for now, with the start of the current continuous wait; null when all gates are passed. */
+  current: { gate: string; sinceMs: number } | null;
+  /** Index in the pipeline of the furthest gate whose label it carries now, -1 if none. */
+  furthest: number;
+}
+
+export function gateTimeline(useCase: Pick<UseCase, "gates" | "filedAt" | "closedAt" | "state">, pipeline: readonly string[], nowMs: number): GateTimeline {
+  const index = new Map(pipeline.map((g, i) => [g, i]));
+  const events = useCase.gates
+    .map((e, order) => ({ ...e, ms: Date.parse(e.at), order }))
+    .filter((e) => e.ms <= nowMs && index.has(e.gate))
+    .sort((a, b) => a.ms - b.ms || a.order - b.order);
+  const filed = Date.parse(useCase.filedAt);
+  const closed = closedAt(useCase, events.at(-1)?.ms, nowMs);
+  const openUntil = Math.min(closed ?? nowMs, nowMs);
+
+  const present = new Set<number>();
+  const furthestOf = () => (present.size === 0 ? -1 : Math.max(...present));
+  const waitingFor = (furthest: number) => (furthest + 1 < pipeline.length ? pipeline[furthest + 1]! : null);
+  const waitedMs = new Map<string, number>();
+  const credit = (gate: string | null, from: number, to: number) => {
+    if (gate === null) return;
+    const ms = Math.max(0, Math.min(to, openUntil) - Math.max(from, filed));
+    waitedMs.set(gate, (waitedMs.get(gate) ?? 0) + ms);
+  };
+
+  let gate = waitingFor(-1);
+  let since = filed;
+  let cursor = filed;
+  if (gate !== null) waitedMs.set(gate, 0);
+  for (const e of events) {
+    credit(gate, cursor, e.ms);
+    cursor = Math.max(cursor, e.ms);
+    const i = index.get(e.gate)!;
+    if (e.action === "passed") present.add(i);
+    else present.delete(i);
+    const next = waitingFor(furthestOf());
+    if (next !== gate) {
+      gate = next;
+      since = Math.max(e.ms, filed);
+      if (gate !== null && !waitedMs.has(gate)) waitedMs.set(gate, 0);
+    }
+  }
+  credit(gate, cursor, nowMs);
+  const furthest = furthestOf();
+  const completed = new Set([...waitedMs.keys()].filter((g) => index.get(g)! <= furthest));
+  return { waitedMs, completed, current: gate === null ? null : { gate, sinceMs: since }, furthest };
+}
+
+/** When the issue closed: `closedAt`, else (closed with no date) its last gate event, else never. */
+function closedAt(useCase: Pick<UseCase, "closedAt" | "state">, lastEventMs: number | undefined, nowMs: number): number | null {
+  if (useCase.state !== "closed") return null;
+  if (useCase.closedAt) return Date.parse(useCase.closedAt);
+  return lastEventMs ?? nowMs;
+}
+
+export const msToDays = (ms: number): number => ms / DAY_MS;
