@@ -1,0 +1,81 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+import { writeDemoReport } from "../../../src/cli/report-demo.js";
+import { extractSummary } from "../../../src/domain/report/index.js";
+
+const run = promisify(execFile);
+const root = new URL("../../../", import.meta.url).pathname;
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx/esm", "src/cli/run.ts", ...args], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("converge report (CLI)", { timeout: 60_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), "converge-report-"));
+
+  it("writes md, html and json for the sample", async () => {
+    for (const format of ["md", "html", "json"]) {
+      const out = join(dir, `r.${format}`);
+      const r = await cli("report", "--snapshot", "samples/portfolio.json", "--now", "2026-11-23", "--format", format, "--seed", "7", "--out", out);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(out, "utf8").length).toBeGreaterThan(1000);
+    }
+    expect(readFileSync(join(dir, "r.md"), "utf8")).toBe(readFileSync(join(root, "test/fixtures/report/sample-report.md"), "utf8"));
+    expect(JSON.parse(readFileSync(join(dir, "r.json"), "utf8")).meta.isoWeek).toBe("2026-W48");
+  });
+
+  it("reads last week's report with --previous", async () => {
+    const last = join(dir, "last.md");
+    expect((await cli("report", "--snapshot", "samples/portfolio.json", "--now", "2026-11-16", "--out", last)).code).toBe(0);
+    const r = await cli("report", "--snapshot", "samples/portfolio.json", "--now", "2026-11-23", "--previous", last);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Compared with the report of 2026-W47.");
+  });
+
+  it("an invalid snapshot: path-named problems on stderr, exit 1, no stack trace", async () => {
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, JSON.stringify({ schemaVersion: 1, generatedAt: "yesterday", useCases: [{ id: 3 }] }));
+    const r = await cli("report", "--snapshot", bad);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("is not a valid portfolio snapshot");
+    expect(r.stderr).toMatch(/- generatedAt: /);
+    expect(r.stderr).toMatch(/- useCases\[0\]\.id: /);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("a missing file or bad option: a clear one-line error", async () => {
+    const missing = await cli("report", "--snapshot", join(dir, "nope.json"));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/snapshot file not found: .*nope\.json/);
+    const format = await cli("report", "--snapshot", "samples/portfolio.json", "--format", "pdf");
+    expect(format.code).toBe(2);
+    expect(format.stderr).toContain("--format must be one of md, html, json");
+    const notJson = join(dir, "text.json");
+    writeFileSync(notJson, "{ nope");
+    const r = await cli("report", "--snapshot", notJson);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("not valid JSON");
+  });
+});
+
+describe("writeDemoReport", () => {
+  it("writes md + html + json for samples/portfolio.json and returns the headline table", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "converge-demo-"));
+    const headline = await writeDemoReport(dir);
+    expect(readdirSync(dir).sort()).toEqual(["weekly-report.html", "weekly-report.json", "weekly-report.md"]);
+    expect(headline).toMatch(/^\| Headline \| 2026-W48 \|/);
+    expect(headline).toContain("Forecast to miss deadline");
+    expect(extractSummary(readFileSync(join(dir, "weekly-report.md"), "utf8")).ok).toBe(true);
+  });
+});
