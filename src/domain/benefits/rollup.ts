@@ -112,18 +112,28 @@ export function computeBenefits(snapshot: Pick<PortfolioSnapshot, "initiatives" 
   const windowDays = options.windowDays ?? 365;
   const enablers = new Map<string, UseCase[]>();
   for (const u of snapshot.useCases) {
-    for (const id of u.initiatives) enablers.set(id, [...(enablers.get(id) ?? []), u]);
+    for (const id of u.initiatives) {
+      const list = enablers.get(id);
+      if (list) list.push(u);
+      else enablers.set(id, [u]);
+    }
   }
   const initiatives = snapshot.initiatives.map((initiative) =>
     initiativeBenefit(initiative, enablers.get(initiative.id) ?? [], options, windowDays),
   );
-  const streams = [...new Set(initiatives.map((i) => i.valueStream))].sort();
+  const byStream = new Map<string, InitiativeBenefit[]>();
+  for (const i of initiatives) {
+    const list = byStream.get(i.valueStream);
+    if (list) list.push(i);
+    else byStream.set(i.valueStream, [i]);
+  }
+  const streams = [...byStream.keys()].sort();
   const problems = initiatives.flatMap((i) => i.problems.map((p) => `${i.id}: ${p}`));
   return {
     currency: options.currency.reportingCurrency,
     window: { start: options.now, end: isoDay(dayNumber(options.now) + windowDays - 1), days: windowDays },
     initiatives,
-    byValueStream: streams.map((valueStream) => ({ valueStream, ...totals(initiatives.filter((i) => i.valueStream === valueStream)) })),
+    byValueStream: streams.map((valueStream) => ({ valueStream, ...totals(byStream.get(valueStream)!) })),
     total: totals(initiatives),
     problems,
   };

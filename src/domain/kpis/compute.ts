@@ -236,7 +236,12 @@ export function computeKpis(snapshot: Pick<PortfolioSnapshot, "useCases" | "kpiI
   const yearAgo = now - 365 * DAY_MS;
   const recentMvps = mvps.filter((m) => m.at > yearAgo).map((m) => m.days);
   const quarters = new Map<string, number[]>();
-  for (const m of mvps) quarters.set(quarterOf(m.at), [...(quarters.get(quarterOf(m.at)) ?? []), m.days]);
+  for (const m of mvps) {
+    const q = quarterOf(m.at);
+    const list = quarters.get(q);
+    if (list) list.push(m.days);
+    else quarters.set(q, [m.days]);
+  }
   const timeToMvpByQuarter = [...quarters]
     .sort(([a], [b]) => cmp(a, b))
     .map(([quarter, days]) => ({

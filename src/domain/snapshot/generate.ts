@@ -425,7 +425,11 @@ export function generatePortfolio(options: GenerateOptions = {}): PortfolioSnaps
   const initiativeCount = Math.max(1, Math.round((count * 10) / 3));
   const linkable = useCases.filter((_, i) => !slotOf[i]!.noInitiatives);
   const byStream = new Map<string, UseCase[]>();
-  for (const u of linkable) byStream.set(u.valueStream, [...(byStream.get(u.valueStream) ?? []), u]);
+  for (const u of linkable) {
+    const list = byStream.get(u.valueStream);
+    if (list) list.push(u);
+    else byStream.set(u.valueStream, [u]);
+  }
   const initiatives: Initiative[] = [];
   for (let j = 0; j < initiativeCount; j++) {
     const stream = VALUE_STREAMS[j % VALUE_STREAMS.length]!.id;
