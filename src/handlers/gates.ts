@@ -22,7 +22,7 @@ import { readPullRequest, runGovernanceCheck } from "../github/checks.js";
 import type { IssueTimeline } from "../github/timeline.js";
 import { authorize, evaluateClose, evaluateGatePass, evaluateGateRemoval, isBot } from "../domain/gates/evaluate.js";
 import { parseGateCommand } from "../domain/gates/commands.js";
-import { findGate, gateForLabel, gateTeams, passedGateIds, type Actor, type GateConfig } from "../domain/gates/model.js";
+import { findGate, gateForLabel, gateTeams, passedGateIds, type Actor, type Approval, type GateConfig } from "../domain/gates/model.js";
 import { describeAccepted, describeRejection, describeReopen, describeRestore } from "../domain/gates/render.js";
 import { changedScopeFields, flagScopeChange } from "../domain/gates/scope.js";
 import { fieldTexts } from "../domain/gates/form-facts.js";
@@ -159,13 +159,16 @@ async function decideRemoval(run: GateRun, gate: GateConfig, actor: Actor, issue
     config: run.config.gates,
     repoOwner: run.ref.owner,
   });
-  if (decision.outcome === "restore" && (await wasLegitimatelyPassed(run, gate, timeline))) {
+  const approval = decision.outcome === "restore" ? await legitimateApproval(run, gate, timeline) : undefined;
+  if (decision.outcome === "restore" && approval) {
     await addLabel(run.octokit, run.ref, gate.label);
     run.log.info({ gate: gate.id, actor: actor.login }, "gate label restored");
     await refreshGatesSection(run, {
       labels: [...issue.labels, gate.label],
       timeline,
       notice: describeRestore({ gate, actor: actor.login, reason: decision.reason, ctx }),
+      // The timeline does not show the restore yet, so it still reads the removal as standing.
+      pending: approval,
     });
     return;
   }
@@ -181,20 +184,25 @@ async function decideRemoval(run: GateRun, gate: GateConfig, actor: Actor, issue
  * Restore a removed label only if the gate was really passed: its last addition was by Converge (a `/gate pass` or a
  * restore) or by someone who may pass it. Otherwise a person could add a label and remove it quickly to get it
  * "restored". Not verifiable (timeline unreadable) means no restore: Converge never passes a gate it cannot verify.
+ * Returns the approval that stands again, or undefined.
  */
-async function wasLegitimatelyPassed(run: GateRun, gate: GateConfig, timeline: () => Promise<IssueTimeline>): Promise<boolean> {
+async function legitimateApproval(run: GateRun, gate: GateConfig, timeline: () => Promise<IssueTimeline>): Promise<Approval | undefined> {
   let events: IssueTimeline["events"];
   try {
     events = (await timeline()).events;
   } catch (error) {
     run.log.warn({ err: error }, "could not read the timeline to verify a removed gate; not restoring");
-    return false;
+    return undefined;
   }
   const added = [...events].reverse().find((e) => e.event === "labeled" && e.label && e.label.name.toLowerCase() === gate.label.toLowerCase());
-  if (!added?.actor) return false;
-  if (isOwnSender(added.actor, run.identity)) return true;
+  if (!added?.actor) return undefined;
+  const own = isOwnSender(added.actor, run.identity);
+  const standing = approvalsFrom(run, { events: [...events, { ...added, event: "labeled" }], pullRequests: [] }).find((a) => a.gateId === gate.id);
+  const approval: Approval = standing ?? { gateId: gate.id, by: added.actor.login, at: added.created_at ?? "", via: own ? "command" : "label" };
+  if (own) return approval;
   const actor = actorOf(added.actor);
-  return authorize({ gate, actor, membership: await membershipFor(run, gate, actor), config: run.config.gates, repoOwner: run.ref.owner }).ok;
+  const auth = authorize({ gate, actor, membership: await membershipFor(run, gate, actor), config: run.config.gates, repoOwner: run.ref.owner });
+  return auth.ok ? approval : undefined;
 }
 
 /** When the merge gate changed, re-run the check on every open pull request that links the use case. */
