@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import { buildSchema, parse, validate, type GraphQLSchema } from "graphql";
 
 /**
@@ -7,12 +8,12 @@ import { buildSchema, parse, validate, type GraphQLSchema } from "graphql";
  * used by the package's own validate() is older). Fields newer than that file go in graphql-extensions.graphql, each
  * with the docs page it was checked against.
  */
-const require = createRequire(import.meta.url);
 let schema: GraphQLSchema | undefined;
 
 export function githubSchema(): GraphQLSchema {
   if (!schema) {
-    const sdl = readFileSync(require.resolve("@octokit/graphql-schema/schema.graphql"), "utf8");
+    // The package's "exports" hide schema.graphql (and offer no require entry); find the package folder instead.
+    const sdl = readFileSync(join(dirname(fileURLToPath(import.meta.resolve("@octokit/graphql-schema"))), "schema.graphql"), "utf8");
     const extension = readFileSync(new URL("./graphql-extensions.graphql", import.meta.url), "utf8");
     schema = buildSchema(`${sdl}\n${extension}`, { assumeValidSDL: true });
   }

@@ -79,13 +79,21 @@ export function mockGraphql(
   respond: (call: GraphqlCall) => unknown,
   calls: GraphqlCall[] = [],
 ): nock.Scope {
-  return scope.post("/graphql").reply(200, (_uri, body) => {
+  return scope.post("/graphql").reply((_uri, body) => {
     const call = body as GraphqlCall;
-    assertValidGithubQuery(call.query);
+    try {
+      assertValidGithubQuery(call.query);
+    } catch (error) {
+      invalidQueries.push((error as Error).message);
+      return [400, { message: (error as Error).message }];
+    }
     calls.push(call);
-    return respond(call);
+    return [200, respond(call) as nock.Body];
   });
 }
+
+/** Schema violations seen by mockGraphql; teardownNock fails the test if there are any. */
+const invalidQueries: string[] = [];
 
 const require = createRequire(import.meta.url);
 interface WebhookExampleGroup {
@@ -111,6 +119,8 @@ export function setupNock(): void {
 }
 
 export function teardownNock(): void {
+  const invalid = invalidQueries.splice(0);
+  if (invalid.length > 0) throw new Error(invalid.join("\n"));
   const pending = nock.pendingMocks().filter((m) => !m.includes("access_tokens"));
   nock.cleanAll();
   nock.enableNetConnect();

@@ -9,7 +9,8 @@
 const ZERO_WIDTH_SPACE = "&#8203;";
 
 /** Characters with meaning in GitHub-flavoured Markdown inline context. */
-const MARKDOWN_SPECIALS = /[\\`*_{}[\]()#+!|~>]/g;
+// Only what can start markup mid-line: emphasis, code, links, autolinked references, tables, strikethrough, HTML.
+const MARKDOWN_SPECIALS = /[\\`*_[\]#|~<>]/g;
 
 /** `@name` and `@org/team` would notify people; a zero-width space after `@` keeps the text but not the ping. */
 export function neutralizeMentions(text: string): string {
