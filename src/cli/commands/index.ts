@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { register as config } from "./config.js";
 import { register as parse } from "./parse.js";
+import { register as demo } from "./demo.js";
 import { register as schemas } from "./schemas.js";
 import { register as forecast } from "./forecast.js";
 import { register as backtest } from "./backtest.js";
@@ -11,7 +12,7 @@ import { register as audit } from "./audit.js";
  * The CLI's command registry: one module per command, each exporting `register(program)`.
  * Add one import and one entry here when adding a command.
  */
-const registry: Array<(program: Command) => void> = [config, parse, schemas, forecast, backtest, report, audit];
+const registry: Array<(program: Command) => void> = [config, parse, demo, schemas, forecast, backtest, report, audit];
 
 export function registerCommands(program: Command): void {
   for (const register of registry) register(program);

@@ -20,7 +20,9 @@ export function renderProblems(problems: Problem[]): string {
   ];
   for (const problem of problems) {
     const example = problem.example ? ` Example: ${escapeCode(problem.example)}` : "";
-    lines.push(`- **${escapeInline(problem.label)}** ${escapeInline(problem.message, 500)}${example}`);
+    // "**So that** is empty." reads as a sentence; a message about a value gets a colon after the label.
+    const joiner = /^(is|are|must|allows|lists|names|has)\b/.test(problem.message) ? " " : ": ";
+    lines.push(`- **${escapeInline(problem.label)}**${joiner}${escapeInline(problem.message, 500)}${example}`);
   }
   return lines.join("\n");
 }
