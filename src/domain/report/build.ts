@@ -1,20 +1,20 @@
 /**
  * buildReport: the weekly report as a pure function of (snapshot, now, config, seed[, previous summary]).
- * It asks the engines for the forecast, benefit rollups, KPIs and calibration, then assembles the headline, the
+ * It asks the engines (forecast, benefits, KPIs, backtest) for their figures, then assembles the headline, the
  * at-risk list, changes since last week (from the previous report's summary) and the trend. Same inputs, same model.
  */
 import type { ConvergeConfig } from "../../config/schema.js";
-import type { PortfolioSnapshot } from "../snapshot/schema.js";
+import type { PortfolioSnapshot, UseCase } from "../snapshot/schema.js";
 import type { ReportEngines } from "./engines.js";
-import { interimEngines, isDeployed, lastGateIndex, passedGates } from "./interim.js";
-import { AT_RISK_STATUSES, REPORT_MODEL_VERSION, type Changes, type KpiRow, type ReportModel, type Trend, type UseCaseRow, type UseCaseStatus } from "./model.js";
-import { STATUS_CODES, TREND_WEEKS, parseSummary, type ReportSummary } from "./summary.js";
+import { defaultEngines } from "./adapters.js";
+import { AT_RISK_STATUSES, REPORT_MODEL_VERSION, type Changes, type ReportModel, type UseCaseRow, type UseCaseStatus } from "./model.js";
+import { STATUS_CODES, TREND_WEEKS, gateMask, parseSummary, type ReportSummary, type SummaryUseCase } from "./summary.js";
 import { isoWeek } from "./format.js";
 
-export const defaultEngines: ReportEngines = interimEngines;
+export { defaultEngines };
 
 export interface BuildOptions {
-  /** The report's day (`YYYY-MM-DD`, taken as the end of that day, UTC) or an exact ISO date-time. */
+  /** The report's day (`YYYY-MM-DD`, taken as the start of that day, UTC, as the forecast does) or an ISO date-time. */
   now: string;
   config: ConvergeConfig;
   seed: number;
@@ -22,27 +22,34 @@ export interface BuildOptions {
   previous?: ReportSummary | null;
 }
 
-const DAY_MS = 86_400_000;
 const SEVERITY: Record<UseCaseStatus, number> = { overdue: 0, off_track: 1, at_risk: 2, on_track: 3, no_forecast: 4, deployed: 5 };
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function resolveNow(now: string): { ms: number; day: string } {
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(now) ? Date.parse(`${now}T00:00:00Z`) + DAY_MS - 1 : Date.parse(now);
+export function resolveNow(now: string): { iso: string; ms: number; day: string } {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(now) ? Date.parse(`${now}T00:00:00Z`) : Date.parse(now);
   if (Number.isNaN(ms)) throw new RangeError(`now: expected a date like 2026-11-23, got "${now}"`);
-  return { ms, day: new Date(ms).toISOString().slice(0, 10) };
+  const iso = new Date(ms).toISOString();
+  return { iso, ms, day: iso.slice(0, 10) };
 }
 
-function trendOf(value: number | null, previous: number | null, tolerance: number): Trend {
-  if (value === null || previous === null) return "none";
-  const scale = Math.max(Math.abs(previous), 1e-9);
-  if (Math.abs(value - previous) / scale < tolerance) return "flat";
-  return value > previous ? "up" : "down";
+/** Index in the pipeline of the last gate currently passed (passed minus reverted, up to `now`), -1 if none. */
+export function lastGateIndex(u: Pick<UseCase, "gates">, pipeline: readonly string[], now: number): number {
+  const passed = new Set<string>();
+  for (const e of [...u.gates].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))) {
+    if (Date.parse(e.at) > now) continue;
+    if (e.action === "passed") passed.add(e.gate);
+    else passed.delete(e.gate);
+  }
+  let last = -1;
+  pipeline.forEach((g, i) => {
+    if (passed.has(g)) last = i;
+  });
+  return last;
 }
 
 export function buildReport(snapshot: PortfolioSnapshot, options: BuildOptions, engines: ReportEngines = defaultEngines): ReportModel {
   const { config, seed } = options;
   const now = resolveNow(options.now);
-  const engineOptions = { now: now.ms, config, seed };
   const pipeline = snapshot.governance.pipeline.map((g) => g.id);
   const week = isoWeek(now.day);
 
@@ -58,33 +65,35 @@ export function buildReport(snapshot: PortfolioSnapshot, options: BuildOptions, 
     previous = null;
   }
 
+  const engineOptions = { now: now.iso, nowMs: now.ms, config, seed, previous };
   const forecast = engines.forecast(snapshot, engineOptions);
   const benefits = engines.benefits(snapshot, forecast, engineOptions);
   const kpiView = engines.kpis(snapshot, engineOptions);
   const calibration = engines.calibration(snapshot, engineOptions);
 
   const rows: UseCaseRow[] = [];
+  const summaryRows: SummaryUseCase[] = [];
+  const squadIds = [...forecast.squadThroughput.keys()].sort(cmp);
+  const squadIndex = new Map(squadIds.map((id, i) => [id, i]));
   for (const u of snapshot.useCases) {
-    if (Date.parse(u.filedAt) > now.ms) continue;
-    const deployed = isDeployed(u, now.ms, pipeline);
     const f = forecast.useCases.get(u.id);
-    if (!deployed && !f) continue; // closed without deploying (withdrawn): not part of the report
-    const last = lastGateIndex(pipeline, passedGates(u, now.ms));
+    const d = forecast.deployed.get(u.id);
+    if (!f && !d) continue; // not filed yet, or closed without deploying (withdrawn)
+    const last = lastGateIndex(u, pipeline, now.ms);
     const base = { id: u.id, number: u.number, title: u.title, url: u.url, owner: u.productOwner ?? null, valueStream: u.valueStream, gate: last >= 0 ? pipeline[last]! : null, deadline: u.deadline };
-    if (deployed || !f) {
-      const at = u.deployedAt ?? [...u.gates].reverse().find((g) => g.gate === pipeline[pipeline.length - 1] && g.action === "passed")?.at ?? null;
-      rows.push({ ...base, squads: [u.squad], gatesLeft: 0, status: "deployed", pOnTime: null, p50: null, p85: null, remainingStories: 0, estimated: false, lowConfidence: false, throughputPerWeek: null, why: [], deployedAt: at === null ? null : at.slice(0, 10) });
+    if (f) {
+      rows.push({ ...base, squads: f.squads.length ? f.squads : [u.squad], gatesLeft: f.gatesRemaining.length, status: f.status, pOnTime: f.pOnTime, p50: f.p50, p85: f.p85, remainingStories: f.remainingStories, estimated: f.estimated, lowConfidence: f.lowConfidence, throughputPerWeek: f.throughputPerWeek, why: f.why, deployedAt: null });
+      summaryRows.push([u.id, last, STATUS_CODES[f.status], f.p85, f.remainingStories, f.throughputPerWeek, Math.round(f.pOnTime * 1e4) / 1e4, f.scopeStories, f.estimated ? 1 : 0, gateMask(pipeline, f.gatesRemaining), f.squads.map((s) => squadIndex.get(s)).filter((i): i is number => i !== undefined)]);
     } else {
-      rows.push({ ...base, squads: f.squads, gatesLeft: f.gatesLeft, status: f.status, pOnTime: f.pOnTime, p50: f.p50, p85: f.p85, remainingStories: f.remainingStories, estimated: f.estimated, lowConfidence: f.lowConfidence, throughputPerWeek: f.throughputPerWeek, why: f.why, deployedAt: null });
+      rows.push({ ...base, squads: [u.squad], gatesLeft: 0, status: "deployed", pOnTime: null, p50: null, p85: null, remainingStories: 0, estimated: false, lowConfidence: false, throughputPerWeek: null, why: [], deployedAt: d!.at });
+      summaryRows.push([u.id, last, STATUS_CODES.deployed, null, 0, null, null, 0, 0, 0, []]);
     }
   }
   rows.sort((a, b) => SEVERITY[a.status] - SEVERITY[b.status] || cmp(a.deadline, b.deadline) || cmp(a.id, b.id));
+  summaryRows.sort((a, b) => cmp(a[0], b[0]));
 
   const inFlight = rows.filter((r) => r.status !== "deployed");
   const deployed = rows.filter((r) => r.status === "deployed");
-  const forecastable = inFlight.filter((r) => r.pOnTime !== null);
-  const expectedMissShare = forecastable.length ? forecastable.reduce((s, r) => s + (1 - r.pOnTime!), 0) / forecastable.length : null;
-  const realizedMissed = deployed.filter((r) => r.deployedAt !== null && r.deployedAt > r.deadline).length;
   const statusCounts = { on_track: 0, at_risk: 0, off_track: 0, overdue: 0, deployed: 0, no_forecast: 0 } as Record<UseCaseStatus, number>;
   for (const r of rows) statusCounts[r.status]++;
   const gateCounts = new Map<string, number>([["", 0], ...pipeline.map((g) => [g, 0] as [string, number])]);
@@ -92,36 +101,26 @@ export function buildReport(snapshot: PortfolioSnapshot, options: BuildOptions, 
   const atRiskShare = inFlight.length ? inFlight.filter((r) => AT_RISK_STATUSES.has(r.status)).length / inFlight.length : null;
   const sum = (f: (v: (typeof benefits.byValueStream)[number]) => number) => benefits.byValueStream.reduce((s, v) => s + f(v), 0);
 
-  const kpis: KpiRow[] = kpiView.kpis.map((k) => {
-    const prev = previous?.kpi[k.id] ?? null;
-    return { ...k, previous: prev, trend: trendOf(k.value, prev, config.report.trendTolerance) };
-  });
-
   // Changes since last week
   const changes: Changes = { since: previous?.week ?? null, newUseCases: [], slipped: [], gatesPassed: [], deployed: [] };
   if (previous !== null) {
     const prevById = new Map(previous.uc.map((e) => [e[0], e]));
-    const byNumber = [...rows].sort((a, b) => cmp(a.id, b.id));
-    for (const r of byNumber) {
+    for (const r of [...rows].sort((a, b) => cmp(a.id, b.id))) {
       const ref = { id: r.id, number: r.number, title: r.title, url: r.url };
       const p = prevById.get(r.id);
       if (!p) {
         changes.newUseCases.push(ref);
         continue;
       }
-      const [, prevGateIdx, prevStatus, prevP85, prevRemaining, prevTp] = p;
+      const [, prevGateIdx, prevStatus, prevP85] = p;
       const prevGate = prevGateIdx >= 0 ? previous.gates[prevGateIdx] : undefined;
       const prevIndex = prevGate === undefined ? -1 : pipeline.indexOf(prevGate);
       const curIndex = r.gate === null ? -1 : pipeline.indexOf(r.gate);
       if (curIndex > prevIndex) changes.gatesPassed.push({ ...ref, gates: pipeline.slice(prevIndex + 1, curIndex + 1) });
       if (r.status === "deployed" && prevStatus !== STATUS_CODES.deployed) changes.deployed.push({ ...ref, at: r.deployedAt ?? now.day });
       if (r.p85 !== null && prevP85 !== null && r.p85 > prevP85) {
-        const reasons: string[] = [];
-        if (r.remainingStories > prevRemaining) reasons.push(`scope added: ${prevRemaining} → ${r.remainingStories} stories left`);
-        if (prevTp !== null && r.throughputPerWeek !== null && r.throughputPerWeek < prevTp) reasons.push(`throughput down: ${prevTp} → ${r.throughputPerWeek}/week`);
-        if (curIndex < prevIndex) reasons.push(`gate reverted: back to ${r.gate ?? "no gate"}`);
-        if (reasons.length === 0) reasons.push(r.remainingStories < prevRemaining ? "less progress than forecast" : "no progress this week");
-        changes.slipped.push({ ...ref, from: prevP85, to: r.p85, reason: reasons.join("; ") });
+        const moved = forecast.useCases.get(r.id)?.movement?.reasons ?? [];
+        changes.slipped.push({ ...ref, from: prevP85, to: r.p85, reason: moved.length ? moved.join("; ") : "no recorded cause" });
       }
     }
   }
@@ -135,10 +134,9 @@ export function buildReport(snapshot: PortfolioSnapshot, options: BuildOptions, 
     week,
     now: now.day,
     gates: pipeline,
-    uc: [...rows]
-      .sort((a, b) => cmp(a.id, b.id))
-      .map((r) => [r.id, r.gate === null ? -1 : pipeline.indexOf(r.gate), STATUS_CODES[r.status], r.p85, r.remainingStories, r.throughputPerWeek]),
-    kpi: Object.fromEntries(kpis.map((k) => [k.id, k.value])),
+    squads: squadIds.map((id) => [id, Math.round((forecast.squadThroughput.get(id) ?? 0) * 1e4) / 1e4]),
+    uc: summaryRows,
+    kpi: Object.fromEntries(kpiView.kpis.map((k) => [k.id, k.value])),
     atRiskShare,
     trend: trendKept.map((p) => [p.week, p.atRiskShare]),
   };
@@ -160,16 +158,16 @@ export function buildReport(snapshot: PortfolioSnapshot, options: BuildOptions, 
       inFlight: inFlight.length,
       deployed: deployed.length,
       useCasesByGate: [...gateCounts].map(([gate, count]) => ({ gate, count })),
-      expectedMissShare,
+      expectedMissShare: forecast.program.expectedMissShare,
       missTarget: config.forecast.missTarget,
-      realizedMissRate: deployed.length ? realizedMissed / deployed.length : null,
-      realizedMissed,
+      realizedMissRate: forecast.program.realizedMissRate,
+      realizedMissed: forecast.program.deployedLate,
       statusCounts,
       benefit: { planned: sum((v) => v.planned), forecast: sum((v) => v.forecast), realized: sum((v) => v.realized), atRisk: sum((v) => v.atRisk) },
     },
     useCases: rows,
     benefits: { byValueStream: benefits.byValueStream, byInitiative: benefits.byInitiative },
-    kpis,
+    kpis: kpiView.kpis,
     stuck: kpiView.stuck,
     calibration,
     changes,

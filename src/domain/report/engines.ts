@@ -1,37 +1,52 @@
 /**
  * What the report needs from the forecast, benefits and KPI engines, as narrow views. `buildReport` takes the engines
- * as a parameter (defaulting to `defaultEngines`), so the report assembles whatever the engines compute and the
- * renderers never depend on their internals. Adapters from the engines' own APIs live in ./interim.ts until the
- * forecast (`forecastPortfolio`), benefits and KPI modules export theirs.
+ * as a parameter (defaulting to `defaultEngines`, ./adapters.ts), so the report assembles what the engines compute
+ * and the renderers never depend on their internals; tests and benchmarks can swap one engine.
  */
 import type { ConvergeConfig } from "../../config/schema.js";
 import type { PortfolioSnapshot } from "../snapshot/schema.js";
 import type { Calibration, InitiativeRow, KpiRow, StuckRow, UseCaseStatus, ValueStreamRow } from "./model.js";
+import type { ReportSummary } from "./summary.js";
 
 export interface EngineOptions {
-  /** Epoch ms of the report's "now" (start of the `--now` day, UTC). */
-  now: number;
+  /** The report's instant, ISO date-time (start of the `--now` day, UTC, unless given exactly). */
+  now: string;
+  nowMs: number;
   config: ConvergeConfig;
   seed: number;
+  /** Last week's summary, if any. */
+  previous: ReportSummary | null;
 }
 
 export interface UseCaseForecastView {
-  status: Exclude<UseCaseStatus, "deployed">;
-  pOnTime: number | null;
+  status: Exclude<UseCaseStatus, "deployed" | "no_forecast">;
+  pOnTime: number;
   p50: string | null;
   p85: string | null;
+  /** Open stories, or the expected number when estimated. */
   remainingStories: number;
+  /** Stories known now, open and closed (scope). */
+  scopeStories: number;
   estimated: boolean;
   lowConfidence: boolean;
-  throughputPerWeek: number | null;
+  /** Mean weekly throughput of the squads with work on it. */
+  throughputPerWeek: number;
+  /** Squads with work left on it (empty when none is left). */
   squads: string[];
-  gatesLeft: number;
+  gatesRemaining: string[];
   why: string[];
+  /** Why the forecast moved since last week (when last week had this use case). */
+  movement: { p85ShiftDays: number | null; reasons: string[] } | null;
 }
 
 export interface PortfolioForecastView {
-  /** Keyed by use-case id; in-flight (not deployed) use cases only. */
+  /** In-flight use cases by id. */
   useCases: Map<string, UseCaseForecastView>;
+  /** Deployed use cases by id: deployment day and whether it was after the deadline. */
+  deployed: Map<string, { at: string; late: boolean }>;
+  program: { expectedMissShare: number | null; realizedMissRate: number | null; deployedLate: number };
+  /** Mean weekly throughput per squad id (kept in the summary for next week's movement explanations). */
+  squadThroughput: Map<string, number>;
   notes: string[];
 }
 
@@ -44,7 +59,7 @@ export interface BenefitsView {
 }
 
 export interface KpiView {
-  kpis: Array<Omit<KpiRow, "previous" | "trend">>;
+  kpis: KpiRow[];
   stuck: StuckRow[];
 }
 

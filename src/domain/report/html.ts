@@ -187,14 +187,7 @@ export function renderHtml(model: ReportModel, options: HtmlOptions): string {
     model.stuck.map((s) => [link(s), h(s.owner ?? "—"), h(s.waitingFor), days(s.days), days(s.thresholdDays)]),
   );
   const cal = model.calibration;
-  const calibration =
-    cal === null
-      ? "No backtest result available for this report."
-      : cal.forecasts === 0
-      ? "Not enough history to backtest yet."
-      : `Backtest over ${groupDigits(cal.weeks)} past weeks (${groupDigits(cal.forecasts)} forecasts): ${percent(cal.p85Coverage, 0)} finished by their P85 date (ideal 85%); Brier score ${
-          cal.brier === null ? "n/a" : cal.brier.toFixed(3)
-        } vs ${cal.baselineBrier === null ? "n/a" : cal.baselineBrier.toFixed(3)} for the base-rate forecaster.`;
+  const calibration = cal === null ? "No backtest result available for this report." : h(cal.line);
   const all = table(
     ["Use case", "Owner", "Squads", "Last gate", "Deadline", "Status", "P(on time)", "P85 / deployed", "Left"],
     model.useCases.map((u) => [link(u), h(u.owner ?? "—"), h(u.squads.join(", ")), h(u.gate ?? "—"), u.deadline, status(u), percent(u.pOnTime, 0), h(u.p85 ?? u.deployedAt ?? "—"), u.status === "deployed" ? "0" : left(u)]),

@@ -123,7 +123,10 @@ export function renderHeadline(model: ReportModel): string {
     .map((s) => `${STATUS_MARK[s]} ${groupDigits(h.statusCounts[s])} ${STATUS_LABEL[s]}`)
     .join(" · ");
   const gates = h.useCasesByGate.map((g) => `${g.gate === "" ? "not started" : esc(g.gate, 40)} ${groupDigits(g.count)}`).join(" · ");
-  const kpis = model.kpis.map((k) => `${esc(k.name, 60)} ${kpiValue(k)} ${trendText(k)}`).join(" · ");
+  const kpis = model.kpis
+    .filter((k) => !k.id.includes("."))
+    .map((k) => `${esc(k.name, 60)} ${kpiValue(k)} ${trendText(k)}`)
+    .join(" · ");
   const rows: string[][] = [
     ["Use cases", `${groupDigits(h.total)} total · ${groupDigits(h.inFlight)} in flight · ${groupDigits(h.deployed)} deployed`],
     ["By last gate passed", gates || "—"],
@@ -278,12 +281,7 @@ function stuckBlocks(model: ReportModel): string[] {
 function calibrationBlock(model: ReportModel): string {
   const c = model.calibration;
   if (c === null) return "**Forecast calibration**: no backtest result available for this report.";
-  if (c.forecasts === 0) return "**Forecast calibration**: not enough history to backtest yet.";
-  const skill =
-    c.brier !== null && c.baselineBrier !== null
-      ? `Brier score ${c.brier.toFixed(3)} vs ${c.baselineBrier.toFixed(3)} for always forecasting the base rate (${c.brier < c.baselineBrier ? "better" : "not better"})`
-      : "Brier score n/a";
-  return `**Forecast calibration** (backtest over ${groupDigits(c.weeks)} past weeks, ${groupDigits(c.forecasts)} forecasts): ${percent(c.p85Coverage, 0)} of use cases finished by their P85 date (ideal 85%); ${skill}.`;
+  return `**Forecast calibration**: ${esc(c.line, 600)}`;
 }
 
 function allUseCaseBlocks(model: ReportModel): string[] {

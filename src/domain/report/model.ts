@@ -70,7 +70,7 @@ export interface UseCaseRow {
   estimated: boolean;
   /** Forecast from the org-wide distribution because the squad's history is short. */
   lowConfidence: boolean;
-  /** Median weekly throughput (stories/week) of the squads doing the work. */
+  /** Mean weekly throughput (stories/week) of the squads doing the work. */
   throughputPerWeek: number | null;
   /** Plain-language reasons (generated text, still escaped when rendered). */
   why: string[];
@@ -141,6 +141,8 @@ export interface Calibration {
   p85Coverage: number | null;
   brier: number | null;
   baselineBrier: number | null;
+  /** The backtest's one-line verdict, as the forecast module words it. */
+  line: string;
 }
 
 export interface UseCaseRef {

@@ -29,7 +29,11 @@ const statusCode = z.enum(["o", "a", "x", "l", "d", "n"]);
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const week = z.string().regex(/^\d{4}-W\d{2}$/);
 
-/** One use case: [id, index of last gate passed in `gates` (-1: none), status, P85 date, remaining stories, stories/week]. */
+/**
+ * One use case: [id, index of last gate passed in `gates` (-1: none), status, P85 date, remaining stories,
+ * stories/week of its squads, P(on time), scope (stories known), estimated (1) or counted (0), bit mask of the gates
+ * not passed yet (bit i = gates[i]), indices of its squads in `squads`]. Tuples keep a 2,000-use-case summary small.
+ */
 export const summaryUseCaseSchema = z.tuple([
   z.string().min(1),
   z.number().int().min(-1),
@@ -37,6 +41,11 @@ export const summaryUseCaseSchema = z.tuple([
   day.nullable(),
   z.number().min(0),
   z.number().min(0).nullable(),
+  z.number().min(0).max(1).nullable(),
+  z.number().int().min(0),
+  z.union([z.literal(0), z.literal(1)]),
+  z.number().int().min(0),
+  z.array(z.number().int().min(0)),
 ]);
 
 export const reportSummarySchema = z
@@ -44,7 +53,9 @@ export const reportSummarySchema = z
     v: z.literal(SUMMARY_VERSION),
     week,
     now: day,
-    gates: z.array(z.string()),
+    gates: z.array(z.string()).max(52),
+    /** [squad id, mean stories closed per week]. */
+    squads: z.array(z.tuple([z.string(), z.number().min(0)])),
     uc: z.array(summaryUseCaseSchema),
     kpi: z.record(z.string(), z.number().nullable()),
     atRiskShare: z.number().min(0).max(1).nullable(),
@@ -55,6 +66,45 @@ export const reportSummarySchema = z
 
 export type ReportSummary = z.infer<typeof reportSummarySchema>;
 export type SummaryUseCase = z.infer<typeof summaryUseCaseSchema>;
+
+const STATUS_NAMES = Object.fromEntries(Object.entries(STATUS_CODES).map(([name, code]) => [code, name])) as Record<StatusCode, keyof typeof STATUS_CODES>;
+
+/** Bit mask of `names` within `gates` (bit i set when gates[i] is listed). */
+export function gateMask(gates: readonly string[], names: readonly string[]): number {
+  return gates.reduce((mask, g, i) => (names.includes(g) ? mask + 2 ** i : mask), 0);
+}
+
+export function gatesOfMask(gates: readonly string[], mask: number): string[] {
+  return gates.filter((_, i) => Math.floor(mask / 2 ** i) % 2 === 1);
+}
+
+/**
+ * Last week's figures in the forecast module's `ForecastSummary` shape, so `forecastPortfolio` can explain why a
+ * forecast moved (scope, throughput, gates). Only in-flight use cases are included.
+ */
+export function toForecastSummary(summary: ReportSummary) {
+  const squadIds = summary.squads.map(([id]) => id);
+  const useCases: Record<string, { pOnTime: number; p85Date: string | null; status: string; scopeStories: number; remainingStories: number; estimated: boolean; gatesRemaining: string[]; squads: string[] }> = {};
+  for (const [id, , status, p85, remaining, , pOnTime, scope, estimated, mask, squads] of summary.uc) {
+    if (status === STATUS_CODES.deployed || pOnTime === null) continue;
+    useCases[id] = {
+      pOnTime,
+      p85Date: p85,
+      status: STATUS_NAMES[status],
+      scopeStories: scope,
+      remainingStories: remaining,
+      estimated: estimated === 1,
+      gatesRemaining: gatesOfMask(summary.gates, mask),
+      squads: squads.map((i) => squadIds[i]).filter((x): x is string => x !== undefined),
+    };
+  }
+  return {
+    version: 1 as const,
+    asOf: `${summary.now}T00:00:00.000Z`,
+    squads: Object.fromEntries(summary.squads.map(([id, meanThroughput]) => [id, { meanThroughput }])),
+    useCases,
+  };
+}
 
 /** How many weeks of the at-risk trend the summary carries forward. */
 export const TREND_WEEKS = 26;
