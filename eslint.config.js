@@ -5,6 +5,8 @@ import tseslint from "typescript-eslint";
 export default tseslint.config(
   { ignores: ["lib/", "node_modules/", "demo-out/", "coverage/", "docs/**/*.html"] },
   js.configs.recommended,
+  // Plain JS entry points run on Node (TypeScript files get their globals from @types/node).
+  { files: ["bin/**/*.js"], languageOptions: { globals: { process: "readonly", console: "readonly" } } },
   ...tseslint.configs.recommended,
   {
     rules: {

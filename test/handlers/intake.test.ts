@@ -11,7 +11,7 @@ import {
   teardownNock,
   type GraphqlCall,
 } from "../helpers/probot.js";
-import { FLAWED_BODY, GOOD_BODY, ISSUE_NODE_ID, ISSUE_NUMBER, OWNER, REPO, issuesEvent, label, useCaseIssue } from "../fixtures/use-cases.js";
+import { FLAWED_BODY, GOOD_BODY, ISSUE_NODE_ID, ISSUE_NUMBER, OWNER, REPO, issuesEvent, useCaseIssue } from "../fixtures/use-cases.js";
 import { STATUS_MARKER, INITIATIVE_MARKER } from "../../src/domain/status/markers.js";
 
 const ISSUE_PATH = `/repos/${OWNER}/${REPO}/issues/${ISSUE_NUMBER}`;
