@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { quickValidate } from "./quick-validate.js";
 import { portfolioSnapshotSchema, SNAPSHOT_SCHEMA_VERSION, type PortfolioSnapshot } from "./schema.js";
 
 export type SnapshotResult = { ok: true; snapshot: PortfolioSnapshot } | { ok: false; problems: string[] };
@@ -21,6 +22,9 @@ export function parseSnapshot(json: unknown): SnapshotResult {
       problems: [`schemaVersion: this Converge reads snapshot version ${SNAPSHOT_SCHEMA_VERSION}, got ${describeValue(version)}`],
     };
   }
+  // Fast path: a document that is valid as it stands is returned as is (no copy). Anything else goes through zod,
+  // which is the authority and names each problem.
+  if (quickValidate(json)) return { ok: true, snapshot: json };
   let result: ReturnType<typeof portfolioSnapshotSchema.safeParse>;
   try {
     result = portfolioSnapshotSchema.safeParse(json);

@@ -27,16 +27,20 @@ const issueId = z
   .string({ error: required("expected a string") })
   .regex(ISSUE_ID_PATTERN, { error: 'expected an issue id like "owner/repo#12"' })
   .describe('Issue id "owner/repo#number"');
+export const REPO_PATTERN = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
 const repoName = z
   .string({ error: required("expected a string") })
-  .regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, { error: 'expected a repository like "owner/repo"' })
+  .regex(REPO_PATTERN, { error: 'expected a repository like "owner/repo"' })
   .describe('Repository "owner/repo"');
 const nonEmpty = z.string({ error: required("expected a string") }).min(1, { error: "must not be empty" });
+/** An http(s) link (issue or repository page). Other schemes (javascript:, data:) are refused: reports render it. */
+const httpUrl = z.url({ protocol: z.regexes.httpProtocol, error: required("expected an http(s) URL") });
 const login = z.string({ error: required("expected a string") }).min(1).describe("GitHub login (no @)");
 
+export const CURRENCY_PATTERN = /^[A-Z]{3}$/;
 export const currencyCode = z
   .string({ error: required("expected a currency code") })
-  .regex(/^[A-Z]{3}$/, { error: 'expected a 3-letter currency code like "EUR"' })
+  .regex(CURRENCY_PATTERN, { error: 'expected a 3-letter currency code like "EUR"' })
   .describe("ISO 4217 currency code");
 
 export const moneySchema = z
@@ -94,7 +98,7 @@ export const useCaseSchema = z
     repo: repoName,
     number: z.number().int().positive(),
     title: z.string(),
-    url: z.url(),
+    url: httpUrl,
     state: z.enum(["open", "closed"]),
     closedAt: isoDateTime.nullable().optional().describe("When the issue was last closed (null or absent while open)"),
     priority: z.number().int().min(1).describe("1 = highest"),
@@ -135,7 +139,7 @@ export const initiativeSchema = z
     repo: repoName,
     number: z.number().int().positive(),
     title: z.string(),
-    url: z.url(),
+    url: httpUrl,
     owner: login.describe("Initiative owner: may record realized benefit"),
     valueStream: nonEmpty,
     plannedBenefit: moneySchema.describe("Planned benefit per year once the enabling use cases are live"),
