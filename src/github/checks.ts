@@ -130,8 +130,11 @@ export async function runGovernanceCheck(
   identity: AppIdentity,
   config: GatesConfig,
   known?: ReadonlyMap<string, { title: string; labels: readonly string[] }>,
+  /** False for a commit Converge cannot have checked yet (opened, synchronize): no use case then means no request. */
+  mayHaveOwnCheck = true,
 ): Promise<CheckWrite> {
   const refs = parseUseCaseReferences(pr.body, { owner: pr.owner, repo: pr.repo });
+  if (refs.length === 0 && !mayHaveOwnCheck) return "skipped";
   const useCases = refs.length > 0 ? await readUseCases(octokit, refs, known) : [];
   const outcome = evaluateMergeCheck({ config, useCases, current: { owner: pr.owner, repo: pr.repo } });
   return upsertCheck(octokit, pr, identity, outcome);

@@ -26,7 +26,8 @@ export function registerPullRequestCheck(app: Probot, deps: AppDeps): void {
       body: pr.body,
       state: pr.state,
     };
-    const result = await runGovernanceCheck(context.octokit, info, await deps.identity(), config.gates);
+    const fresh = payload.action === "opened" || payload.action === "synchronize"; // a head commit Converge has not seen
+    const result = await runGovernanceCheck(context.octokit, info, await deps.identity(), config.gates, undefined, !fresh);
     context.log.info({ pull: pr.number, result }, "governance check");
   });
 

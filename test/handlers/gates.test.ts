@@ -272,6 +272,88 @@ describe("gates: issues.labeled", () => {
   });
 });
 
+describe("gates: requirements read from GitHub", () => {
+  beforeEach(watchUnmatched);
+  afterEach(checkUnmatched);
+
+  const DEPLOY_CONFIG = [
+    "gates:",
+    "  requiredBeforeMerge: null",
+    "  pipeline:",
+    "    - id: deployed",
+    "      name: Deployed",
+    "      label: gate/deployed",
+    "      approvers: { users: [\"@Ada\"] }",
+    "      requirements: { deployment: { environment: \"prod*\" } }",
+    "",
+  ].join("\n");
+  const merged = {
+    event: "cross-referenced",
+    created_at: "2026-11-22T10:00:00Z",
+    actor: { login: "dev" },
+    source: { type: "issue", issue: { number: 80, state: "closed", pull_request: { merged_at: "2026-11-22T12:00:00Z" }, repository: { name: REPO, owner: { login: OWNER } } } },
+  };
+
+  it("passes the deployed gate after a successful deployment to a matching environment since the merge", async () => {
+    const app = createTestApp();
+    const labels = ["use-case", "gate/deployed"];
+    const scope = nock(API);
+    mockConfig(scope, OWNER, REPO, DEPLOY_CONFIG);
+    scope.get(ISSUE_PATH).reply(200, liveIssue(labels));
+    scope.get(TIMELINE).query({ per_page: 100 }).reply(200, [merged]);
+    scope
+      .get(`/repos/${OWNER}/${REPO}/deployments`)
+      .query({ per_page: 100 })
+      .reply(200, [
+        { id: 3, environment: "production", created_at: "2026-11-23T08:00:00Z" },
+        { id: 2, environment: "staging", created_at: "2026-11-23T07:00:00Z" },
+        { id: 1, environment: "production", created_at: "2026-11-20T08:00:00Z" },
+      ]);
+    scope.get(`/repos/${OWNER}/${REPO}/deployments/3/statuses`).query({ per_page: 1 }).reply(200, [{ state: "success" }]);
+    const status = expectNewStatusComment(scope);
+
+    await app.receive("issues", labelEvent("labeled", "gate/deployed", "ada", labels));
+
+    expect(scope.isDone()).toBe(true); // no membership lookup: ada is named as a user
+    expect(status.body).toContain("**Deployed** passed by ada.");
+  });
+
+  it("refuses it when the only matching deployment failed", async () => {
+    const app = createTestApp();
+    const labels = ["use-case", "gate/deployed"];
+    const scope = nock(API);
+    mockConfig(scope, OWNER, REPO, DEPLOY_CONFIG);
+    scope.get(ISSUE_PATH).reply(200, liveIssue(labels));
+    scope.get(TIMELINE).query({ per_page: 100 }).reply(200, [merged]);
+    scope.get(`/repos/${OWNER}/${REPO}/deployments`).query({ per_page: 100 }).reply(200, [{ id: 3, environment: "prod-eu", created_at: "2026-11-23T08:00:00Z" }]);
+    scope.get(`/repos/${OWNER}/${REPO}/deployments/3/statuses`).query({ per_page: 1 }).reply(200, [{ state: "failure" }]);
+    scope.delete(`${ISSUE_PATH}/labels/${encodeURIComponent("gate/deployed")}`).reply(200, []);
+    const status = expectNewStatusComment(scope);
+
+    await app.receive("issues", labelEvent("labeled", "gate/deployed", "ada", labels));
+
+    expect(scope.isDone()).toBe(true);
+    expect(status.body).toContain("- no successful deployment to an environment matching `prod*` since the linked pull request was merged.");
+  });
+
+  it("treats a pending team invitation as not a member", async () => {
+    const app = createTestApp();
+    const labels = [...EARLIER, ARCH];
+    const scope = nock(API);
+    mockConfig(scope, OWNER, REPO, null);
+    scope.get(ISSUE_PATH).reply(200, liveIssue(labels, { assignees: [] }));
+    member(scope, "itot-architects", "newbie", 200, "pending");
+    scope.delete(`${ISSUE_PATH}/labels/${encodeURIComponent(ARCH)}`).reply(200, []);
+    scope.get(TIMELINE).query({ per_page: 100 }).reply(200, HISTORY);
+    const status = expectNewStatusComment(scope);
+
+    await app.receive("issues", labelEvent("labeled", ARCH, "newbie", labels));
+
+    expect(scope.isDone()).toBe(true);
+    expect(status.body).toContain("- newbie may not pass this gate.");
+  });
+});
+
 describe("gates: issues.unlabeled", () => {
   beforeEach(watchUnmatched);
   afterEach(checkUnmatched);
@@ -407,6 +489,34 @@ describe("gates: /gate commands", () => {
     expect(status.body).toContain("mallory tried, and Converge did not pass the gate.");
   });
 
+  it("/gate pass for an unknown gate lists the gates; a redelivered accepted command writes nothing", async () => {
+    const app = createTestApp();
+    let scope = nock(API);
+    mockConfig(scope, OWNER, REPO, null);
+    scope.get(ISSUE_PATH).reply(200, liveIssue(EARLIER));
+    scope.get(TIMELINE).query({ per_page: 100 }).reply(200, HISTORY);
+    const status = expectNewStatusComment(scope);
+    await app.receive("issue_comment", commentEvent("/gate pass @acme/everything", "ada", EARLIER));
+    expect(scope.isDone()).toBe(true);
+    expect(status.body).toContain("ada: there is no gate @&#8203;acme/everything. Gates: `intake`, `feasibility`, `architecture`");
+
+    // The label is already there (the first delivery added it): refresh only, and the comment is unchanged.
+    scope = nock(API);
+    mockConfig(scope, OWNER, REPO, null);
+    scope.get(ISSUE_PATH).reply(200, liveIssue([...EARLIER, ARCH]));
+    scope.get(TIMELINE).query({ per_page: 100 }).reply(200, HISTORY);
+    const first = expectNewStatusComment(scope);
+    await app.receive("issue_comment", commentEvent("/gate pass architecture", "ada", EARLIER), "delivery-9");
+    expect(scope.isDone()).toBe(true);
+    scope = nock(API);
+    mockConfig(scope, OWNER, REPO, null);
+    scope.get(ISSUE_PATH).reply(200, liveIssue([...EARLIER, ARCH]));
+    scope.get(TIMELINE).query({ per_page: 100 }).reply(200, HISTORY);
+    scope.get(COMMENTS).query({ per_page: 100 }).reply(200, [ownComment(900, first.body ?? "")]);
+    await app.receive("issue_comment", commentEvent("/gate pass architecture", "ada", EARLIER), "delivery-9");
+    expect(scope.isDone()).toBe(true);
+  });
+
   it("/gate status refreshes the section; a comment without a command costs no request", async () => {
     const app = createTestApp();
     await app.receive("issue_comment", commentEvent("We should pass the /gate soon", "ada", EARLIER));
@@ -472,13 +582,48 @@ describe("governance check on pull requests", () => {
     expect(again.isDone()).toBe(true);
   });
 
-  it("ignores PRs that reference no use case (a plain mention does not count)", async () => {
+  it("ignores a new PR that references no use case (a plain mention does not count)", async () => {
     const app = createTestApp();
     const scope = nock(API);
     mockConfig(scope, OWNER, REPO, null);
-    scope.get(`/repos/${OWNER}/${REPO}/commits/${PR_SHA}/check-runs`).query(true).reply(200, { total_count: 0, check_runs: [] });
     await app.receive("pull_request", prEvent("opened", `Related to #${ISSUE_NUMBER}`));
     expect(scope.isDone()).toBe(true);
+  });
+
+  it("corrects its own failing check when the reference is edited out of the PR body", async () => {
+    const app = createTestApp();
+    const scope = nock(API);
+    mockConfig(scope, OWNER, REPO, null);
+    scope
+      .get(`/repos/${OWNER}/${REPO}/commits/${PR_SHA}/check-runs`)
+      .query(true)
+      .reply(200, { total_count: 1, check_runs: [{ id: 9, status: "completed", conclusion: "failure", output: { title: "t", summary: "s" }, app: { id: APP_IDENTITY.appId } }] });
+    let patched: any;
+    scope.patch(`/repos/${OWNER}/${REPO}/check-runs/9`, (b) => ((patched = b), true)).reply(200, {});
+    await app.receive("pull_request", prEvent("edited", "Just a refactor."));
+    expect(scope.isDone()).toBe(true);
+    expect(patched).toMatchObject({ conclusion: "success", output: { title: "No use case referenced" } });
+  });
+
+  it("re-runs when someone clicks Re-run on the Converge governance check, and ignores other checks", async () => {
+    const app = createTestApp();
+    const payload = examplePayload("check_run", "rerequested");
+    payload.check_run = { ...payload.check_run, name: CHECK_NAME, head_sha: PR_SHA, pull_requests: [{ number: 77, id: 1, url: "", head: { sha: PR_SHA }, base: {} }] };
+    payload.repository = { ...payload.repository, name: REPO, full_name: `${OWNER}/${REPO}`, owner: { ...payload.repository.owner, login: OWNER } };
+    const scope = nock(API);
+    mockConfig(scope, OWNER, REPO, null);
+    scope.get(`/repos/${OWNER}/${REPO}/pulls/77`).reply(200, { number: 77, state: "open", body: `Resolves #${ISSUE_NUMBER}`, head: { sha: PR_SHA } });
+    scope.get(ISSUE_PATH).reply(200, liveIssue([...EARLIER, ARCH]));
+    scope.get(`/repos/${OWNER}/${REPO}/commits/${PR_SHA}/check-runs`).query(true).reply(200, { total_count: 0, check_runs: [] });
+    let created: any;
+    scope.post(`/repos/${OWNER}/${REPO}/check-runs`, (b) => ((created = b), true)).reply(201, { id: 8 });
+    await app.receive("check_run", payload);
+    expect(scope.isDone()).toBe(true);
+    expect(created.conclusion).toBe("success");
+
+    const other = examplePayload("check_run", "rerequested");
+    other.check_run = { ...other.check_run, name: "CI" };
+    await app.receive("check_run", other); // no mock: a request would be refused and reported as unmatched
   });
 
   it("re-runs on check_suite.requested for the suite's pull requests", async () => {
