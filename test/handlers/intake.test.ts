@@ -180,6 +180,34 @@ describe("intake: issues.opened for a use case", () => {
   });
 });
 
+describe("intake: initiative references", () => {
+  beforeEach(setupNock);
+  afterEach(teardownNock);
+
+  it("flags a reference that does not exist and one that is not an initiative, and links the valid one", async () => {
+    const app = createTestApp();
+    const body = GOOD_BODY.replace("#12, acme/transformation-office#40", "#12, #13, acme/ghost#1");
+    const issue = useCaseIssue(body);
+    const writes: Record<string, any> = {};
+    const scope = nock(API);
+    mockConfig(scope, OWNER, REPO, null);
+    scope.get(ISSUE_PATH).reply(200, issue);
+    scope.get(`${ISSUE_PATH}/comments`).query(true).reply(200, []);
+    mockGraphql(scope, initiativeResponder([INITIATIVE_12, { ...INITIATIVE_12, number: 13, title: "Printer jams", labels: ["bug"] }]));
+    scope.post(`${ISSUE_PATH}/labels`, (b) => ((writes.labels = b.labels), true)).reply(200, []);
+    scope.post(`${ISSUE_PATH}/comments`, (b) => ((writes.status = b.body), true)).reply(201, { id: 1 });
+    scope.post(`/repos/${OWNER}/${REPO}/issues/12/comments`, (b) => ((writes.i12 = b.body), true)).reply(201, { id: 2 });
+
+    await app.receive("issues", issuesEvent("opened", issue));
+
+    expect(scope.isDone()).toBe(true);
+    expect(writes.labels).toContain("needs-info");
+    expect(writes.status).toContain("acme/plant-iot\\#13 is not a business initiative");
+    expect(writes.status).toContain("acme/ghost\\#1 does not exist");
+    expect(writes.i12).toContain("_(needs info)_");
+  });
+});
+
 describe("intake: issues.edited", () => {
   beforeEach(setupNock);
   afterEach(teardownNock);
