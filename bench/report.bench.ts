@@ -1,0 +1,171 @@
+/**
+ * Report benchmark (issue 4): compute time and peak memory of the weekly report for a generated 10,000-use-case
+ * snapshot at 10,000 trials, next to the time to merely JSON.parse the same snapshot. Writes docs/benchmarks.md.
+ *
+ *   npm run bench                                   # 10,000 use cases, 10,000 trials
+ *   npm run bench -- --use-cases 2000 --trials 1000 --no-write   # a quick look, docs untouched
+ *
+ * Each measurement runs in its own child process, so the peak RSS (getrusage maxrss) is that of one job alone.
+ */
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
+import { cpus, totalmem, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { defaultConfig } from "../src/config/schema.js";
+import { generatePortfolio, serializeSnapshot } from "../src/domain/snapshot/generate.js";
+import { parseSnapshot } from "../src/domain/snapshot/load.js";
+import { buildReport, defaultEngines, renderHtml, renderJson, renderMarkdown, type ReportEngines } from "../src/domain/report/index.js";
+import { loadChartJs } from "../src/domain/report/chartjs-loader.js";
+
+const SELF = fileURLToPath(import.meta.url);
+const NOW = "2026-11-23";
+
+interface ChildResult {
+  ms: Record<string, number>;
+  maxRssMb: number;
+  detail: Record<string, number | string>;
+}
+
+const rssMb = () => process.resourceUsage().maxRSS / 1024;
+
+function timed<T>(ms: Record<string, number>, key: string, fn: () => T): T {
+  const t = performance.now();
+  const out = fn();
+  ms[key] = (ms[key] ?? 0) + (performance.now() - t);
+  return out;
+}
+
+/** Child: one job, printed as JSON on stdout. */
+function child(mode: string, file: string, trials: number): ChildResult {
+  const text = readFileSync(file, "utf8");
+  const ms: Record<string, number> = {};
+  const detail: Record<string, number | string> = {};
+  if (mode === "parse") {
+    const runs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      JSON.parse(text);
+      runs.push(performance.now() - t);
+    }
+    runs.sort((a, b) => a - b);
+    ms.jsonParse = runs[2]!;
+    detail.runs = runs.map((r) => r.toFixed(0)).join(", ");
+    return { ms, maxRssMb: rssMb(), detail };
+  }
+  const json = timed(ms, "jsonParse", () => JSON.parse(text) as unknown);
+  const parsed = timed(ms, "validate", () => parseSnapshot(json));
+  if (!parsed.ok) throw new Error(parsed.problems.join("\n"));
+  const config = defaultConfig();
+  config.forecast.trials = trials;
+  const engines: ReportEngines = {
+    forecast: (s, o) => timed(ms, "forecast", () => defaultEngines.forecast(s, o)),
+    benefits: (s, f, o) => timed(ms, "benefits", () => defaultEngines.benefits(s, f, o)),
+    kpis: (s, o) => timed(ms, "kpis", () => defaultEngines.kpis(s, o)),
+    calibration: (s, o) => (mode === "report-no-backtest" ? null : timed(ms, "backtest", () => defaultEngines.calibration(s, o))),
+  };
+  const model = timed(ms, "buildReport", () => buildReport(parsed.snapshot, { now: NOW, config, seed: 1 }, engines));
+  ms.assemble = ms.buildReport! - (ms.forecast ?? 0) - (ms.benefits ?? 0) - (ms.kpis ?? 0) - (ms.backtest ?? 0);
+  const parts = timed(ms, "renderMarkdown", () => renderMarkdown(model).parts);
+  const html = timed(ms, "renderHtml", () => renderHtml(model, { chartJs: loadChartJs() }));
+  const out = timed(ms, "renderJson", () => renderJson(model));
+  detail.inFlight = model.headline.inFlight;
+  detail.markdownParts = parts.length;
+  detail.markdownChars = parts.reduce((s, p) => s + p.length, 0);
+  detail.htmlChars = html.length;
+  detail.jsonChars = out.length;
+  return { ms, maxRssMb: rssMb(), detail };
+}
+
+function runChild(mode: string, file: string, trials: number): ChildResult {
+  const out = execFileSync(process.execPath, ["--import", "tsx/esm", SELF, "--child", mode, file, String(trials)], {
+    encoding: "utf8",
+    maxBuffer: 16 * 1024 * 1024,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return JSON.parse(out.trim().split("\n").pop()!) as ChildResult;
+}
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const s = (ms: number | undefined) => (ms === undefined ? "—" : `${(ms / 1000).toFixed(2)} s`);
+
+async function main(): Promise<void> {
+  if (process.argv[2] === "--child") {
+    process.stdout.write(`${JSON.stringify(child(process.argv[3]!, process.argv[4]!, Number(process.argv[5])))}\n`);
+    return;
+  }
+  const useCases = arg("--use-cases", 10_000);
+  const trials = arg("--trials", 10_000);
+  const write = !process.argv.includes("--no-write");
+  const dir = mkdtempSync(join(tmpdir(), "converge-bench-"));
+  const file = join(dir, "snapshot.json");
+  try {
+    process.stderr.write(`generating a ${useCases}-use-case snapshot…\n`);
+    const t = performance.now();
+    writeFileSync(file, serializeSnapshot(generatePortfolio({ useCases, seed: 1, now: NOW })));
+    const genMs = performance.now() - t;
+    const bytes = readFileSync(file).length;
+    process.stderr.write(`JSON.parse alone…\n`);
+    const parse = runChild("parse", file, trials);
+    process.stderr.write(`report without the backtest…\n`);
+    const quick = runChild("report-no-backtest", file, trials);
+    process.stderr.write(`full report (with the 12-week backtest)…\n`);
+    const full = runChild("report", file, trials);
+
+    const jp = parse.ms.jsonParse!;
+    const rows: Array<[string, number | undefined, number | undefined]> = [
+      ["JSON.parse (in the report job)", quick.ms.jsonParse, full.ms.jsonParse],
+      ["schema validation (parseSnapshot)", quick.ms.validate, full.ms.validate],
+      ["forecast (forecastPortfolio)", quick.ms.forecast, full.ms.forecast],
+      ["backtest (12 replayed weeks)", quick.ms.backtest, full.ms.backtest],
+      ["benefits", quick.ms.benefits, full.ms.benefits],
+      ["KPIs", quick.ms.kpis, full.ms.kpis],
+      ["report assembly", quick.ms.assemble, full.ms.assemble],
+      ["**buildReport total**", quick.ms.buildReport, full.ms.buildReport],
+      ["render Markdown", quick.ms.renderMarkdown, full.ms.renderMarkdown],
+      ["render HTML", quick.ms.renderHtml, full.ms.renderHtml],
+      ["render JSON", quick.ms.renderJson, full.ms.renderJson],
+    ];
+    const ratio = (x: number | undefined) => (x === undefined ? "—" : `${(x / jp).toFixed(1)} ×`);
+    const cpu = cpus();
+    const md = [
+      "<!-- bench:report:start (written by bench/report.bench.ts; edit the script, not this section) -->",
+      "## Weekly report: compute time and peak memory",
+      "",
+      `Command: \`npm run bench\` (= \`node --import tsx/esm bench/report.bench.ts --use-cases ${useCases} --trials ${trials}\`), run ${new Date().toISOString().slice(0, 16)}Z.`,
+      `Machine: ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}.`,
+      `Snapshot: \`generatePortfolio({ useCases: ${useCases}, seed: 1, now: "${NOW}" })\`, ${(bytes / 2 ** 20).toFixed(1)} MB of JSON (${full.detail.inFlight} use cases in flight); generated in ${s(genMs)}.`,
+      `Each job runs in its own child process; peak memory is that process's maximum RSS.`,
+      "",
+      `**Baseline: \`JSON.parse\` of the snapshot: ${s(jp)}** (median of 5; runs ${parse.detail.runs} ms), peak RSS ${parse.maxRssMb.toFixed(0)} MB.`,
+      "",
+      "| Step | Report without backtest | Full report (with backtest) |",
+      "|---|---|---|",
+      ...rows.map(([name, a, b]) => `| ${name} | ${s(a)} | ${s(b)} |`),
+      `| **buildReport ÷ JSON.parse** (target ≤ 3 ×) | ${ratio(quick.ms.buildReport)} | ${ratio(full.ms.buildReport)} |`,
+      `| **peak RSS** (target ≤ 300 MB) | ${quick.maxRssMb.toFixed(0)} MB | ${full.maxRssMb.toFixed(0)} MB |`,
+      "",
+      `Output: ${full.detail.markdownParts} Markdown part(s), ${Number(full.detail.markdownChars).toLocaleString("en-US")} characters; HTML ${(Number(full.detail.htmlChars) / 2 ** 20).toFixed(1)} MB; JSON ${(Number(full.detail.jsonChars) / 2 ** 20).toFixed(1)} MB.`,
+      "",
+      `Targets: buildReport ≤ 3 × JSON.parse (${s(3 * jp)} here), about 2 s, peak ≤ 300 MB on a 2-core machine. ` +
+        `Met: time ${full.ms.buildReport! <= 3 * jp ? "yes" : "**no**"} (full), ${quick.ms.buildReport! <= 3 * jp ? "yes" : "**no**"} (without backtest); memory ${full.maxRssMb <= 300 ? "yes" : "**no**"} (full).`,
+      "<!-- bench:report:end -->",
+    ].join("\n");
+    process.stdout.write(`${md}\n`);
+    if (write) {
+      const path = fileURLToPath(new URL("../docs/benchmarks.md", import.meta.url));
+      const existing = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
+      const section = /<!-- bench:report:start[\s\S]*?<!-- bench:report:end -->/;
+      writeFileSync(path, section.test(existing) ? existing.replace(section, md) : `${existing.trimEnd()}\n\n${md}\n`);
+      process.stderr.write(`wrote ${path}\n`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
