@@ -168,3 +168,21 @@ export function renderGatesSection(input: {
   lines.push("", "<sub>Pass a gate by adding its label or commenting `/gate pass <gate>`; `/gate status` refreshes this section.</sub>");
   return lines.join("\n");
 }
+
+/**
+ * The gates section for a use case that has no gate activity yet (e.g. when intake first posts the status comment),
+ * so everyone sees the pipeline and who can pass each gate from day one. Needs no request.
+ */
+export function initialGatesSection(input: { config: GatesConfig; repoOwner: string; labels: readonly string[]; valueStreams: readonly string[]; serverUrl?: string }): {
+  id: string;
+  order: number;
+  body: string;
+  state: GatesSectionState;
+} {
+  const passed = new Set(
+    input.config.pipeline.filter((g) => input.labels.some((l) => l.toLowerCase() === g.label.toLowerCase())).map((g) => g.id),
+  );
+  const ctx: RenderContext = { config: input.config, repoOwner: input.repoOwner, ...(input.serverUrl ? { serverUrl: input.serverUrl } : {}) };
+  const body = renderGatesSection({ ctx, passedGates: passed, approvals: [], flags: [], valueStreams: input.valueStreams, notice: [] });
+  return { id: GATES_SECTION_ID, order: GATES_SECTION_ORDER, body, state: { v: 1, flags: [], notice: [] } };
+}

@@ -160,3 +160,13 @@ describe("gates section", () => {
     expect(readGatesState("junk")).toEqual({ v: 1, flags: [], notice: [] });
   });
 });
+
+describe("initialGatesSection", () => {
+  it("shows the whole pipeline with the first gate next, for intake to seed the status comment", async () => {
+    const { initialGatesSection } = await import("../../../src/domain/gates/render.js");
+    const section = initialGatesSection({ config, repoOwner: "acme", labels: ["use-case"], valueStreams: [] });
+    expect(section.id).toBe("gates");
+    expect(section.body).toContain("| 1 | Intake (`gate/1-intake`) | ⏳ next |  | [acme/transformation-office]");
+    expect(section.body.match(/^\| \d /gm)).toHaveLength(config.pipeline.length);
+  });
+});
