@@ -6,8 +6,8 @@
  * - Seeds are strings or numbers hashed with `cyrb128` into the four state words, so callers derive independent,
  *   named streams (`${seed}/squad/${id}`) instead of sharing one stream whose consumption order would couple results
  *   to iteration order.
- * - `nextInt(n)` rejects the top sliver of the 2^32 range so every value in [0, n) is exactly equally likely
- *   (plain `u % n` or `floor(u * n)` is biased whenever n does not divide 2^32).
+ * - `nextInt(n)` is exactly uniform: Lemire's multiply-and-reject for n ≤ 2^21, modulo with rejection above
+ *   (plain `u % n` or `floor(next() * n)` is biased whenever n does not divide 2^32).
  */
 
 export interface Rng {
@@ -20,6 +20,8 @@ export interface Rng {
 }
 
 const TWO_POW_32 = 0x1_0000_0000;
+/** Largest n for which u × n (u < 2^32) stays below 2^53, i.e. exact in a double. */
+const MULTIPLY_MAX = 0x20_0000;
 
 /** cyrb128: a fast, well-mixing 128-bit string hash (public domain, bryc). Used only to expand seeds. */
 export function hashSeed(seed: string | number): [number, number, number, number] {
@@ -46,53 +48,56 @@ export function hashSeed(seed: string | number): [number, number, number, number
   return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
 }
 
-/**
- * sfc32 state and step. A class with numeric fields (not a closure) because the forecast draws tens of millions of
- * numbers per report and this shape stays monomorphic and fast in V8.
- */
-class Sfc32 implements StreamRng {
-  private a = 0;
-  private b = 0;
-  private c = 0;
-  private d = 0;
+/** One sfc32 step on the state words at `o…o+3` of `s`: returns a uniform unsigned 32-bit integer. */
+function step(s: Int32Array, o: number): number {
+  const a = s[o]!;
+  const b = s[o + 1]!;
+  const c = s[o + 2]!;
+  const d = s[o + 3]!;
+  const t = (((a + b) | 0) + d) | 0;
+  s[o] = b ^ (b >>> 9);
+  s[o + 1] = (c + (c << 3)) | 0;
+  s[o + 2] = (((c << 21) | (c >>> 11)) + t) | 0;
+  s[o + 3] = (d + 1) | 0;
+  return t >>> 0;
+}
 
-  constructor(private readonly seedWords: readonly [number, number, number, number]) {
-    this.select(0);
-  }
+/** Seed the state words at `o` for sub-stream `stream` of a hashed seed, then warm up. */
+function seedState(s: Int32Array, o: number, words: readonly [number, number, number, number], stream: number): void {
+  s[o] = words[0];
+  s[o + 1] = words[1];
+  // Stream index mixed into c (golden-ratio multiply) and into the counter d, as sfc32 seeding intends.
+  s[o + 2] = words[2] ^ Math.imul(stream | 0, 0x9e3779b9);
+  s[o + 3] = (words[3] + stream) | 0;
+  // Warm-up: the first outputs of a freshly seeded sfc32 are still correlated with the seed words.
+  for (let i = 0; i < 12; i++) step(s, o);
+}
 
-  select(stream: number): void {
-    const [h0, h1, h2, h3] = this.seedWords;
-    this.a = h0 | 0;
-    this.b = h1 | 0;
-    // Stream index mixed into c (golden-ratio multiply) and into the counter d, as sfc32 seeding intends.
-    this.c = (h2 ^ Math.imul(stream | 0, 0x9e3779b9)) | 0;
-    this.d = (h3 + stream) | 0;
-    // Warm-up: the first outputs of a freshly seeded sfc32 are still correlated with the seed words.
-    for (let i = 0; i < 12; i++) this.nextUint32();
+/** Uniform integer in [0, n) from the generator at `o`, exactly unbiased. */
+function intBelow(s: Int32Array, o: number, n: number): number {
+  if (n >= 1 && n <= MULTIPLY_MAX && (n | 0) === n) {
+    // Lemire's multiply-and-reject: u × n < 2^53 is exact in a double; its high 32 bits are the result, and
+    // rejecting the few low parts below (2^32 − n) mod n makes every result exactly equally likely. No modulo in
+    // the common case (floating-point % is the slowest operation here, and a forecast calls this ~10^8 times).
+    let x = step(s, o) * n;
+    let high = Math.floor(x / TWO_POW_32);
+    let low = x - high * TWO_POW_32;
+    if (low < n) {
+      const threshold = (TWO_POW_32 - n) % n;
+      while (low < threshold) {
+        x = step(s, o) * n;
+        high = Math.floor(x / TWO_POW_32);
+        low = x - high * TWO_POW_32;
+      }
+    }
+    return high;
   }
-
-  nextUint32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
-  }
-
-  next(): number {
-    return this.nextUint32() / TWO_POW_32;
-  }
-
-  nextInt(n: number): number {
-    if (!(n >= 1 && n <= TWO_POW_32 && Number.isInteger(n))) throw new RangeError(`nextInt: n must be an integer in [1, 2^32], got ${n}`);
-    // Accept u only below the largest multiple of n that fits in 2^32: then u % n is exactly uniform.
-    const limit = TWO_POW_32 - (TWO_POW_32 % n);
-    let u = this.nextUint32();
-    while (u >= limit) u = this.nextUint32();
-    return u % n;
-  }
+  if (!(n >= 1 && n <= TWO_POW_32 && Number.isInteger(n))) throw new RangeError(`nextInt: n must be an integer in [1, 2^32], got ${n}`);
+  // Large n: accept u only below the largest multiple of n that fits in 2^32, then u % n is exactly uniform.
+  const limit = TWO_POW_32 - (TWO_POW_32 % n);
+  let u = step(s, o);
+  while (u >= limit) u = step(s, o);
+  return u % n;
 }
 
 /**
@@ -105,9 +110,51 @@ export interface StreamRng extends Rng {
   select(stream: number): void;
 }
 
+class Sfc32 implements StreamRng {
+  private readonly state = new Int32Array(4);
+
+  constructor(private readonly words: readonly [number, number, number, number]) {
+    seedState(this.state, 0, words, 0);
+  }
+
+  select(stream: number): void {
+    seedState(this.state, 0, this.words, stream);
+  }
+
+  nextUint32(): number {
+    return step(this.state, 0);
+  }
+
+  next(): number {
+    return step(this.state, 0) / TWO_POW_32;
+  }
+
+  nextInt(n: number): number {
+    return intBelow(this.state, 0, n);
+  }
+}
+
 /** A seeded generator. Equal seeds give equal sequences on every platform (only 32-bit integer arithmetic). */
 export function createRng(seed: string | number): StreamRng {
   return new Sfc32(hashSeed(seed));
+}
+
+/**
+ * Many independent generators, one per seed, with their states side by side in one typed array. The forecast keeps a
+ * stream per use case; thousands of separate generator objects scattered over the heap made its per-trial draws
+ * cache-bound. Bank stream i yields exactly the sequence `createRng(seeds[i])` yields.
+ */
+export class RngBank {
+  private readonly state: Int32Array;
+
+  constructor(seeds: ReadonlyArray<string | number>) {
+    this.state = new Int32Array(seeds.length * 4);
+    seeds.forEach((seed, i) => seedState(this.state, i * 4, hashSeed(seed), 0));
+  }
+
+  nextInt(i: number, n: number): number {
+    return intBelow(this.state, i * 4, n);
+  }
 }
 
 /** Derive a named child seed: streams for different names are independent of each other and of call order. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRng, hashSeed } from "../../src/domain/random.js";
+import { createRng, hashSeed, RngBank } from "../../src/domain/random.js";
 
 describe("seeded random numbers", () => {
   it("equal seeds give equal sequences; numbers and strings are distinct seeds", () => {
@@ -62,5 +62,19 @@ describe("seeded random numbers", () => {
     for (let i = 0; i < draws; i++) if (rng.nextInt(n) < 2 ** 30) low++;
     const p = 1 / 3;
     expect(Math.abs(low / draws - p)).toBeLessThan(5 * Math.sqrt((p * (1 - p)) / draws));
+  });
+
+  it("a bank stream yields exactly what createRng(seed) yields, independently of the other streams", () => {
+    const seeds = ["a", 7, "b"];
+    const bank = new RngBank(seeds);
+    const single = seeds.map((seed) => createRng(seed));
+    for (let round = 0; round < 50; round++) {
+      // interleave the streams unevenly: each must still follow its own sequence
+      for (let i = 0; i < seeds.length; i++) {
+        for (let k = 0; k <= i; k++) expect(bank.nextInt(i, 1000)).toBe(single[i]!.nextInt(1000));
+      }
+    }
+    expect(() => bank.nextInt(0, 0)).toThrow(RangeError);
+    expect(bank.nextInt(0, 2 ** 22)).toBeLessThan(2 ** 22); // above the multiply range: the modulo path
   });
 });

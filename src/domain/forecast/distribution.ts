@@ -4,17 +4,18 @@
  * A histogram (counts per period) instead of a sorted array of trial results: filling it is O(trials), reading a
  * percentile is O(periods), and it is all a use case needs to keep, so hundreds of use cases × 10,000 trials stay
  * small. Trials that did not finish within the simulation's period cap are counted apart (`unfinished`): they are
- * "later than the cap", never silently dropped.
+ * "later than the cap", never silently dropped. Counts may be fractional weights (a histogram convolved with the
+ * distribution of gate time); `trials` is then their total.
  */
 export class PeriodDistribution {
   /** counts[k] = trials that finished in exactly k periods (k = 0 only when nothing was left to do). */
-  readonly counts: Uint32Array;
+  readonly counts: Uint32Array | Float64Array;
   readonly trials: number;
   /** Trials that had not finished after `maxPeriods` periods. */
   readonly unfinished: number;
 
   constructor(
-    counts: Uint32Array,
+    counts: Uint32Array | Float64Array,
     readonly maxPeriods: number,
   ) {
     if (counts.length !== maxPeriods + 2) throw new RangeError(`histogram needs maxPeriods + 2 = ${maxPeriods + 2} slots, got ${counts.length}`);
@@ -37,8 +38,8 @@ export class PeriodDistribution {
   percentile(q: number): number | null {
     if (!(q > 0 && q <= 1)) throw new RangeError(`percentile: q must be in (0, 1], got ${q}`);
     if (this.trials === 0) return null;
-    // Integer rank, so 0.85 × 10,000 is 8,500 exactly and not 8,500.000000000001 (the small epsilon absorbs that).
-    const rank = Math.max(1, Math.ceil(q * this.trials - 1e-9));
+    // The relative epsilon makes 0.85 × 10,000 rank 8,500 exactly, not 8,500.000000000001 (so 8,501).
+    const rank = q * this.trials * (1 - 1e-12);
     let cumulative = 0;
     for (let k = 0; k <= this.maxPeriods; k++) {
       cumulative += this.counts[k] ?? 0;

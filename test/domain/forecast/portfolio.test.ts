@@ -169,7 +169,7 @@ describe("low confidence", () => {
     expect(f.pOnTime).toBe(0);
     expect(f.p50Weeks).toBeNull();
     expect(f.p85Date).toBeNull();
-    expect(f.status).toBe("off-track");
+    expect(f.status).toBe("off_track");
     expect(f.lowConfidence).toBe(true);
   });
 });
@@ -185,10 +185,10 @@ describe("status, overdue and the program level", () => {
     const past = result.useCases.find((u) => u.id === "u/past")!;
     expect(past).toMatchObject({ status: "overdue", overdue: true, pOnTime: 0 });
     expect(result.useCases[0]!.id).toBe("u/past"); // worst first
-    expect(result.useCases.find((u) => u.id === "u/easy")!.status).toBe("on-track");
+    expect(result.useCases.find((u) => u.id === "u/easy")!.status).toBe("on_track");
     const strict = forecastPortfolio(input, { now: NOW, seed: 1, config: { ...config, onTrackProbability: 1.0, atRiskProbability: 1.0 } });
     const easy = strict.useCases.find((u) => u.id === "u/easy")!;
-    expect(easy.status).toBe(easy.pOnTime >= 1 ? "on-track" : "off-track");
+    expect(easy.status).toBe(easy.pOnTime >= 1 ? "on_track" : "off_track");
   });
 
   it("expected miss share is the mean of 1 − P(on time); the realized miss rate counts late deployments", () => {
