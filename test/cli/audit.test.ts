@@ -114,6 +114,34 @@ describe("converge audit", () => {
     ]);
   });
 
+  it("authenticates as the app: looks up the installation, then reads with an installation token", async () => {
+    const { generateKeyPairSync } = await import("node:crypto");
+    const { privateKey } = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: "pkcs1", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    });
+    process.env.APP_ID = "1001";
+    process.env.PRIVATE_KEY = privateKey.replace(/\n/g, "\\n"); // as an env file would hold it
+    const scope = nock(API)
+      .get(`${REPO_PATH}/installation`)
+      .matchHeader("authorization", /^bearer /i)
+      .reply(200, { id: 4242 })
+      .post("/app/installations/4242/access_tokens")
+      .reply(201, { token: "ghs_inst", expires_at: "2099-01-01T00:00:00Z" })
+      .get(`${REPO_PATH}/contents/.github%2Fconverge.yml`)
+      .matchHeader("authorization", "token ghs_inst")
+      .reply(404, { message: "Not Found" })
+      .get(`${REPO_PATH}/issues`)
+      .query(true)
+      .reply(200, []);
+    const result = await run(["audit", "--repo", "acme/plant-iot", "--format", "json"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(scope.isDone()).toBe(true);
+    expect(JSON.parse(result.stdout).decisions).toEqual([]);
+  });
+
   it("explains a rejected token and a missing repository", async () => {
     process.env.GITHUB_TOKEN = "bad";
     nock(API).get(`${REPO_PATH}/contents/.github%2Fconverge.yml`).reply(401, { message: "Bad credentials" });
