@@ -7,7 +7,9 @@ import type { UseCase } from "../snapshot/schema.js";
  * - a label removed and re-added sends the use case back to waiting for that gate, and the time before it was
  *   re-added counts again for that gate (the time it briefly carried the label counts for the next gate);
  * - the clock runs only while the issue is open: a label added after the issue was closed ends the wait at closing
- *   time, not when the label was added.
+ *   time, not when the label was added;
+ * - a gate passed in the same instant it became due (several labels added together, a label removed and re-added at
+ *   once) was not waited for and is not a sample.
  */
 
 const DAY_MS = 86_400_000;
@@ -62,6 +64,9 @@ export function gateTimeline(useCase: Pick<UseCase, "gates" | "filedAt" | "close
   }
   credit(gate, cursor, nowMs);
   const furthest = furthestOf();
+  // A gate passed in the same instant it became due (labels added together, a label removed and re-added at once)
+  // was not waited for: it is not a sample. Only the gate awaited now may have waited 0 ms so far.
+  for (const [g, ms] of waitedMs) if (ms === 0 && g !== gate) waitedMs.delete(g);
   const completed = new Set([...waitedMs.keys()].filter((g) => index.get(g)! <= furthest));
   return { waitedMs, completed, current: gate === null ? null : { gate, sinceMs: since }, furthest };
 }

@@ -121,3 +121,18 @@ describe("mayRecordBenefit", () => {
     expect(mayRecordBenefit({ commenter: "olivia", commenterType: "Bot", initiative, officeMembership: "not-member" }).allowed).toBe(false);
   });
 });
+
+describe("parseMoney round trips", () => {
+  it("reads back grouped, plain and k-suffixed amounts it is given", async () => {
+    const fc = (await import("fast-check")).default;
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 999_999_999 }), fc.constantFrom("EUR", "USD", "GBP"), (n, currency) => {
+        const grouped = n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+        expect(parseMoney(`${grouped} ${currency}`, "EUR")).toEqual({ ok: true, money: { amount: n, currency } });
+        expect(parseMoney(`${currency} ${n}`, "EUR")).toEqual({ ok: true, money: { amount: n, currency } });
+        expect(parseMoney(`${n / 1000}k`, currency)).toEqual({ ok: true, money: { amount: n, currency } });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
