@@ -180,6 +180,29 @@ describe("intake: issues.opened for a use case", () => {
   });
 });
 
+describe("intake: orgs that use issue types", () => {
+  beforeEach(setupNock);
+  afterEach(teardownNock);
+
+  it("treats an issue of the configured type as a use case even without the label, and adds the label", async () => {
+    const app = createTestApp();
+    const issue = { ...useCaseIssue(GOOD_BODY, []), type: { id: 7, name: "Use case" } };
+    let labels: string[] = [];
+    const scope = nock(API);
+    mockConfig(scope, OWNER, REPO, "intake:\n  issueTypes:\n    useCase: Use case\n");
+    scope.get(ISSUE_PATH).reply(200, issue);
+    scope.get(`${ISSUE_PATH}/comments`).query(true).reply(200, []);
+    mockGraphql(scope, initiativeResponder([INITIATIVE_12, INITIATIVE_40]));
+    scope.post(`${ISSUE_PATH}/labels`, (b) => ((labels = b.labels), true)).reply(200, []);
+    scope.post(`${ISSUE_PATH}/comments`).reply(201, { id: 1 });
+    scope.post(`/repos/${OWNER}/${REPO}/issues/12/comments`).reply(201, { id: 2 });
+    scope.post(`/repos/acme/transformation-office/issues/40/comments`).reply(201, { id: 3 });
+    await app.receive("issues", issuesEvent("opened", issue));
+    expect(scope.isDone()).toBe(true);
+    expect(labels).toContain("use-case");
+  });
+});
+
 describe("intake: initiative references", () => {
   beforeEach(setupNock);
   afterEach(teardownNock);
