@@ -16,3 +16,4 @@ export {
 } from "./compute.js";
 export { gateTimeline, type GateTimeline } from "./gates.js";
 export { median, nearestRank, round1, spread, trendOf, type Spread, type Trend } from "./stats.js";
+export { coverageFromText } from "./coverage.js";
