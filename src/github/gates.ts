@@ -195,6 +195,8 @@ export async function refreshGatesSection(
     /** An approval this event made that the timeline may not show yet. */
     pending?: Approval;
     section?: { comment: StatusComment | undefined; state: GatesSectionState };
+    /** Record that the label addition of this gate at this time has been decided (see GatesSectionState.decided). */
+    decided?: { gateId: string; at: string };
   },
 ): Promise<void> {
   const { comment, state } = input.section ?? (await readGatesSection(run));
@@ -217,7 +219,8 @@ export async function refreshGatesSection(
     valueStreams: valueStreams(run.config, input.labels),
     notice,
   });
-  const nextState: GatesSectionState = { v: 1, flags, notice };
+  const decided = { ...state.decided, ...(input.decided ? { [input.decided.gateId]: input.decided.at } : {}) };
+  const nextState: GatesSectionState = Object.keys(decided).length > 0 ? { v: 1, flags, notice, decided } : { v: 1, flags, notice };
   await upsertStatusSection(
     run.octokit,
     run.ref,

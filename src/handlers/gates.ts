@@ -112,6 +112,11 @@ async function onLabelChange(context: Context<"issues.labeled" | "issues.unlabel
 /** Accept or refuse a pass (label added, or `/gate pass`), then update the status comment and, if needed, the checks. */
 async function decidePass(run: GateRun, gate: GateConfig, actor: Actor, issue: LiveIssue, via: "label" | "command", at: string): Promise<void> {
   const timeline = lazyTimeline(run.octokit, run.ref);
+  const section = await readGatesSection(run);
+  // This very label addition was judged already (redelivery, possibly days later): judging it again on today's facts
+  // could remove a gate that was rightly passed.
+  if (via === "label" && section.state.decided?.[gate.id] === at) return;
+  const decided = via === "label" ? { gateId: gate.id, at } : undefined;
   const passed = passedGateIds(run.config.gates, issue.labels);
   passed.delete(gate.id);
   const decision = evaluateGatePass({
@@ -135,6 +140,8 @@ async function decidePass(run: GateRun, gate: GateConfig, actor: Actor, issue: L
     await refreshGatesSection(run, {
       labels,
       timeline,
+      section,
+      ...(decided ? { decided } : {}),
       notice: describeAccepted(gate, actor.login, via),
       pending: { gateId: gate.id, by: actor.login, at, via },
     });
@@ -144,7 +151,13 @@ async function decidePass(run: GateRun, gate: GateConfig, actor: Actor, issue: L
       labels = labels.filter((l) => l.toLowerCase() !== gate.label.toLowerCase());
     }
     run.log.info({ gate: gate.id, actor: actor.login, via, reasons: decision.reasons.map((r) => r.kind) }, "gate pass refused");
-    await refreshGatesSection(run, { labels, timeline, notice: describeRejection({ gate, actor: actor.login, reasons: decision.reasons, via, ctx }) });
+    await refreshGatesSection(run, {
+      labels,
+      timeline,
+      section,
+      ...(decided ? { decided } : {}),
+      notice: describeRejection({ gate, actor: actor.login, reasons: decision.reasons, via, ctx }),
+    });
   }
   if (decision.outcome === "accept") await refreshMergeChecks(run, gate, { ...issue, labels }, timeline);
 }

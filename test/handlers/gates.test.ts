@@ -229,7 +229,7 @@ describe("gates: issues.labeled", () => {
     expect(scope.isDone()).toBe(true);
   });
 
-  it("writes nothing when an accepted pass is delivered again", async () => {
+  it("writes nothing when an accepted pass is delivered again, even after the facts changed", async () => {
     const labels = [...EARLIER, ARCH];
     const timeline = [...HISTORY, tl.labeled(ARCH, "ada", "2026-11-24T15:00:00Z")];
     // First delivery: learn the exact comment body.
@@ -243,12 +243,11 @@ describe("gates: issues.labeled", () => {
     expect(scope.isDone()).toBe(true);
     expect(first.body).toBeDefined();
 
-    // Redelivery: same reads, and the comment already says it all.
+    // Redelivery days later, after the architect was unassigned: the comment records that this very addition was
+    // decided, so it is not judged again on today's facts (which would remove a rightly passed gate). No writes.
     scope = nock(API);
     mockConfig(scope, OWNER, REPO, null);
-    scope.get(ISSUE_PATH).reply(200, liveIssue(labels));
-    member(scope, "itot-architects", "ada");
-    scope.get(TIMELINE).query({ per_page: 100 }).reply(200, timeline);
+    scope.get(ISSUE_PATH).reply(200, liveIssue(labels, { assignees: [] }));
     scope.get(COMMENTS).query({ per_page: 100 }).reply(200, [ownComment(900, first.body ?? "")]);
     await createTestApp().receive("issues", labelEvent("labeled", ARCH, "ada", labels), "delivery-1");
     expect(scope.isDone()).toBe(true);

@@ -19,6 +19,11 @@ export interface GatesSectionState {
   flags: ScopeFlag[];
   /** The last decision's explanation, kept until the next decision so unrelated refreshes don't drop it. */
   notice: string[];
+  /**
+   * Gate label additions already decided, gate id → the issue's updated_at of that labeled event. A redelivered (or
+   * late) event for the same addition is then skipped instead of being judged again on facts that changed since.
+   */
+  decided?: Record<string, string>;
 }
 
 export function readGatesState(raw: unknown): GatesSectionState {
@@ -33,7 +38,11 @@ export function readGatesState(raw: unknown): GatesSectionState {
       )
     : [];
   const notice = Array.isArray(value.notice) ? value.notice.filter((line): line is string => typeof line === "string") : [];
-  return { v: 1, flags, notice };
+  const decided: Record<string, string> = {};
+  if (value.decided && typeof value.decided === "object") {
+    for (const [gate, at] of Object.entries(value.decided)) if (typeof at === "string") decided[gate] = at;
+  }
+  return Object.keys(decided).length > 0 ? { v: 1, flags, notice, decided } : { v: 1, flags, notice };
 }
 
 export interface RenderContext {
