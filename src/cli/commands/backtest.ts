@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .option("--snapshot <file>", "portfolio snapshot JSON")
     .option("--now <date>", "the present (YYYY-MM-DD or ISO date-time); default: the snapshot's generatedAt")
     .option("--weeks <n>", "past weeks to replay (default: config forecast.backtestWeeks, 12)")
-    .option("--trials <n>", "trials per forecast (default: config forecast.trials, 10000)")
+    .option("--trials <n>", "trials per replayed week (default: config forecast.backtestTrials, 1000)")
     .option("--seed <seed>", "random seed", "converge")
     .option("--json", "print the calibration as JSON")
     .action(async (options: BacktestOptions) => {
@@ -36,9 +36,9 @@ export function register(program: Command): void {
       if (!/^\d{4}-\d{2}-\d{2}(T.*)?$/.test(now) || Number.isNaN(Date.parse(now.length === 10 ? `${now}T00:00:00Z` : now))) {
         throw new CliError(`--now must be a date like 2026-11-23 or an ISO date-time, got "${now}"`, USAGE);
       }
-      const config: { backtestWeeks?: number; trials?: number } = {};
+      const config: { backtestWeeks?: number; backtestTrials?: number } = {};
       if (options.weeks !== undefined) config.backtestWeeks = parseCount(options.weeks, "--weeks", 1, 104);
-      if (options.trials !== undefined) config.trials = parseCount(options.trials, "--trials", 100, 1_000_000);
+      if (options.trials !== undefined) config.backtestTrials = parseCount(options.trials, "--trials", 100, 1_000_000);
       const seed = /^-?\d+$/.test(options.seed) ? Number(options.seed) : options.seed;
 
       const calibration = backtestPortfolio(parsed.snapshot, { now, config, seed });

@@ -47,6 +47,15 @@ export const forecastSection = z
       .max(104)
       .default(12)
       .describe("Past weeks the backtest replays (one forecast as of each week, using no data from after it)."),
+    backtestTrials: z
+      .number()
+      .int()
+      .min(100)
+      .max(1_000_000)
+      .default(1_000)
+      .describe(
+        "Trials per replayed week in the backtest: 1,000 keeps P(on time) within ±0.02 (1 SE), plenty for a calibration score, at a tenth of the cost.",
+      ),
   })
   .strict()
   .prefault({});

@@ -60,7 +60,7 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
 
   for (let k = config.backtestWeeks; k >= 1; k--) {
     const then = new Date(now - k * WEEK_MS).toISOString();
-    const forecast = forecastPortfolio(snapshot, { now: then, config, seed: options.seed ?? DEFAULT_SEED });
+    const forecast = forecastPortfolio(snapshot, { now: then, config: { ...config, trials: config.backtestTrials }, seed: options.seed ?? DEFAULT_SEED });
     const week: WeekCalibration = { asOf: then, inFlight: forecast.useCases.length, resolved: 0, brier: null, p85Resolved: 0, p85Covered: 0 };
     let squared = 0;
     for (const f of forecast.useCases) {

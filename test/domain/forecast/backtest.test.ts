@@ -37,7 +37,7 @@ const input = portfolio([
 ]);
 
 describe("backtest arithmetic (certain forecasts, scores by hand)", () => {
-  const c = backtestPortfolio(input, { now: NOW, seed: 1, config: { backtestWeeks: 1, trials: 500 } });
+  const c = backtestPortfolio(input, { now: NOW, seed: 1, config: { backtestWeeks: 1, backtestTrials: 500 } });
 
   it("replays as of t with the forecasts worked out by hand", () => {
     const atT = forecastPortfolio(input, { now: at(T), seed: 1, config: { trials: 500 } });
@@ -79,10 +79,10 @@ describe("backtest uses no data from after the replayed week", () => {
     // Had the replay seen this story, u/on-time would need 2 weeks: P(on time) 0 instead of 1, a different Brier score.
     const u = later.useCases.find((x) => x.id === "u/on-time") as ForecastUseCase & { stories: ForecastUseCase["stories"] };
     u.stories = [...u.stories, { id: "added-after-t", squad: "alpha", openedAt: at(T + 1), closedAt: at(T + 2) }];
-    const leaked = backtestPortfolio({ ...later, useCases: later.useCases.map((x) => ({ ...x, filedAt: at(-60), stories: x.stories.map((s) => ({ ...s, openedAt: at(-60) })) })) }, { now: NOW, seed: 1, config: { backtestWeeks: 1, trials: 500 } });
+    const leaked = backtestPortfolio({ ...later, useCases: later.useCases.map((x) => ({ ...x, filedAt: at(-60), stories: x.stories.map((s) => ({ ...s, openedAt: at(-60) })) })) }, { now: NOW, seed: 1, config: { backtestWeeks: 1, backtestTrials: 500 } });
     expect(leaked.brier).not.toBeCloseTo(1 / 3, 6); // the same story known before t does move the score
-    const a = backtestPortfolio(input, { now: NOW, seed: 1, config: { backtestWeeks: 1, trials: 500 } });
-    const b = backtestPortfolio(later, { now: NOW, seed: 1, config: { backtestWeeks: 1, trials: 500 } });
+    const a = backtestPortfolio(input, { now: NOW, seed: 1, config: { backtestWeeks: 1, backtestTrials: 500 } });
+    const b = backtestPortfolio(later, { now: NOW, seed: 1, config: { backtestWeeks: 1, backtestTrials: 500 } });
     expect(b).toEqual(a);
   });
 });
