@@ -175,6 +175,7 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
   const weekly = weeklyThroughput(input, now, config.throughputWindowWeeks);
   const pooled = ids.flatMap((id) => weekly.get(id) ?? []);
   const orgSampler = new ThroughputSampler(pooled.length > 0 ? pooled : [0]);
+  const orgMean = mean(orgSampler.values);
   const squads: SquadForecast[] = ids.map((id) => {
     const history = weekly.get(id) ?? [];
     const nonZeroWeeks = history.filter((v) => v > 0).length;
@@ -424,7 +425,7 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
         if (plans[parts[p]!.useCase] === plan) break;
         ahead += parts[p]!.open;
       }
-      const rate = squad.lowConfidence ? `org-wide ~${mean([...orgSampler.values]).toFixed(1)}` : `~${squad.meanThroughput.toFixed(1)}`;
+      const rate = squad.lowConfidence ? `org-wide ~${orgMean.toFixed(1)}` : `~${squad.meanThroughput.toFixed(1)}`;
       why.push(`${squad.name}: ${rate} stories/week${ahead > 0 ? `, ${ahead} higher-priority ${plural(ahead, "story", "stories")} first` : ""}`);
     }
     if (f.gatesRemaining.length > 0) {

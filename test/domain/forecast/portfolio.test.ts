@@ -257,3 +257,33 @@ describe("why a forecast moved", () => {
     expect(again.useCases.find((u) => u.id === "u/new")!.movement).toBeUndefined();
   });
 });
+
+describe("why a forecast moved: the other drivers", () => {
+  it("names a split (estimate replaced), scope removed, gates passed and throughput up", () => {
+    const pipeline = ["ready", "signoff"];
+    const make = (useCases: ForecastInput["useCases"]) => portfolio([...base, ...useCases], ["alpha", "beta"], pipeline);
+    const unsplit = inFlight("u/split", {}, { stories: [], splitAt: undefined, acceptanceCriteria: ["a", "b"] });
+    const shrinking = inFlight("u/shrink", { beta: 6 }, { gates: [] });
+    const last = forecastPortfolio(make([unsplit, shrinking]), { now: NOW, seed: 1, config: { trials: 1_000 } });
+    const previous = structuredClone(last.summary);
+    previous.useCases["u/shrink"]!.scopeStories = 9;
+    previous.squads.beta!.meanThroughput = 1;
+
+    const split = inFlight("u/split", { alpha: 5 });
+    const passed = inFlight("u/shrink", { beta: 6 }, { gates: [{ gate: "ready", action: "passed", at: at(-1) }] });
+    const now = forecastPortfolio(make([split, passed]), { now: NOW, seed: 1, config: { trials: 1_000 }, previous });
+    const byId = Object.fromEntries(now.useCases.map((u) => [u.id, u.movement!]));
+    expect(byId["u/split"]!.drivers).toEqual(["split"]);
+    expect(byId["u/split"]!.reasons).toEqual(["split into 5 stories (was an estimate)"]);
+    expect(byId["u/shrink"]!.drivers).toEqual(["scope-removed", "throughput-up", "gate-passed"]);
+    expect(byId["u/shrink"]!.reasons.join("; ")).toMatch(/scope −3 stories \(9 → 6\); Beta throughput 1\.0 → 1\.7 stories\/week; gate ready passed/);
+  });
+
+  it("ignores an unreadable previous summary rather than failing", async () => {
+    const { parseForecastSummary } = await import("../../../src/domain/forecast/index.js");
+    expect(parseForecastSummary({ version: 99 })).toBeUndefined();
+    expect(parseForecastSummary(undefined)).toBeUndefined();
+    const ok = forecastPortfolio(portfolio([...base, inFlight("u/1", { alpha: 3 })]), { now: NOW, seed: 1, config: { trials: 200 } }).summary;
+    expect(parseForecastSummary(JSON.parse(JSON.stringify(ok)))).toEqual(ok);
+  });
+});
