@@ -1,7 +1,7 @@
 import type { Context, Probot } from "probot";
 import type { AppDeps } from "./deps.js";
 import { loadConfig } from "../config/load.js";
-import { isOwnSender } from "../github/identity.js";
+import { botLogin, isOwnSender } from "../github/identity.js";
 import { withKeyLock } from "../github/keyed-lock.js";
 import { TeamMembership } from "../github/teams.js";
 import {
@@ -22,6 +22,7 @@ import { readPullRequest, runGovernanceCheck } from "../github/checks.js";
 import type { IssueTimeline } from "../github/timeline.js";
 import { authorize, evaluateClose, evaluateGatePass, evaluateGateRemoval, isBot } from "../domain/gates/evaluate.js";
 import { parseGateCommand } from "../domain/gates/commands.js";
+import { buildAuditTrail } from "../domain/gates/audit.js";
 import { findGate, gateForLabel, gateTeams, passedGateIds, type Actor, type Approval, type GateConfig } from "../domain/gates/model.js";
 import { describeAccepted, describeRejection, describeReopen, describeRestore } from "../domain/gates/render.js";
 import { changedScopeFields, flagScopeChange } from "../domain/gates/scope.js";
@@ -61,7 +62,12 @@ async function prepare(context: GateContext, deps: AppDeps): Promise<GateRun | u
     return undefined;
   }
   if (!loaded.config.gates.enabled) return undefined;
-  const serverUrl = new URL(context.payload.repository.html_url).origin;
+  let serverUrl = "https://github.com";
+  try {
+    serverUrl = new URL(context.payload.repository.html_url).origin; // GHES links point at the enterprise host
+  } catch {
+    // keep github.com
+  }
   return {
     octokit: context.octokit,
     ref: context.issue(),
@@ -210,8 +216,15 @@ async function legitimateApproval(run: GateRun, gate: GateConfig, timeline: () =
   const added = [...events].reverse().find((e) => e.event === "labeled" && e.label && e.label.name.toLowerCase() === gate.label.toLowerCase());
   if (!added?.actor) return undefined;
   const own = isOwnSender(added.actor, run.identity);
-  const standing = approvalsFrom(run, { events: [...events, { ...added, event: "labeled" }], pullRequests: [] }).find((a) => a.gateId === gate.id);
-  const approval: Approval = standing ?? { gateId: gate.id, by: added.actor.login, at: added.created_at ?? "", via: own ? "command" : "label" };
+  // Who that addition counts for: the person, or for Converge's own addition the author of the `/gate pass`.
+  const trail = buildAuditTrail({ useCase: run.ref.issue_number, events, config: run.config.gates, appLogin: botLogin(run.identity) ?? "" });
+  const entry = trail.find((e) => e.gate === gate.id && e.action === "pass" && e.at === (added.created_at ?? ""));
+  const approval: Approval = {
+    gateId: gate.id,
+    by: entry?.actor ?? added.actor.login,
+    at: added.created_at ?? "",
+    via: entry?.via === "command" ? "command" : "label",
+  };
   if (own) return approval;
   const actor = actorOf(added.actor);
   const auth = authorize({ gate, actor, membership: await membershipFor(run, gate, actor), config: run.config.gates, repoOwner: run.ref.owner });

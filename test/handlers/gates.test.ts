@@ -377,6 +377,27 @@ describe("gates: issues.unlabeled", () => {
     expect(status.body).toContain("| 3 | IT/OT architecture review (`gate/3-architecture`) | ✅ passed | ada, 2026-11-23 |");
   });
 
+  it("restores a gate Converge added for a /gate pass, still crediting the commenter, without a membership lookup for the adder", async () => {
+    const app = createTestApp();
+    const scope = nock(API);
+    mockConfig(scope, OWNER, REPO, null);
+    scope.get(ISSUE_PATH).reply(200, liveIssue(EARLIER));
+    member(scope, "itot-architects", "mallory", 404);
+    scope.get(TIMELINE).query({ per_page: 100 }).reply(200, [
+      ...HISTORY,
+      { event: "commented", user: { login: "ada" }, actor: { login: "ada" }, body: "/gate pass architecture", created_at: "2026-11-23T09:00:00Z" },
+      tl.labeled(ARCH, BOT_LOGIN, "2026-11-23T09:00:02Z"),
+      tl.unlabeled(ARCH, "mallory", "2026-11-24T09:00:00Z"),
+    ]);
+    scope.post(`${ISSUE_PATH}/labels`, { labels: [ARCH] }).reply(200, []);
+    const status = expectNewStatusComment(scope);
+
+    await app.receive("issues", labelEvent("unlabeled", ARCH, "mallory", EARLIER));
+
+    expect(scope.isDone()).toBe(true);
+    expect(status.body).toContain("| 3 | IT/OT architecture review (`gate/3-architecture`) | ✅ passed | ada, 2026-11-23 (`/gate pass`) |");
+  });
+
   it("does not restore a label that was never legitimately added (add-then-remove by a non-approver)", async () => {
     const app = createTestApp();
     const scope = nock(API);
