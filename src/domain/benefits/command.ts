@@ -99,9 +99,15 @@ export function mayRecordBenefit(request: RecordRequest): RecordDecision {
   return { allowed: false, reason: `${who} may not record benefit for ${request.initiative.id}: ${allowed}` };
 }
 
-/** The record kept in the initiative's Converge comment. */
-export function realizedRecord(command: Extract<BenefitCommand, { kind: "realized" }>, recordedBy: string, recordedAt: string): RealizedBenefit {
-  return { amount: command.money.amount, currency: command.money.currency, asOf: command.asOf, recordedBy, recordedAt };
+/** The record kept in the initiative's Converge comment; `source` (the comment's id) makes redelivery idempotent. */
+export function realizedRecord(
+  command: Extract<BenefitCommand, { kind: "realized" }>,
+  recordedBy: string,
+  recordedAt: string,
+  source?: string,
+): RealizedBenefit {
+  const record: RealizedBenefit = { amount: command.money.amount, currency: command.money.currency, asOf: command.asOf, recordedBy, recordedAt };
+  return source === undefined ? record : { ...record, source };
 }
 
 /** GitHub logins are case-insensitive. */

@@ -20,3 +20,4 @@ export {
   type RecordDecision,
   type RecordRequest,
 } from "./command.js";
+export { readLedger, renderLedger, upsertRecord, type LedgerRead } from "./ledger.js";

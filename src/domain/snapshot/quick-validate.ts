@@ -113,9 +113,16 @@ const useCase = (v: unknown): boolean =>
   opt(v.deployedAt, dateTime) &&
   opt(v.mvpAt, dateTime);
 
-const REALIZED = keys("amount", "currency", "asOf", "recordedBy", "recordedAt");
+const REALIZED = keys("amount", "currency", "asOf", "recordedBy", "recordedAt", "source");
 const realized = (v: unknown): boolean =>
-  isObj(v) && onlyKeys(v, REALIZED) && num(v.amount) && currency(v.currency) && date(v.asOf) && nonEmpty(v.recordedBy) && dateTime(v.recordedAt);
+  isObj(v) &&
+  onlyKeys(v, REALIZED) &&
+  num(v.amount) &&
+  currency(v.currency) &&
+  date(v.asOf) &&
+  nonEmpty(v.recordedBy) &&
+  dateTime(v.recordedAt) &&
+  opt(v.source, nonEmpty);
 
 const INITIATIVE = keys("id", "repo", "number", "title", "url", "owner", "valueStream", "plannedBenefit", "benefitMeasure", "baseline", "targetDate", "realized");
 const initiative = (v: unknown): boolean =>

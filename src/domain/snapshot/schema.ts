@@ -130,6 +130,11 @@ export const realizedBenefitSchema = z
     asOf: isoDate.describe("Day the benefit was realized by"),
     recordedBy: login,
     recordedAt: isoDateTime,
+    source: z
+      .string()
+      .min(1)
+      .optional()
+      .describe("The comment that recorded it (id or URL): a redelivered or edited command replaces its record, never adds one"),
   })
   .strict();
 

@@ -86,6 +86,7 @@ describe("parseBenefitCommand", () => {
       recordedBy: "olivia",
       recordedAt: "2026-11-23T10:00:00Z",
     });
+    expect(realizedRecord(command, "olivia", "2026-11-23T10:00:00Z", "IC_kwDO123").source).toBe("IC_kwDO123");
   });
 });
 
