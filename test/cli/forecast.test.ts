@@ -141,3 +141,24 @@ describe("converge backtest", () => {
     expect(stderr).not.toMatch(/\bat .+:\d+:\d+/);
   });
 });
+
+describe("commander's own usage errors", () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ["a flag without its value", ["forecast", "--throughput"], /^error: option '--throughput <list>' argument missing$/],
+    ["an unknown flag", ["forecast", "--throughput", "1", "--remaining", "2", "--bogus"], /^error: unknown option '--bogus'$/],
+    ["backtest without the snapshot path", ["backtest", "--snapshot"], /^error: option '--snapshot <file>' argument missing$/],
+  ];
+  for (const [name, args, message] of cases) {
+    it(`${name}: exit 2, one line`, async () => {
+      const { code, stderr } = await run(args);
+      expect(code).toBe(2);
+      expect(stderr.trimEnd()).toMatch(message);
+    });
+  }
+
+  it("--help still exits 0", async () => {
+    const { code, stdout } = await run(["forecast", "--help"]);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/--throughput <list>/);
+  });
+});

@@ -3,7 +3,7 @@ import { backtestPortfolio, calibrationLine } from "../../domain/forecast/index.
 import { parseSnapshotText } from "../../domain/snapshot/load.js";
 import { CliError } from "../errors.js";
 import { printJson, readUserFile } from "../io.js";
-import { parseCount } from "./forecast.js";
+import { parseCount, usageErrorsExit2 } from "./forecast.js";
 
 interface BacktestOptions {
   snapshot?: string;
@@ -17,7 +17,7 @@ interface BacktestOptions {
 const USAGE = 2;
 
 export function register(program: Command): void {
-  program
+  const command = program
     .command("backtest")
     .description("Replay the deadline forecast as of past weeks (no later data) and print its calibration.")
     .option("--snapshot <file>", "portfolio snapshot JSON")
@@ -25,24 +25,25 @@ export function register(program: Command): void {
     .option("--weeks <n>", "past weeks to replay (default: config forecast.backtestWeeks, 12)")
     .option("--trials <n>", "trials per replayed week (default: config forecast.backtestTrials, 1000)")
     .option("--seed <seed>", "random seed", "converge")
-    .option("--json", "print the calibration as JSON")
-    .action(async (options: BacktestOptions) => {
-      if (options.snapshot === undefined) throw new CliError("missing --snapshot <file> (a portfolio snapshot JSON)", USAGE);
-      const parsed = parseSnapshotText(await readUserFile(options.snapshot, "snapshot"));
-      if (!parsed.ok) {
-        throw new CliError(`${options.snapshot} is not a valid portfolio snapshot:\n${parsed.problems.map((p) => `  - ${p}`).join("\n")}`, USAGE);
-      }
-      const now = options.now ?? parsed.snapshot.generatedAt;
-      if (!/^\d{4}-\d{2}-\d{2}(T.*)?$/.test(now) || Number.isNaN(Date.parse(now.length === 10 ? `${now}T00:00:00Z` : now))) {
-        throw new CliError(`--now must be a date like 2026-11-23 or an ISO date-time, got "${now}"`, USAGE);
-      }
-      const config: { backtestWeeks?: number; backtestTrials?: number } = {};
-      if (options.weeks !== undefined) config.backtestWeeks = parseCount(options.weeks, "--weeks", 1, 104);
-      if (options.trials !== undefined) config.backtestTrials = parseCount(options.trials, "--trials", 100, 1_000_000);
-      const seed = /^-?\d+$/.test(options.seed) ? Number(options.seed) : options.seed;
+    .option("--json", "print the calibration as JSON");
+  usageErrorsExit2(command);
+  command.action(async (options: BacktestOptions) => {
+    if (options.snapshot === undefined) throw new CliError("missing --snapshot <file> (a portfolio snapshot JSON)", USAGE);
+    const parsed = parseSnapshotText(await readUserFile(options.snapshot, "snapshot"));
+    if (!parsed.ok) {
+      throw new CliError(`${options.snapshot} is not a valid portfolio snapshot:\n${parsed.problems.map((p) => `  - ${p}`).join("\n")}`, USAGE);
+    }
+    const now = options.now ?? parsed.snapshot.generatedAt;
+    if (!/^\d{4}-\d{2}-\d{2}(T.*)?$/.test(now) || Number.isNaN(Date.parse(now.length === 10 ? `${now}T00:00:00Z` : now))) {
+      throw new CliError(`--now must be a date like 2026-11-23 or an ISO date-time, got "${now}"`, USAGE);
+    }
+    const config: { backtestWeeks?: number; backtestTrials?: number } = {};
+    if (options.weeks !== undefined) config.backtestWeeks = parseCount(options.weeks, "--weeks", 1, 104);
+    if (options.trials !== undefined) config.backtestTrials = parseCount(options.trials, "--trials", 100, 1_000_000);
+    const seed = /^-?\d+$/.test(options.seed) ? Number(options.seed) : options.seed;
 
-      const calibration = backtestPortfolio(parsed.snapshot, { now, config, seed });
-      if (options.json) printJson(calibration);
-      else process.stdout.write(`${calibrationLine(calibration)}\n`);
-    });
+    const calibration = backtestPortfolio(parsed.snapshot, { now, config, seed });
+    if (options.json) printJson(calibration);
+    else process.stdout.write(`${calibrationLine(calibration)}\n`);
+  });
 }
