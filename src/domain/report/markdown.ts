@@ -31,6 +31,11 @@ const CHUNK_CHARS = 14_000;
  * the JSON and HTML outputs. Everything that needs attention (at risk, stuck, changes) is always listed in full.
  */
 export const MAX_LIST_ROWS = 300;
+/**
+ * Rows of the lists that need attention (at risk, stuck, each kind of change). Beyond this a weekly comment stops
+ * being readable anyway (10,000 use cases would need dozens of parts); the rest are counted and left to HTML/JSON.
+ */
+export const MAX_ATTENTION_ROWS = 500;
 /** Room kept in every part for its heading and the "continued" footer. */
 const PART_RESERVE = 400;
 
@@ -168,7 +173,8 @@ function atRiskBlocks(model: ReportModel): string[] {
     `${STATUS_MARK[u.status]} ${STATUS_LABEL[u.status]}`,
     whyText(u),
   ]);
-  blocks.push(...tableBlocks(header, body, "More use cases at risk"));
+  blocks.push(...tableBlocks(header, body.slice(0, MAX_ATTENTION_ROWS), "More use cases at risk"));
+  if (body.length > MAX_ATTENTION_ROWS) blocks.push(omitted(body.length, "use cases at risk", "most urgent first", MAX_ATTENTION_ROWS));
   blocks.push("_Left_: remaining stories; `~ (est.)` marks work estimated from acceptance criteria because the use case is not (fully) split into stories yet.");
   return blocks;
 }
@@ -181,15 +187,17 @@ function changesBlocks(model: ReportModel): string[] {
     return blocks;
   }
   const items: string[] = [];
-  const list = (title: string, entries: string[]) => {
+  const list = (title: string, all: string[]) => {
+    const entries = all.slice(0, MAX_ATTENTION_ROWS);
+    if (all.length > MAX_ATTENTION_ROWS) entries.push(`… and ${groupDigits(all.length - MAX_ATTENTION_ROWS)} more (see the HTML or JSON output)`);
     if (entries.length === 0) {
       items.push(`**${title}**: none`);
       return;
     }
     const lines = entries.map((e) => `- ${e}`);
-    if (lines.length <= INLINE_ROWS) items.push(`**${title}** (${groupDigits(entries.length)})\n\n${lines.join("\n")}`);
+    if (lines.length <= INLINE_ROWS) items.push(`**${title}** (${groupDigits(all.length)})\n\n${lines.join("\n")}`);
     else {
-      items.push(`**${title}** (${groupDigits(entries.length)})\n\n${lines.slice(0, INLINE_ROWS).join("\n")}`);
+      items.push(`**${title}** (${groupDigits(all.length)})\n\n${lines.slice(0, INLINE_ROWS).join("\n")}`);
       for (let i = INLINE_ROWS; i < lines.length; i += 200) {
         const chunk = lines.slice(i, i + 200);
         items.push(details(`${title}: ${groupDigits(i + 1)}–${groupDigits(i + chunk.length)} of ${groupDigits(lines.length)}`, chunk.join("\n")));
@@ -250,8 +258,8 @@ function benefitBlocks(model: ReportModel): string[] {
   return blocks;
 }
 
-function omitted(total: number, what: string, order: string): string {
-  return `_The first ${groupDigits(MAX_LIST_ROWS)} of ${groupDigits(total)} ${what} are listed (${order}); all of them are in the HTML dashboard and the JSON output (\`--format html|json\`)._`;
+function omitted(total: number, what: string, order: string, shown = MAX_LIST_ROWS): string {
+  return `_The first ${groupDigits(shown)} of ${groupDigits(total)} ${what} are listed (${order}); all of them are in the HTML dashboard and the JSON output (\`--format html|json\`)._`;
 }
 
 function kpiBlocks(model: ReportModel): string[] {
@@ -274,7 +282,8 @@ function stuckBlocks(model: ReportModel): string[] {
   const blocks = [`## Stuck in a gate (${groupDigits(model.stuck.length)})`];
   if (model.stuck.length === 0) return [...blocks, "_Nothing waits longer than its gate's threshold._"];
   const rows = model.stuck.map((s) => [link(s), owner(s.owner), esc(s.waitingFor, 40), days(s.days), days(s.thresholdDays)]);
-  blocks.push(...tableBlocks(["Use case", "Owner", "Waiting for", "Waiting", "Threshold"], rows, "More stuck use cases"));
+  blocks.push(...tableBlocks(["Use case", "Owner", "Waiting for", "Waiting", "Threshold"], rows.slice(0, MAX_ATTENTION_ROWS), "More stuck use cases"));
+  if (rows.length > MAX_ATTENTION_ROWS) blocks.push(omitted(rows.length, "stuck use cases", "longest wait first", MAX_ATTENTION_ROWS));
   return blocks;
 }
 

@@ -8,9 +8,12 @@
  * The JSON is escaped so that data can never end the comment: `<`, `>` and `&` only occur inside JSON strings and are
  * written as \u003c, \u003e, \u0026, so neither `-->` nor `--!>` can appear. A long summary is cut into numbered
  * chunks (one per line) that may sit in different parts of a multi-part report; `extractSummary` joins them.
+ * A summary longer than one chunk (large portfolios) is deflated and base64-encoded first (payload prefix `z:`), which
+ * shrinks it about tenfold; base64 has no `<`, `>` or `-` either. Small summaries stay readable JSON.
  * Markers are only recognised at the start of a line: user text in the report never starts a line.
  * Callers must only feed text authored by Converge itself (a marker in anyone else's comment is not trusted).
  */
+import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { z } from "zod";
 
 export const SUMMARY_VERSION = 1 as const;
@@ -120,7 +123,8 @@ export function safeJson(value: unknown): string {
 
 /** The hidden block(s) carrying the summary, one line each. */
 export function encodeSummary(summary: ReportSummary, chunkChars = SUMMARY_CHUNK_CHARS): string[] {
-  const payload = safeJson(summary);
+  const json = safeJson(summary);
+  const payload = json.length <= chunkChars ? json : `z:${deflateRawSync(json, { level: 9 }).toString("base64")}`;
   const chunks: string[] = [];
   for (let i = 0; i < payload.length; i += chunkChars) chunks.push(payload.slice(i, i + chunkChars));
   return chunks.map((chunk, i) => `<!-- ${MARKER} ${i + 1}/${chunks.length} ${chunk} -->`);
@@ -151,8 +155,19 @@ export function extractSummary(markdown: string | readonly string[]): SummaryRes
     if (chunk === undefined) return { ok: false, problem: `summary chunk ${i} of ${total} is missing` };
     parts.push(chunk);
   }
-  return parseSummary(parts.join(""));
+  const payload = parts.join("");
+  if (!payload.startsWith("z:")) return parseSummary(payload);
+  let json: string;
+  try {
+    json = inflateRawSync(Buffer.from(payload.slice(2), "base64"), { maxOutputLength: MAX_SUMMARY_BYTES }).toString("utf8");
+  } catch (error) {
+    return { ok: false, problem: `compressed summary is damaged: ${(error as Error).message}` };
+  }
+  return parseSummary(json);
 }
+
+/** Largest decompressed summary accepted (a 100,000-use-case summary is about 8 MB). */
+const MAX_SUMMARY_BYTES = 64 * 1024 * 1024;
 
 /** Validate a summary given as JSON text or as an already parsed value (e.g. a snapshot's `previousReport`). */
 export function parseSummary(input: unknown): SummaryResult {

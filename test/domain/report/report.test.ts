@@ -176,3 +176,15 @@ describe("size limit", () => {
     expect(renderMarkdown(sampleReport()).parts).toHaveLength(1);
   });
 });
+
+describe("large summaries", () => {
+  it("are deflated when longer than one chunk, and still round-trip", () => {
+    const summary = fixtureModel(3000).summary;
+    const lines = encodeSummary(summary);
+    expect(lines.join("").length).toBeLessThan(JSON.stringify(summary).length / 3);
+    expect(lines[0]).toMatch(/^<!-- converge:summary 1\/\d+ z:[A-Za-z0-9+/=]+ -->$/);
+    expect(extractSummary(lines)).toEqual({ ok: true, summary });
+    const damaged = lines.map((l) => l.replace(/z:[A-Za-z0-9+/]{8}/, "z:AAAAAAAA"));
+    expect(extractSummary(damaged)).toMatchObject({ ok: false });
+  });
+});
