@@ -15,15 +15,17 @@ export async function readStatusComment(octokit: Octokit, ref: IssueRef, identit
 }
 
 /**
- * Replace one section of the status comment (creating the comment if needed) and leave every other section alone.
+ * Replace one section (or several, in one write) of the status comment, creating the comment if needed, and leave
+ * every other section alone.
  * Pass `existing` when the caller already read the comment (null = known to be absent) to save a request.
  */
 export async function upsertStatusSection(
   octokit: Octokit,
   ref: IssueRef,
   identity: AppIdentity,
-  section: StatusSection,
+  section: StatusSection | StatusSection[],
   existing?: OwnComment | null,
 ): Promise<UpsertResult> {
-  return upsertOwnComment(octokit, ref, identity, STATUS_MARKER, (body) => withSection(body, section), existing);
+  const sections = Array.isArray(section) ? section : [section];
+  return upsertOwnComment(octokit, ref, identity, STATUS_MARKER, (body) => sections.reduce<string | undefined>(withSection, body) ?? "", existing);
 }

@@ -10,6 +10,7 @@ import { writeOwnComment } from "../github/own-comment.js";
 import { withKeyLock } from "../github/keyed-lock.js";
 import { analyzeUseCase, planIntake, readIntakeState, referencesToLookUp, INTAKE_SECTION } from "../domain/intake/plan.js";
 import { renderConfigProblems } from "../domain/intake/status-card.js";
+import { GATES_SECTION_ID, initialGatesSection } from "../domain/gates/render.js";
 import { defaultConfig, type ConvergeConfig } from "../config/schema.js";
 
 type IssueEvent = Context<"issues.opened" | "issues.edited" | "issues.reopened">;
@@ -72,7 +73,20 @@ async function runIntake(context: IssueEvent, deps: AppDeps): Promise<void> {
   const plan = planIntake(template, issue, analysis, lookups, previous, config);
 
   await applyLabelChange(context.octokit, ref, live.node_id, currentLabels, plan.labels);
-  await upsertStatusSection(context.octokit, ref, identity, plan.section, status ?? null);
+  // The first status comment also shows the gate pipeline and who can pass each gate, before any gate activity.
+  const hasGates = status?.sections.some((s) => s.id === GATES_SECTION_ID) ?? false;
+  const sections = hasGates
+    ? [plan.section]
+    : [
+        plan.section,
+        initialGatesSection({
+          config: config.gates,
+          repoOwner: ref.owner,
+          labels: issue.labels,
+          valueStreams: analysis.useCase["value-stream"] ? [analysis.useCase["value-stream"]] : [],
+        }),
+      ];
+  await upsertStatusSection(context.octokit, ref, identity, sections, status ?? null);
   for (const write of plan.initiativeWrites) {
     await writeOwnComment(context.octokit, { owner: write.ref.owner, repo: write.ref.repo, issue_number: write.ref.number }, write.commentId, write.body);
   }
