@@ -55,10 +55,10 @@ const moneyRule: FieldRule = {
     z.string().transform((text, issue): Money => {
       const result = parseMoney(text, ctx.defaultCurrency);
       if (!result.ok) {
-        issue.addIssue({ code: "custom", message: `"${text.trim()}" ${result.reason}` });
+        issue.addIssue({ code: "custom", message: result.problem });
         return z.NEVER;
       }
-      return result.value;
+      return result.money;
     }),
 };
 

