@@ -34,17 +34,15 @@ export function resolveNow(now: string): { iso: string; ms: number; day: string 
 
 /** Index in the pipeline of the last gate currently passed (passed minus reverted, up to `now`), -1 if none. */
 export function lastGateIndex(u: Pick<UseCase, "gates">, pipeline: readonly string[], now: number): number {
+  const events = u.gates.map((e) => ({ e, at: Date.parse(e.at) })).filter((x) => x.at <= now);
+  events.sort((a, b) => a.at - b.at);
   const passed = new Set<string>();
-  for (const e of [...u.gates].sort((a, b) => Date.parse(a.at) - Date.parse(b.at))) {
-    if (Date.parse(e.at) > now) continue;
+  for (const { e } of events) {
     if (e.action === "passed") passed.add(e.gate);
     else passed.delete(e.gate);
   }
-  let last = -1;
-  pipeline.forEach((g, i) => {
-    if (passed.has(g)) last = i;
-  });
-  return last;
+  for (let i = pipeline.length - 1; i >= 0; i--) if (passed.has(pipeline[i]!)) return i;
+  return -1;
 }
 
 export function buildReport(snapshot: PortfolioSnapshot, options: BuildOptions, engines: ReportEngines = defaultEngines): ReportModel {
