@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { forecastSection, type ForecastConfig } from "../../config/sections/forecast.js";
-import { createRng, deriveSeed, RngBank, type StreamRng } from "../random.js";
+import { deriveSeed } from "../random.js";
 import { PeriodDistribution } from "./distribution.js";
 import {
   gateOverheadDays,
@@ -15,7 +15,8 @@ import {
 } from "./history.js";
 import { asOf, compareIds, endOfDay, isoDay, ms, WEEK_MS, type ForecastInput, type ForecastUseCase } from "./input.js";
 import { explainMovement, summarizeForecast, type ForecastMovement, type ForecastSummary } from "./movement.js";
-import { runQueueTrial, ThroughputSampler } from "./simulate.js";
+import { simulateJoint, WorkMode, type JointPart } from "./joint.js";
+import { ThroughputSampler } from "./simulate.js";
 import { SumOfDraws } from "./sum-of-draws.js";
 
 export type ForecastStatus = "on_track" | "at_risk" | "off_track" | "overdue";
@@ -131,12 +132,8 @@ export const DEFAULT_SEED = "converge";
 const MIN_OWN_RATIO_SAMPLES = 3;
 
 /** One squad's part of one use case: the open stories it holds and the scope it started with. */
-interface Part {
+interface Part extends JointPart {
   useCase: number;
-  squad: number;
-  open: number;
-  initial: number;
-  current: number;
 }
 
 /** What a use case needs drawn in each trial, prepared once. */
@@ -147,8 +144,6 @@ interface Plan {
   estimated: boolean;
   criteria: number;
   ratios: Float64Array;
-  /** Split: grow each part by a drawn factor (empty when no history). */
-  growth: Float64Array;
   /** Days the remaining gates add: the convolution of their histories, shared by plans with the same gates. */
   gateTime: SumOfDraws;
   deadlinePeriod: number;
@@ -255,7 +250,6 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
       estimated,
       criteria: Math.max(1, u.acceptanceCriteria.length),
       ratios: ratioSamples,
-      growth: estimated ? noSamples : growth,
       gateTime,
       deadlinePeriod: Math.floor((deadlineEnd - now) / WEEK_MS),
       overdue: now > deadlineEnd,
@@ -275,97 +269,21 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
     });
   }
 
-  // The joint simulation: in trial t every squad runs its queue on its own stream t; a use case is done when all its
-  // parts are done in that same trial, then its remaining gates add their drawn time.
-  const squadRngs: StreamRng[] = ids.map((id) => createRng(deriveSeed(seed, "squad", id)));
-  const partWork = new Float64Array(parts.length);
-  const partDone = new Int32Array(parts.length);
-  const histograms = plans.map(() => PeriodDistribution.emptyCounts(maxPeriods));
-  const workSum = new Float64Array(plans.length);
-  const longest = Math.max(1, ...queues.map((q) => q.length));
-  const cumulative = new Float64Array(longest);
-  const out = new Int32Array(longest);
-
-  // Trials run in blocks: each trial writes its periods trial-major into `block` (sequential writes), then each use
-  // case's histogram is filled from the block in one pass. Incrementing thousands of histograms once per trial would
-  // miss the cache on nearly every write (measured: ~5× slower at 3,000 use cases).
-  const P = plans.length;
-  const blockTrials = Math.max(1, Math.min(256, Math.floor(4_000_000 / Math.max(1, P))));
-  const block = new Uint16Array(blockTrials * P); // periods ≤ maxWeeks + 1 ≤ 2001
-  const planPartStart = new Int32Array(P + 1);
-  plans.forEach((plan, i) => (planPartStart[i + 1] = planPartStart[i]! + plan.parts.length));
-  const planParts = Int32Array.from(plans.flatMap((plan) => plan.parts));
-  // Hot per-trial data as flat typed arrays (cache-friendly at thousands of use cases); one stream per use case.
-  const FIXED = 0;
-  const GROWS = 1;
-  const ESTIMATED = 2;
-  const planMode = Uint8Array.from(plans, (plan) => (plan.estimated ? ESTIMATED : growth.length > 0 && plan.parts.length > 0 ? GROWS : FIXED));
-  const partOpen = Float64Array.from(parts, (part) => part.open);
-  const partInitial = Float64Array.from(parts, (part) => part.initial);
-  const partCurrent = Float64Array.from(parts, (part) => part.current);
-  const useCaseStreams = new RngBank(plans.map((plan) => deriveSeed(seed, "use-case", plan.useCase.id)));
-
-  for (let first = 0; first < config.trials; first += blockTrials) {
-    const count = Math.min(blockTrials, config.trials - first);
-    for (let b = 0; b < count; b++) {
-      const t = first + b;
-      drawPlanWork();
-      for (let s = 0; s < queues.length; s++) {
-        const queue = queues[s]!;
-        if (queue.length === 0) continue;
-        let sum = 0;
-        for (let j = 0; j < queue.length; j++) {
-          sum += partWork[queue[j]!]!;
-          cumulative[j] = sum;
-        }
-        const rng = squadRngs[s]!;
-        rng.select(t);
-        runQueueTrial(rng, samplers[s]!, cumulative, queue.length, maxPeriods, out);
-        for (let j = 0; j < queue.length; j++) {
-          const p = queue[j]!;
-          partDone[p] = partWork[p] === 0 ? 0 : out[j]!;
-        }
-      }
-      const row = b * P;
-      for (let i = 0; i < P; i++) {
-        let done = 0;
-        let work = 0;
-        for (let k = planPartStart[i]!; k < planPartStart[i + 1]!; k++) {
-          const p = planParts[k]!;
-          if (partDone[p]! > done) done = partDone[p]!;
-          work += partWork[p]!;
-        }
-        block[row + i] = done;
-        workSum[i] = workSum[i]! + work;
-      }
-    }
-    for (let i = 0; i < P; i++) {
-      const histogram = histograms[i]!;
-      for (let b = 0; b < count; b++) {
-        const period = block[b * P + i]!;
-        histogram[period] = histogram[period]! + 1;
-      }
-    }
-  }
-
-  /** This trial's remaining work per part (estimates, scope growth), from each use case's own stream. */
-  function drawPlanWork(): void {
-    for (let i = 0; i < P; i++) {
-      const mode = planMode[i]!;
-      if (mode === ESTIMATED) {
-        const plan = plans[i]!;
-        const ratio = plan.ratios[useCaseStreams.nextInt(i, plan.ratios.length)]!;
-        partWork[planParts[planPartStart[i]!]!] = Math.max(1, Math.round(plan.criteria * ratio));
-        continue;
-      }
-      const factor = mode === GROWS ? growth[useCaseStreams.nextInt(i, growth.length)]! : 1;
-      for (let k = planPartStart[i]!; k < planPartStart[i + 1]!; k++) {
-        const p = planParts[k]!;
-        // Scope grows to initial × factor; stories already added count towards it (never shrinks below open).
-        partWork[p] = partOpen[p]! + Math.max(0, Math.round(partInitial[p]! * factor) - partCurrent[p]!);
-      }
-    }
-  }
+  // The joint simulation of the work; gate time is added per use case afterwards (it is independent of the work).
+  const { histograms, meanWork } = simulateJoint({
+    squads: ids.map((id, s) => ({ seed: deriveSeed(seed, "squad", id), sampler: samplers[s]!, queue: queues[s]! })),
+    parts,
+    useCases: plans.map((plan) => ({
+      seed: deriveSeed(seed, "use-case", plan.useCase.id),
+      mode: plan.estimated ? WorkMode.Estimated : growth.length > 0 && plan.parts.length > 0 ? WorkMode.Grows : WorkMode.Fixed,
+      parts: plan.parts,
+      criteria: plan.criteria,
+      ratios: plan.ratios,
+    })),
+    growth,
+    trials: config.trials,
+    maxPeriods,
+  });
 
   // Per use case results.
   for (const part of parts) squads[part.squad]!.openStories += part.open;
@@ -397,7 +315,7 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
       p85Date: weekDate(p85Weeks),
       overdue: plan.overdue,
       remainingStories: u.stories.filter((s) => s.closedAt === null).length,
-      expectedStories: workSum[i]! / config.trials,
+      expectedStories: meanWork[i]!,
       scopeStories: u.stories.length,
       estimated: plan.estimated,
       gatesRemaining,
