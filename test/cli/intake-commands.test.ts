@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { configSchema } from "../../src/config/schema.js";
+import { bundledTemplate } from "../../src/templates.js";
 
 const dir = mkdtempSync(join(tmpdir(), "converge-cli-"));
 function file(name: string, content: string): string {
@@ -21,6 +22,16 @@ describe("converge parse", () => {
     expect(record.deadline).toBe("2027-03-31");
     expect(record.initiatives[0]).toEqual({ owner: "acme", repo: "plant-iot", number: 12 });
     expect(record.layers).toEqual(["MES", "PLC/edge", "Cloud analytics", "Data platform"]);
+    expect(Object.keys(record)).toEqual(bundledTemplate("use-case").fields.map((f) => f.id));
+  });
+
+  it("keys empty optional fields with null", async () => {
+    const run = await runCli(["parse", "templates/use-case.yml", "samples/intake/energy-monitoring-crlf.md", "--filed-at", "2026-11-20"]);
+    expect(run.code).toBe(0);
+    const record = JSON.parse(run.stdout);
+    expect(record.architect).toBeNull();
+    expect(record.squad).toBeNull();
+    expect(record.benefit).toEqual({ amount: 1_200_000, currency: "USD" });
   });
 
   it("lists the problems on stderr and exits 1", async () => {

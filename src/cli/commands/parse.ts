@@ -40,6 +40,7 @@ export function register(program: Command): void {
         const lines = result.problems.map((p) => `  - ${p.label} (${p.field}): ${p.message}${p.example ? ` Example: ${p.example}` : ""}`);
         throw new CliError(`${bodyPath} has ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}:\n${lines.join("\n")}`, 1);
       }
-      printJson(result.record);
+      // Every field id appears, so a consumer can tell "left empty" (null) from "not in this form".
+      printJson({ ...Object.fromEntries(template.fields.map((field) => [field.id, null])), ...result.record });
     });
 }

@@ -4,6 +4,7 @@ import { loadFormTemplate, TemplateError } from "../../../src/domain/forms/templ
 import { parseIssueBody } from "../../../src/domain/forms/parse-body.js";
 import { validateForm } from "../../../src/domain/forms/validate.js";
 import { bundledTemplate } from "../../../src/templates.js";
+import { defaultConfig } from "../../../src/config/schema.js";
 import { GOOD_BODY, sampleBody } from "../../fixtures/use-cases.js";
 
 const useCase = bundledTemplate("use-case");
@@ -140,9 +141,14 @@ describe("validateForm", () => {
 });
 
 describe("loadFormTemplate", () => {
-  it("accepts the bundled forms", () => {
+  it("accepts the bundled forms, none of which applies a gate label (forms apply labels as the author)", () => {
+    const gateLabels = defaultConfig().gates.pipeline.map((g) => g.label.toLowerCase());
     for (const name of ["use-case", "business-initiative", "user-story"] as const) {
-      expect(bundledTemplate(name).fields.length).toBeGreaterThan(3);
+      const template = bundledTemplate(name);
+      expect(template.fields.length).toBeGreaterThan(3);
+      expect(template.labels.length).toBe(1);
+      for (const label of template.labels) expect(gateLabels).not.toContain(label.toLowerCase());
+      expect(template.labels.every((l) => !l.toLowerCase().startsWith("gate/"))).toBe(true);
     }
   });
 
