@@ -5,3 +5,4 @@ export { renderJson } from "./json.js";
 export { extractSummary, parseSummary, encodeSummary, reportSummarySchema, type ReportSummary } from "./summary.js";
 export type { ReportModel } from "./model.js";
 export type { ReportEngines } from "./engines.js";
+export { buildReportWithHistory } from "./history.js";

@@ -79,5 +79,6 @@ describe("writeDemoReport", () => {
     expect(headline).toMatch(/^\| Headline \| 2026-W48 \|/);
     expect(headline).toContain("Forecast to miss deadline");
     expect(extractSummary(readFileSync(join(dir, "weekly-report.md"), "utf8")).ok).toBe(true);
+    expect(readFileSync(join(dir, "weekly-report.md"), "utf8")).toBe(readFileSync(new URL("../../fixtures/report/sample-report.md", import.meta.url), "utf8"));
   });
 });

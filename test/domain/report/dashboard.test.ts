@@ -11,7 +11,7 @@ import { chromium, type Browser } from "playwright-core";
 import { renderHtml } from "../../../src/domain/report/index.js";
 import { loadChartJs } from "../../../src/domain/report/chartjs-loader.js";
 import { fixtureModel, HOSTILE_TITLE } from "../../fixtures/report/models.js";
-import { sampleReport } from "./helpers.js";
+import { demoReport } from "./helpers.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const OUT = resolve("test-results");
@@ -48,7 +48,7 @@ async function open(html: string, name: string) {
 
 describe("HTML dashboard in headless Chromium", () => {
   it("renders the sample report offline with every chart drawn and no console errors", async () => {
-    const { page, errors, blocked } = await open(renderHtml(sampleReport(), { chartJs: loadChartJs() }), "dashboard.html");
+    const { page, errors, blocked } = await open(renderHtml(demoReport(), { chartJs: loadChartJs() }), "dashboard.html");
     const charts = await page.evaluate(() => {
       const w = window as unknown as { Chart?: { getChart(c: HTMLCanvasElement): unknown }; convergeCharts?: unknown[] };
       return [...document.querySelectorAll("canvas")].map((c) => {

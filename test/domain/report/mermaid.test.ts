@@ -3,7 +3,7 @@ import { JSDOM } from "jsdom";
 import { renderMarkdown } from "../../../src/domain/report/index.js";
 import { mermaidText } from "../../../src/domain/report/mermaid.js";
 import { fixtureModel } from "../../fixtures/report/models.js";
-import { mermaidBlocks, sampleReport } from "./helpers.js";
+import { demoReport, mermaidBlocks, sampleReport } from "./helpers.js";
 
 type Mermaid = { parse(text: string): Promise<unknown> };
 let mermaid: Mermaid;
@@ -32,6 +32,7 @@ function checkGanttDates(block: string): number {
 
 const cases: Array<[string, () => string]> = [
   ["the sample portfolio", () => renderMarkdown(sampleReport()).parts.join("\n")],
+  ["the demo report (six-week trend)", () => renderMarkdown(demoReport()).parts.join("\n")],
   ["a hostile fixture", () => renderMarkdown(fixtureModel(12, { hostile: true })).parts.join("\n")],
   ["a 2,000-use-case fixture", () => renderMarkdown(fixtureModel(2000)).parts.join("\n")],
   ["a one-use-case fixture", () => renderMarkdown(fixtureModel(1)).parts.join("\n")],

@@ -5,14 +5,14 @@ import { defaultConfig } from "../../../src/config/schema.js";
 import { generatePortfolio } from "../../../src/domain/snapshot/generate.js";
 import { BODY_LIMIT, buildReport, encodeSummary, extractSummary, renderJson, renderMarkdown } from "../../../src/domain/report/index.js";
 import { fixtureModel, HOSTILE_TITLE } from "../../fixtures/report/models.js";
-import { SAMPLE_NOW, SAMPLE_SEED, loadSample, mermaidBlocks, sampleReport } from "./helpers.js";
+import { SAMPLE_NOW, SAMPLE_SEED, demoReport, loadSample, mermaidBlocks, sampleReport } from "./helpers.js";
 
 const GOLDEN = new URL("../../fixtures/report/sample-report.md", import.meta.url);
 const md = new MarkdownIt({ html: true, linkify: false });
 
 describe("golden report for samples/portfolio.json", () => {
   it("matches test/fixtures/report/sample-report.md (UPDATE_GOLDEN=1 regenerates it)", () => {
-    const text = renderMarkdown(sampleReport()).parts.join("\n<!-- converge:part-break -->\n\n");
+    const text = renderMarkdown(demoReport()).parts.join("\n<!-- converge:part-break -->\n\n");
     if (process.env.UPDATE_GOLDEN === "1" || !existsSync(GOLDEN)) {
       mkdirSync(new URL(".", GOLDEN), { recursive: true });
       writeFileSync(GOLDEN, text);
@@ -20,8 +20,11 @@ describe("golden report for samples/portfolio.json", () => {
     expect(text).toBe(readFileSync(GOLDEN, "utf8"));
   });
 
-  it("has every section the office reads", () => {
-    const text = renderMarkdown(sampleReport()).parts.join("\n");
+  it("has every section the office reads, with changes and a trend from the replayed weeks", () => {
+    const model = demoReport();
+    expect(model.trend.map((t) => t.week)).toEqual(["2026-W43", "2026-W44", "2026-W45", "2026-W46", "2026-W47", "2026-W48"]);
+    expect(model.changes.since).toBe("2026-W47");
+    const text = renderMarkdown(model).parts.join("\n");
     for (const heading of ["| Headline |", "## Use cases at risk", "## Changes since last week", "## Charts", "## Benefits", "### By value stream", "### By initiative", "## KPIs", "**Forecast calibration**", "## Stuck in a gate"]) {
       expect(text).toContain(heading);
     }
