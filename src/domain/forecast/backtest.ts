@@ -12,15 +12,16 @@ import { DEFAULT_SEED, forecastPortfolio } from "./portfolio.js";
  * - Brier score of P(on time): mean of (p − outcome)², outcome 1 when deployed by the deadline. Compared with the
  *   forecaster that always says the sample's base rate (the usual Brier skill reference): skill = 1 − ours / theirs.
  *
- * Only resolved forecasts count: deployed by now, or known to have missed (deadline or P85 date passed undeployed).
- * Forecasts made when the use case was already overdue are left out of the Brier score (their outcome was known).
+ * Only forecasts whose date has passed by now count (the deadline for the Brier score, the P85 date for coverage), so
+ * early successes are not scored before late failures could be (right-censoring). Forecasts made when the use case
+ * was already overdue are left out of the Brier score (their outcome was known).
  * The same use case is scored once per replayed week, so scores lean towards long-running use cases (ADR 0032).
  */
 
 export interface WeekCalibration {
   asOf: string;
   inFlight: number;
-  /** Forecasts whose deadline outcome is known by now. */
+  /** Forecasts whose deadline has passed by now (so their outcome is known either way). */
   resolved: number;
   brier: number | null;
   p85Resolved: number;
@@ -30,7 +31,7 @@ export interface WeekCalibration {
 export interface Calibration {
   asOf: string;
   weeks: number;
-  /** Forecasts (use case × replayed week) whose deadline outcome is known. */
+  /** Forecasts (use case × replayed week) whose deadline has passed by now. */
   resolved: number;
   brier: number | null;
   /** Share of resolved forecasts that were on time: the reference forecaster always says this. */
@@ -68,18 +69,19 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
       if (!u || (!isDeployed(u) && u.state === "closed")) continue; // cancelled: no outcome to score
       const deployedAt = u.deployedAt === undefined ? undefined : ms(u.deployedAt);
       const deadline = endOfDay(f.deadline);
-      // Already overdue when forecast: the outcome was known then, so scoring it would flatter the Brier score.
-      if (!f.overdue && (deployedAt !== undefined || now > deadline)) {
+      // Scored only once its deadline has passed, whatever happened: scoring early deployments before late ones
+      // could be known would bias the sample towards "on time" (right-censoring). Already overdue when forecast:
+      // the outcome was known then, so scoring it would flatter the Brier score.
+      if (!f.overdue && deadline <= now) {
         const onTime = deployedAt !== undefined && deployedAt <= deadline;
         outcomes.push({ p: f.pOnTime, onTime });
         squared += (f.pOnTime - (onTime ? 1 : 0)) ** 2;
         week.resolved++;
       }
-      // P85 date null = later than the simulation's cap: covered by any deployment, never known to be missed.
-      const p85 = f.p85Date === null ? Infinity : endOfDay(f.p85Date);
-      if (deployedAt !== undefined || now > p85) {
+      // Likewise the P85 date is scored once it has passed (null = beyond the simulation's cap: never scored).
+      if (f.p85Date !== null && endOfDay(f.p85Date) <= now) {
         week.p85Resolved++;
-        if (deployedAt !== undefined && deployedAt <= p85) week.p85Covered++;
+        if (deployedAt !== undefined && deployedAt <= endOfDay(f.p85Date)) week.p85Covered++;
       }
     }
     week.brier = week.resolved === 0 ? null : squared / week.resolved;

@@ -24,16 +24,24 @@ const open = (id: string, n: number, extra: Partial<ForecastUseCase>) =>
   });
 const tDay = (days: number) => at(T + days).slice(0, 10);
 
+const done = (id: string) => [{ id: `${id}-done`, squad: "alpha", openedAt: at(-20), closedAt: at(-15) }];
+
+// Every deadline in the replayed week falls in period 0 (its end is before t + 7 days): P(on time) is 1 for a use case
+// with no work left and 0 otherwise. Queue (priority order): late 3, lucky 3, future 3, overdue 3 stories at 3/week.
 const input = portfolio([
   steady,
-  // 3 stories due within period 1 ⇒ P(on time) = 1; deployed on time (3 days after t). P85 = 1 week: covered.
-  open("u/on-time", 3, { priority: 1, deadline: tDay(7), deployedAt: at(T + 3) }),
-  // 6 more stories queued behind it (9 in all) due in 4 days (period 0) ⇒ P = 0; deployed after that. P85 = 3 weeks: covered.
-  open("u/late", 6, { priority: 2, deadline: tDay(4), deployedAt: at(T + 6) }),
-  // Nothing left but due tomorrow ⇒ period 0 ⇒ P = 1; never deployed, deadline passed ⇒ missed. P85 = t: not covered.
-  open("u/missed", 0, { priority: 3, deadline: tDay(1), stories: [{ id: "m-1", squad: "alpha", openedAt: at(-20), closedAt: at(-15) }] }),
+  // No work left ⇒ P = 1, P85 = week 0 (day t); deployed the same day ⇒ on time, P85 covered.
+  open("u/on-time", 0, { priority: 1, stories: done("u/on-time"), deadline: tDay(3), deployedAt: at(T + 0.5) }),
+  // 3 stories ⇒ P = 0; deployed after its deadline ⇒ late. P85 = week 1 (t + 7), its end not passed by now: unscored.
+  open("u/late", 3, { priority: 2, deadline: tDay(3), deployedAt: at(T + 5) }),
+  // 6 stories cumulative ⇒ P = 0, but deployed by its deadline ⇒ on time (a forecast that was wrong). P85 week 2.
+  open("u/lucky", 3, { priority: 3, deadline: tDay(4), deployedAt: at(T + 4) }),
+  // No work left ⇒ P = 1, P85 = day t; never deployed, deadline passed ⇒ missed, P85 passed undeployed: not covered.
+  open("u/missed", 0, { priority: 4, stories: done("u/missed"), deadline: tDay(1) }),
+  // Deployed early but its deadline is still ahead: not scored yet (right-censoring).
+  open("u/future", 3, { priority: 5, deadline: tDay(30), deployedAt: at(T + 6) }),
   // Overdue already at t: left out of the Brier score.
-  open("u/overdue", 3, { priority: 4, deadline: tDay(-2) }),
+  open("u/overdue", 3, { priority: 9, deadline: tDay(-2) }),
 ]);
 
 describe("backtest arithmetic (certain forecasts, scores by hand)", () => {
@@ -42,33 +50,34 @@ describe("backtest arithmetic (certain forecasts, scores by hand)", () => {
   it("replays as of t with the forecasts worked out by hand", () => {
     const atT = forecastPortfolio(input, { now: at(T), seed: 1, config: { trials: 500 } });
     const byId = Object.fromEntries(atT.useCases.map((u) => [u.id, u]));
-    expect(byId["u/on-time"]).toMatchObject({ pOnTime: 1, p85Weeks: 1 });
-    expect(byId["u/late"]).toMatchObject({ pOnTime: 0, p85Weeks: 3 });
+    expect(byId["u/on-time"]).toMatchObject({ pOnTime: 1, p85Weeks: 0 });
+    expect(byId["u/late"]).toMatchObject({ pOnTime: 0, p85Weeks: 1 });
+    expect(byId["u/lucky"]).toMatchObject({ pOnTime: 0, p85Weeks: 2 });
     expect(byId["u/missed"]).toMatchObject({ pOnTime: 1, p85Weeks: 0 });
+    expect(byId["u/future"]).toMatchObject({ p85Weeks: 3 });
     expect(byId["u/overdue"]!.status).toBe("overdue");
     expect(c.perWeek).toHaveLength(1);
-    expect(c.perWeek[0]).toMatchObject({ asOf: at(T), inFlight: 4, resolved: 3 });
+    expect(c.perWeek[0]).toMatchObject({ asOf: at(T), inFlight: 6, resolved: 4 });
   });
 
-  it("Brier score, base rate and skill", () => {
-    // outcomes on time: 1, 0, 0 with p = 1, 0, 1 ⇒ Brier (0 + 0 + 1) / 3; base rate 1/3 ⇒ (4/9 + 1/9 + 1/9) / 3 = 2/9.
-    expect(c.resolved).toBe(3);
-    expect(c.brier).toBeCloseTo(1 / 3, 12);
-    expect(c.baseRate).toBeCloseTo(1 / 3, 12);
-    expect(c.baseBrier).toBeCloseTo(2 / 9, 12);
-    expect(c.skill).toBeCloseTo(1 - 1 / 3 / (2 / 9), 12);
+  it("Brier score, base rate and skill over the forecasts whose deadline has passed", () => {
+    // (p, on time): on-time (1, 1), late (0, 0), lucky (0, 1), missed (1, 0) ⇒ Brier (0 + 0 + 1 + 1) / 4 = 0.5;
+    // base rate 2/4 ⇒ its Brier is 0.25; skill = 1 − 0.5 / 0.25 = −1. u/future (deadline ahead) is not in it.
+    expect(c.resolved).toBe(4);
+    expect(c.brier).toBeCloseTo(0.5, 12);
+    expect(c.baseRate).toBeCloseTo(0.5, 12);
+    expect(c.baseBrier).toBeCloseTo(0.25, 12);
+    expect(c.skill).toBeCloseTo(-1, 12);
   });
 
-  it("P85 coverage counts deployments by the P85 date, and known misses", () => {
-    // on-time and late deployed by their P85 dates; missed is past its P85 date undeployed; overdue: p85 later than now.
-    expect(c.p85.resolved).toBe(3);
-    expect(c.p85.covered).toBe(2);
-    expect(c.p85.coverage).toBeCloseTo(2 / 3, 12);
+  it("P85 coverage over the forecasts whose P85 date has passed", () => {
+    // Only on-time (covered) and missed (not covered) have a P85 date (day t) that ended before now.
+    expect(c.p85).toEqual({ resolved: 2, covered: 1, coverage: 0.5 });
   });
 
   it("prints one calibration line", () => {
     expect(calibrationLine(c)).toBe(
-      "Backtest over the last 1 weeks: the P85 date held for 67% of 3 resolved forecasts (well calibrated: about 85%); Brier score of P(on time) 0.333 vs 0.222 for always saying the 33% base rate (lower is better, skill −50%).",
+      "Backtest over the last 1 weeks: the P85 date held for 50% of 2 resolved forecasts (well calibrated: about 85%); Brier score of P(on time) 0.500 vs 0.250 for always saying the 50% base rate (lower is better, skill −100%).",
     );
   });
 });
@@ -76,11 +85,11 @@ describe("backtest arithmetic (certain forecasts, scores by hand)", () => {
 describe("backtest uses no data from after the replayed week", () => {
   it("a forecast as of t is unchanged by anything that happened after t (only the scoring sees it)", () => {
     const later = structuredClone(input);
-    // Had the replay seen this story, u/on-time would need 2 weeks: P(on time) 0 instead of 1, a different Brier score.
+    // Had the replay seen this story, u/on-time would have work left: P(on time) 0 instead of 1, another Brier score.
     const u = later.useCases.find((x) => x.id === "u/on-time") as ForecastUseCase & { stories: ForecastUseCase["stories"] };
     u.stories = [...u.stories, { id: "added-after-t", squad: "alpha", openedAt: at(T + 1), closedAt: at(T + 2) }];
     const leaked = backtestPortfolio({ ...later, useCases: later.useCases.map((x) => ({ ...x, filedAt: at(-60), stories: x.stories.map((s) => ({ ...s, openedAt: at(-60) })) })) }, { now: NOW, seed: 1, config: { backtestWeeks: 1, backtestTrials: 500 } });
-    expect(leaked.brier).not.toBeCloseTo(1 / 3, 6); // the same story known before t does move the score
+    expect(leaked.brier).toBeCloseTo(0.75, 12); // the same story known before t does move the score (0.5 → 0.75)
     const a = backtestPortfolio(input, { now: NOW, seed: 1, config: { backtestWeeks: 1, backtestTrials: 500 } });
     const b = backtestPortfolio(later, { now: NOW, seed: 1, config: { backtestWeeks: 1, backtestTrials: 500 } });
     expect(b).toEqual(a);
