@@ -207,8 +207,7 @@ export function renderHtml(model: ReportModel, options: HtmlOptions): string {
 <body>
 <header><h1>${h(title)}</h1><p>As of ${h(m.now)} (snapshot of ${h(m.snapshotGeneratedAt)}) · ${groupDigits(m.trials)} trials, seed ${m.seed} · amounts in ${h(cur)}</p></header>
 <main>
-<section><h2>Headline</h2><div class="tiles">${tiles}</div>
-<h3>KPI trends</h3>${kpis}</section>
+<section><h2>Headline</h2><div class="tiles">${tiles}</div></section>
 <section><h2>Charts</h2><div class="charts">
 <div class="wide"><h3>Deadline (◆) vs P85 date</h3><div class="chart tall"><canvas id="chart-timeline" aria-label="Deadline vs P85 date"></canvas></div></div>
 <div><h3>% of in-flight use cases at risk</h3><div class="chart"><canvas id="chart-trend" aria-label="At-risk trend"></canvas></div>
@@ -216,6 +215,7 @@ export function renderHtml(model: ReportModel, options: HtmlOptions): string {
 <div><h3>Planned benefit by value stream</h3><div class="chart"><canvas id="chart-benefit" aria-label="Benefit by value stream"></canvas></div></div>
 <div><h3>Benefit planned / forecast / realized</h3><div class="chart"><canvas id="chart-benefit-bars" aria-label="Benefit by value stream, planned, forecast and realized"></canvas></div></div>
 </div></section>
+<section><h2>KPIs</h2>${kpis}</section>
 <section><h2>Use cases at risk (${groupDigits(atRisk.length)})</h2>${atRiskTable}<p class="muted">Left: remaining stories; ~ (est.) = estimated from acceptance criteria.</p></section>
 <section><h2>Changes since last week</h2>${changes}</section>
 <section><h2>Benefits by value stream</h2><p class="muted">Planned: yearly benefit once live. Forecast: planned × P(all enabling use cases on time), from the forecast go-live over the next 12 months. Realized: recorded to date.</p>${vs}<details><summary>By initiative (${groupDigits(model.benefits.byInitiative.length)})</summary>${ini}</details></section>
