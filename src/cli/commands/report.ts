@@ -68,8 +68,8 @@ export function register(program: Command): void {
         if (!Number.isInteger(trials) || trials < 100 || trials > 1_000_000) throw new CliError(`--trials must be an integer from 100 to 1000000, got "${options.trials}"`, USAGE);
         config.forecast.trials = trials;
       }
-      const text = await readUserFile(options.snapshot, "snapshot file");
-      const parsed = parseSnapshotText(text);
+      // The text goes out of scope once parsed: a large snapshot is not held twice while the report is computed.
+      const parsed = parseSnapshotText(await readUserFile(options.snapshot, "snapshot file"));
       if (!parsed.ok) throw new CliError(`${options.snapshot} is not a valid portfolio snapshot:\n${parsed.problems.map((p) => `  - ${p}`).join("\n")}`, 1);
       let previous: ReportSummary | null | undefined;
       if (options.previous !== undefined) {
