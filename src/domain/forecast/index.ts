@@ -11,14 +11,16 @@
  *     when the squad's cumulative throughput covers all work up to and including it. A use case with stories in
  *     several squads is done when every part is done in that same trial (one joint simulation).
  *   - Unsplit use cases: acceptance criteria × a drawn stories-per-criterion ratio (`estimated: true`). Split ones
- *     grow by a drawn scope-growth factor. Remaining gates add drawn historical gate time beyond the work.
- *   - Per use case: P(on time), P50/P85 weeks and dates, status by thresholds, overdue, why, and `movement` (scope,
+ *     grow by a drawn scope-growth factor. Remaining gates add their historical time beyond the work (convolved
+ *     exactly with the simulated work distribution: gate time is independent of it).
+ *   - Per use case: P(on time), P50/P85 weeks and dates, status (`on_track` / `at_risk` / `off_track` by the config
+ *     thresholds, `overdue` past the deadline), why, and `movement` (scope,
  *     throughput, gates) against `previous` (last week's `summary`). Program: expected miss share vs target and the
  *     realized miss rate.
  *   - `now` cuts the input (`asOf`): nothing after it is read. Same (snapshot, now, config, seed) ⇒ same output.
  *
  * Backtest — `backtestPortfolio(snapshot, { now, config, seed })` → `Calibration` (P85 coverage, Brier score vs the
- * base-rate forecaster); `calibrationLine(calibration)` is the one line the report prints.
+ * base-rate forecaster, over forecasts whose dates have passed); `calibrationLine(calibration)` is the report's line.
  *
  * Choices and their reasons: docs/decisions/0030-seeded-random-streams.md, 0031-portfolio-forecast-model.md,
  * 0032-backtest-calibration.md.
