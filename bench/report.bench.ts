@@ -158,7 +158,7 @@ async function main(): Promise<void> {
       `Command: \`npm run bench\` (= \`node --import tsx/esm bench/report.bench.ts --use-cases ${useCases} --trials ${trials}\`), run ${new Date().toISOString().slice(0, 16)}Z.`,
       `Machine: ${cpu.length} × ${cpu[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GB RAM, Node ${process.version}.`,
       `Snapshot: \`generatePortfolio({ useCases: ${useCases}, seed: 1, now: "${NOW}" })\`, ${(bytes / 2 ** 20).toFixed(1)} MB of JSON (${full.detail.inFlight} use cases in flight); generated in ${s(genMs)}.`,
-      `Each job runs in its own child process; peak memory is that process's maximum RSS.`,
+      `Each job runs in its own child process; peak memory is that process's maximum RSS. Timings on this shared 2-core VM vary by about ±30% between runs (the forecast step measured 7.5–14.7 s in runs of the same day).`,
       "",
       `**Baseline: \`JSON.parse\` of the snapshot: ${s(jp)}** (median of 5; runs ${parse.detail.runs} ms); peak RSS after reading the file and parsing it once: ${parse.maxRssMb.toFixed(0)} MB.`,
       "",

@@ -17,7 +17,7 @@ describe("golden report for samples/portfolio.json", () => {
       mkdirSync(new URL(".", GOLDEN), { recursive: true });
       writeFileSync(GOLDEN, text);
     }
-    expect(text).toBe(readFileSync(GOLDEN, "utf8"));
+    expect(text, "report changed: if an engine's numbers changed on purpose, run UPDATE_GOLDEN=1 npx vitest run test/domain/report/report.test.ts and review the diff").toBe(readFileSync(GOLDEN, "utf8"));
   });
 
   it("has every section the office reads, with changes and a trend from the replayed weeks", () => {
