@@ -3,7 +3,7 @@
  * diagrams); URLs are only emitted when they are plain http(s) URLs. Each body stays within BODY_LIMIT characters:
  * long tables are folded into collapsed <details> sections, and what still does not fit moves to follow-up parts.
  */
-import { escapeInline, quietLogin } from "../markdown/escape.js";
+import { escapeCode, escapeInline, quietLogin } from "../markdown/escape.js";
 import { AT_RISK_STATUSES, type ReportModel, type UseCaseRef, type UseCaseRow } from "./model.js";
 import { encodeSummary } from "./summary.js";
 import { benefitPie, ganttChart, riskTrendChart } from "./mermaid.js";
@@ -60,6 +60,14 @@ function link(ref: UseCaseRef, maxTitle = 80, kind: "UC" | "initiative" = "UC"):
   const text = `${esc(ref.title, maxTitle) || "(untitled)"}${kind === "UC" ? ` (UC ${ref.number})` : ""}`;
   const url = safeUrl(ref.url);
   return url ? `[${text}](${url})` : text;
+}
+
+/**
+ * A reference without a link: GitHub adds a "mentioned in" event to every issue a comment links to, so the long
+ * reference lists (all use cases, initiatives), posted weekly, name issues as code spans, which GitHub does not link.
+ */
+function plainRef(ref: UseCaseRef, maxTitle = 60): string {
+  return `${esc(ref.title, maxTitle) || "(untitled)"} ${escapeCode(ref.id).replace(/\|/g, "\\|")}`;
 }
 
 function owner(login: string | null): string {
@@ -244,7 +252,7 @@ function benefitBlocks(model: ReportModel): string[] {
   blocks.push("### By value stream");
   blocks.push(...tableBlocks(["Value stream", "Initiatives", "Planned", "Forecast", "Realized", "At risk"], vs, "More value streams"));
   const ini = model.benefits.byInitiative.map((i) => [
-    link(i, 80, "initiative"),
+    plainRef(i),
     owner(i.owner),
     esc(i.valueStream, 40),
     money(i.planned, cur),
@@ -295,7 +303,7 @@ function calibrationBlock(model: ReportModel): string {
 
 function allUseCaseBlocks(model: ReportModel): string[] {
   const rows = model.useCases.map((u) => [
-    link(u, 60),
+    plainRef(u),
     owner(u.owner),
     esc(u.squads.join(", "), 60),
     u.gate === null ? "—" : esc(u.gate, 30),
