@@ -3,7 +3,7 @@ import { parse as parseYaml } from "yaml";
 import { defaultConfig, type ConvergeConfig } from "../../config/schema.js";
 import { validateConfig } from "../../config/validate.js";
 import { parseSnapshotText } from "../../domain/snapshot/load.js";
-import { buildReport, extractSummary, renderHtml, renderJson, renderMarkdown, resolveNow, type ReportSummary } from "../../domain/report/index.js";
+import { buildReport, buildReportWithHistory, extractSummary, renderHtml, renderJson, renderMarkdown, resolveNow, type ReportSummary } from "../../domain/report/index.js";
 import { loadChartJs } from "../../domain/report/chartjs-loader.js";
 import { CliError } from "../errors.js";
 import { readUserFile, writeOutput } from "../io.js";
@@ -17,6 +17,7 @@ interface ReportOptions {
   config?: string;
   previous?: string;
   trials?: string;
+  history: string;
 }
 
 const USAGE = 2;
@@ -56,6 +57,7 @@ export function register(program: Command): void {
     .option("--config <file>", ".github/converge.yml to use instead of the defaults")
     .option("--previous <file>", "last week's Markdown report: its hidden summary drives \"changes since last week\"")
     .option("--trials <n>", "Monte Carlo trials (default: forecast.trials from the config)")
+    .option("--history <weeks>", "replay this many past weeks first (from the same snapshot) for changes and trends when there is no previous report", "0")
     .action(async (options: ReportOptions) => {
       if (options.snapshot === undefined) throw new CliError("missing --snapshot <file>", USAGE);
       const format = options.format as (typeof FORMATS)[number];
@@ -77,13 +79,19 @@ export function register(program: Command): void {
         if (!result.ok) throw new CliError(`${options.previous}: ${result.problem}`, 1);
         previous = result.summary;
       }
+      if (!/^\d+$/.test(options.history) || Number(options.history) > 52) throw new CliError(`--history must be a number of weeks from 0 to 52, got "${options.history}"`, USAGE);
+      const history = Number(options.history);
+      if (history > 0 && previous !== undefined) throw new CliError("use either --previous or --history, not both", USAGE);
       const now = options.now ?? parsed.snapshot.generatedAt.slice(0, 10);
       try {
         resolveNow(now);
       } catch (error) {
         throw new CliError((error as Error).message, USAGE);
       }
-      const model = buildReport(parsed.snapshot, { now, config, seed: Number(options.seed), ...(previous === undefined ? {} : { previous }) });
+      const model =
+        history > 0
+          ? buildReportWithHistory(parsed.snapshot, { now, config, seed: Number(options.seed) }, history)
+          : buildReport(parsed.snapshot, { now, config, seed: Number(options.seed), ...(previous === undefined ? {} : { previous }) });
       let outputs: string[];
       if (format === "json") outputs = [renderJson(model)];
       else if (format === "html") outputs = [renderHtml(model, { chartJs: loadChartJs() })];

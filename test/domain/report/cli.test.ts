@@ -44,6 +44,14 @@ describe("converge report (CLI)", { timeout: 60_000 }, () => {
     expect(r.stdout).toContain("Compared with the report of 2026-W47.");
   });
 
+  it("--history replays past weeks: the same report as the demo", async () => {
+    const r = await cli("report", "--snapshot", "samples/portfolio.json", "--now", "2026-11-23", "--seed", "7", "--history", "5");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(readFileSync(new URL("../../fixtures/report/sample-report.md", import.meta.url), "utf8"));
+    const both = await cli("report", "--snapshot", "samples/portfolio.json", "--history", "2", "--previous", "x.md");
+    expect(both.code).toBe(2);
+  });
+
   it("an invalid snapshot: path-named problems on stderr, exit 1, no stack trace", async () => {
     const bad = join(dir, "bad.json");
     writeFileSync(bad, JSON.stringify({ schemaVersion: 1, generatedAt: "yesterday", useCases: [{ id: 3 }] }));

@@ -5,6 +5,8 @@ import { defaultConfig } from "../../../src/config/schema.js";
 import { generatePortfolio } from "../../../src/domain/snapshot/generate.js";
 import { BODY_LIMIT, buildReport, encodeSummary, extractSummary, renderJson, renderMarkdown } from "../../../src/domain/report/index.js";
 import { fixtureModel, HOSTILE_TITLE } from "../../fixtures/report/models.js";
+import { toForecastSummary } from "../../../src/domain/report/summary.js";
+import { forecastSummarySchema } from "../../../src/domain/forecast/index.js";
 import { SAMPLE_NOW, SAMPLE_SEED, demoReport, loadSample, mermaidBlocks, sampleReport } from "./helpers.js";
 
 const GOLDEN = new URL("../../fixtures/report/sample-report.md", import.meta.url);
@@ -90,6 +92,19 @@ describe("summary block and changes since last week", () => {
     const model = buildReport(damaged, { now: SAMPLE_NOW, config: defaultConfig(), seed: SAMPLE_SEED });
     expect(model.changes.since).toBeNull();
     expect(model.meta.notes.join(" ")).toMatch(/Previous report's summary ignored/);
+  });
+
+  it("carries what the forecast needs to explain movement (its own ForecastSummary schema accepts it)", () => {
+    const summary = demoReport().summary;
+    const forecastSummary = toForecastSummary(summary);
+    expect(forecastSummarySchema.safeParse(forecastSummary).success).toBe(true);
+    const inFlight = summary.uc.filter((u) => u[2] !== "d");
+    expect(Object.keys(forecastSummary.useCases).sort()).toEqual(inFlight.map((u) => u[0]).sort());
+    for (const [id, entry] of Object.entries(forecastSummary.useCases)) {
+      const row = summary.uc.find((u) => u[0] === id)!;
+      expect(entry.p85Date).toBe(row[3]);
+      expect(entry.gatesRemaining.every((g) => summary.gates.includes(g))).toBe(true);
+    }
   });
 
   it("data cannot end the hidden comment: `-->`, `--!>` and `<` are escaped", () => {
