@@ -172,7 +172,12 @@ describe("size limit", () => {
     const model = fixtureModel(2000);
     const { parts } = renderMarkdown(model);
     expect(parts.length).toBeGreaterThan(1);
-    for (const part of parts) expect(part.length).toBeLessThanOrEqual(BODY_LIMIT);
+    for (const part of parts) {
+      expect(part.length).toBeLessThanOrEqual(BODY_LIMIT);
+      // Each part stands alone: no collapsed section or code fence opens in one part and closes in the next.
+      expect((part.match(/^<details>$/gm) ?? []).length).toBe((part.match(/^<\/details>$/gm) ?? []).length);
+      expect((part.match(/^```/gm) ?? []).length % 2).toBe(0);
+    }
     expect(parts[1]).toMatch(/^# .*\(part 2 of \d+\)/);
     expect(extractSummary(parts)).toEqual({ ok: true, summary: model.summary });
     // Everything at risk is listed, in some part.
