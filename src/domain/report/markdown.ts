@@ -231,6 +231,7 @@ function chartBlocks(model: ReportModel): string[] {
   const pie = benefitPie(model);
   if (pie) blocks.push(`**Planned benefit by value stream**\n\n${mermaid(pie)}`);
   const trend = riskTrendChart(model);
+  if (!gantt && !pie && !trend) blocks.push("_Nothing to chart yet: no use case in flight and no planned benefit._");
   if (trend) blocks.push(`**% of in-flight use cases at risk, week by week** (second line: the ${percent(model.headline.missTarget, 0)} target)\n\n${mermaid(trend)}`);
   return blocks;
 }
@@ -251,6 +252,7 @@ function benefitBlocks(model: ReportModel): string[] {
   ]);
   blocks.push("### By value stream");
   blocks.push(...tableBlocks(["Value stream", "Initiatives", "Planned", "Forecast", "Realized", "At risk"], vs, "More value streams"));
+  if (vs.length === 0) blocks.push("_No initiatives in the snapshot._");
   const ini = model.benefits.byInitiative.map((i) => [
     plainRef(i),
     owner(i.owner),
@@ -260,7 +262,7 @@ function benefitBlocks(model: ReportModel): string[] {
     money(i.realized, cur),
     i.atRisk ? "🟠 yes" : "no",
   ]);
-  blocks.push("### By initiative");
+  if (ini.length > 0) blocks.push("### By initiative");
   blocks.push(...tableBlocks(["Initiative", "Owner", "Value stream", "Planned", "Forecast", "Realized", "At risk"], ini.slice(0, MAX_LIST_ROWS), "More initiatives"));
   if (ini.length > MAX_LIST_ROWS) blocks.push(omitted(ini.length, "initiatives", "largest planned benefit first"));
   return blocks;

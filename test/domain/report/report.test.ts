@@ -211,3 +211,15 @@ describe("large summaries", () => {
     expect(extractSummary(damaged)).toMatchObject({ ok: false });
   });
 });
+
+describe("edge cases", () => {
+  it("an empty portfolio renders every section without charts", () => {
+    const snapshot = { ...loadSample(), useCases: [], initiatives: [], kpiInputs: { defects: [], deploymentStatuses: [], coverage: [] } };
+    const model = buildReport(snapshot, { now: SAMPLE_NOW, config: defaultConfig(), seed: 1 });
+    const text = renderMarkdown(model).parts.join("\n");
+    expect(mermaidBlocks(text)).toEqual([]);
+    expect(text).toContain("_Nothing to chart yet");
+    expect(text).toContain("n/a (nothing in flight)");
+    expect(extractSummary(text)).toMatchObject({ ok: true });
+  });
+});
