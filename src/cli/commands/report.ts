@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { defaultConfig, type ConvergeConfig } from "../../config/schema.js";
 import { validateConfig } from "../../config/validate.js";
@@ -64,6 +65,7 @@ export function register(program: Command): void {
       if (!FORMATS.includes(format)) throw new CliError(`--format must be one of ${FORMATS.join(", ")}, got "${options.format}"`, USAGE);
       if (!/^\d+$/.test(options.seed)) throw new CliError(`--seed must be a non-negative integer, got "${options.seed}"`, USAGE);
       if (options.now !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.now)) throw new CliError(`--now must be a date like 2026-11-23, got "${options.now}"`, USAGE);
+      if (options.out !== undefined && resolve(options.out) === resolve(options.snapshot)) throw new CliError("--out would overwrite the snapshot; choose another path", USAGE);
       const config = await loadConfig(options.config);
       if (options.trials !== undefined) {
         const trials = Number(options.trials);
