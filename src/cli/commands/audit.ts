@@ -1,12 +1,11 @@
 import type { Command } from "commander";
-import { parse as parseYaml } from "yaml";
-import { validateConfig } from "../../config/validate.js";
 import type { ConvergeConfig } from "../../config/schema.js";
 import { auditToCsv, auditToJson } from "../../domain/gates/export.js";
 import { collectAudit, readRepoConfig } from "../../github/gates-audit.js";
 import { createCliOctokit, MissingCredentialsError } from "../../github/gates-client.js";
+import { readConfigFile } from "../config-file.js";
 import { CliError } from "../errors.js";
-import { readUserFile, writeOutput } from "../io.js";
+import { writeOutput } from "../io.js";
 
 interface AuditOptions {
   repo?: string;
@@ -32,19 +31,6 @@ function parseSince(text: string | undefined): string | undefined {
     throw new CliError(`--since must be a date (YYYY-MM-DD) or an ISO date-time, got "${text}"`, USAGE);
   }
   return text;
-}
-
-async function localConfig(file: string): Promise<ConvergeConfig> {
-  const text = await readUserFile(file, "config file");
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    throw new CliError(`${file} is not valid YAML: ${(error as Error).message}`);
-  }
-  const result = validateConfig(raw ?? {});
-  if (!result.ok) throw new CliError(`${file} is not a valid Converge config:\n${result.problems.map((p) => `  - ${p}`).join("\n")}`);
-  return result.config;
 }
 
 function explainGithubError(error: unknown, repo: string): never {
@@ -79,7 +65,7 @@ export function register(program: Command): void {
         explainGithubError(error, name);
       }
       let config: ConvergeConfig;
-      if (options.config) config = await localConfig(options.config);
+      if (options.config) config = await readConfigFile(options.config);
       else {
         const loaded = await readRepoConfig(octokit, repo).catch((error: unknown) => explainGithubError(error, name));
         if (!loaded.ok) throw new CliError(`${name}'s .github/converge.yml is not valid:\n${loaded.problems.map((p) => `  - ${p}`).join("\n")}`);

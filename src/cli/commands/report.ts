@@ -1,11 +1,10 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { defaultConfig, type ConvergeConfig } from "../../config/schema.js";
-import { validateConfig } from "../../config/validate.js";
 import { parseSnapshotText } from "../../domain/snapshot/load.js";
 import { buildReport, buildReportWithHistory, extractSummary, renderHtml, renderJson, renderMarkdown, resolveNow, type ReportSummary } from "../../domain/report/index.js";
 import { loadChartJs } from "../../domain/report/chartjs-loader.js";
+import { readConfigFile } from "../config-file.js";
 import { CliError } from "../errors.js";
 import { readUserFile, writeOutput } from "../io.js";
 
@@ -33,17 +32,7 @@ export function partPath(path: string, index: number): string {
 }
 
 async function loadConfig(file: string | undefined): Promise<ConvergeConfig> {
-  if (file === undefined) return defaultConfig();
-  const text = await readUserFile(file, "config file");
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (error) {
-    throw new CliError(`${file} is not valid YAML: ${(error as Error).message}`);
-  }
-  const result = validateConfig(raw ?? {});
-  if (!result.ok) throw new CliError(`${file} is not a valid Converge config:\n${result.problems.map((p) => `  - ${p}`).join("\n")}`);
-  return result.config;
+  return file === undefined ? defaultConfig() : readConfigFile(file);
 }
 
 export function register(program: Command): void {

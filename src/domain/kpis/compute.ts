@@ -14,14 +14,17 @@ export type KpiUnit = "percent" | "days" | "count";
 export interface Kpi {
   id: string;
   name: string;
+  /** One-line definition shown next to the KPI. */
   definition: string;
   unit: KpiUnit;
   /** Headline value: a share (0–1) for percent, a count, or the median for durations. */
   value: number | null;
+  /** For durations: median and P85 (never an average alone). */
   median: number | null;
   p85: number | null;
   sample: number;
   target: number | null;
+  /** Last week's value (from the previous summary), null if unknown. */
   previous: number | null;
   trend: Trend;
   betterWhen: "up" | "down";
@@ -34,6 +37,7 @@ export interface StuckUseCase {
   title: string;
   url: string;
   owner: string | null;
+  /** The gate the use case waits for (next after the last passed one). */
   waitingFor: string;
   days: number;
   thresholdDays: number;

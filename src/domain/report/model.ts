@@ -1,3 +1,6 @@
+import type { Kpi, StuckUseCase } from "../kpis/compute.js";
+import type { Trend } from "../kpis/stats.js";
+
 /**
  * The computed weekly report (issue 4): every figure the Markdown, HTML and JSON renderers show, and nothing else.
  * `buildReport` fills it from a snapshot; renderers only format it. All strings that came from users (titles, logins,
@@ -11,7 +14,7 @@ export const REPORT_MODEL_VERSION = 1 as const;
 /** Forecast status of a use case. `deployed` ones are done; `no_forecast` has no work or history to forecast. */
 export type UseCaseStatus = "on_track" | "at_risk" | "off_track" | "overdue" | "deployed" | "no_forecast";
 
-export type Trend = "up" | "down" | "flat" | "none";
+export type { Trend };
 
 export interface ReportMeta {
   program: string;
@@ -101,37 +104,9 @@ export interface ValueStreamRow {
   atRisk: number;
 }
 
-export interface KpiRow {
-  id: string;
-  name: string;
-  /** One-line definition shown next to the KPI. */
-  definition: string;
-  unit: "percent" | "days" | "count";
-  /** Headline value: a rate, a count, or the median for durations. */
-  value: number | null;
-  /** For durations: median and P85 (never an average alone). */
-  median: number | null;
-  p85: number | null;
-  sample: number;
-  target: number | null;
-  /** Last week's value (from the previous summary), null if unknown. */
-  previous: number | null;
-  trend: Trend;
-  betterWhen: "up" | "down";
-  note: string | null;
-}
-
-export interface StuckRow {
-  id: string;
-  number: number;
-  title: string;
-  url: string;
-  owner: string | null;
-  /** The gate the use case waits for (next after the last passed one). */
-  waitingFor: string;
-  days: number;
-  thresholdDays: number;
-}
+/** KPI rows and stuck items have the KPI module's shapes (src/domain/kpis/compute.ts), which computes them. */
+export type KpiRow = Kpi;
+export type StuckRow = StuckUseCase;
 
 export interface Calibration {
   /** Weeks replayed. */
