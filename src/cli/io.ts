@@ -22,3 +22,11 @@ export async function writeOutput(path: string, content: string): Promise<void> 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
+
+/** `converge report … | head` closes stdout early: stop quietly instead of crashing with EPIPE. */
+export function exitQuietlyOnClosedPipe(): void {
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(0);
+    throw error;
+  });
+}
