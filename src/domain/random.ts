@@ -48,6 +48,13 @@ export function hashSeed(seed: string | number): [number, number, number, number
   return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
 }
 
+/** sfc32 steps discarded after seeding a stream (see `seedState`). Hot loops that inline the generator use these. */
+export const SFC32_WARMUP = 12;
+/** Golden-ratio multiplier that mixes a sub-stream index into the seed words (see `seedState`). */
+export const STREAM_MIX = 0x9e3779b9 | 0;
+/** Largest n for which `nextInt(n)` uses Lemire's multiply-and-reject (inlined hot loops must fall back above it). */
+export const LEMIRE_MAX = MULTIPLY_MAX;
+
 /** One sfc32 step on the state words at `o…o+3` of `s`: returns a uniform unsigned 32-bit integer. */
 function step(s: Int32Array, o: number): number {
   const a = s[o]!;
@@ -63,18 +70,18 @@ function step(s: Int32Array, o: number): number {
 }
 
 /** Seed the state words at `o` for sub-stream `stream` of a hashed seed, then warm up. */
-function seedState(s: Int32Array, o: number, words: readonly [number, number, number, number], stream: number): void {
+export function seedState(s: Int32Array, o: number, words: readonly [number, number, number, number], stream: number): void {
   s[o] = words[0];
   s[o + 1] = words[1];
   // Stream index mixed into c (golden-ratio multiply) and into the counter d, as sfc32 seeding intends.
-  s[o + 2] = words[2] ^ Math.imul(stream | 0, 0x9e3779b9);
+  s[o + 2] = words[2] ^ Math.imul(stream | 0, STREAM_MIX);
   s[o + 3] = (words[3] + stream) | 0;
   // Warm-up: the first outputs of a freshly seeded sfc32 are still correlated with the seed words.
-  for (let i = 0; i < 12; i++) step(s, o);
+  for (let i = 0; i < SFC32_WARMUP; i++) step(s, o);
 }
 
 /** Uniform integer in [0, n) from the generator at `o`, exactly unbiased. */
-function intBelow(s: Int32Array, o: number, n: number): number {
+export function intBelow(s: Int32Array, o: number, n: number): number {
   if (n >= 1 && n <= MULTIPLY_MAX && (n | 0) === n) {
     // Lemire's multiply-and-reject: u × n < 2^53 is exact in a double; its high 32 bits are the result, and
     // rejecting the few low parts below (2^32 − n) mod n makes every result exactly equally likely. No modulo in

@@ -1,6 +1,6 @@
-import { createRng, RngBank, type StreamRng } from "../random.js";
+import { hashSeed, intBelow, LEMIRE_MAX, seedState, SFC32_WARMUP, STREAM_MIX } from "../random.js";
 import { PeriodDistribution } from "./distribution.js";
-import { runQueueTrial, type ThroughputSampler } from "./simulate.js";
+import type { ThroughputSampler } from "./simulate.js";
 
 /**
  * The joint Monte Carlo of a whole portfolio (ADR 0031). In trial t every squad works its queue on its own stream t
@@ -64,25 +64,87 @@ export interface JointResult {
 
 /** Largest number of (trial × use case) periods buffered before folding them into the histograms. */
 const BLOCK_CELLS = 4_000_000;
+const TWO_POW_32 = 0x1_0000_0000;
+/** 2^-32: multiplying by it is exact (a power of two), so floor(x × 2^-32) = floor(x / 2^32). */
+const INV_TWO_POW_32 = 1 / TWO_POW_32;
 
+/**
+ * The trial loop is written out by hand: the sfc32 generator (src/domain/random.ts) and Lemire's bounded draw are
+ * inlined on local variables, and every per-trial quantity lives in a flat typed array indexed by integers (no
+ * closures, objects or method calls per draw). It produces exactly the random streams `createRng(seed).select(t)` and
+ * `RngBank` produce — same draws, same order — so the results are bit-for-bit those of the straightforward loop
+ * (test/domain/forecast/joint.test.ts checks this against a reference implementation).
+ */
 export function simulateJoint(model: JointModel): JointResult {
   const { squads, parts, useCases, growth, trials, maxPeriods } = model;
   const U = useCases.length;
-  const squadRngs: StreamRng[] = squads.map((s) => createRng(s.seed));
-  const useCaseStreams = new RngBank(useCases.map((u) => u.seed));
-  const mode = Uint8Array.from(useCases, (u) => u.mode);
+  const S = squads.length;
+
+  // Parts: the work of each part in the current trial, and the week it was done in.
   const partStart = new Int32Array(U + 1);
   useCases.forEach((u, i) => (partStart[i + 1] = partStart[i]! + u.parts.length));
-  const partIds = Int32Array.from(useCases.flatMap((u) => u.parts));
-  const partOpen = Float64Array.from(parts, (p) => p.open);
-  const partInitial = Float64Array.from(parts, (p) => p.initial);
-  const partCurrent = Float64Array.from(parts, (p) => p.current);
-  const partWork = new Float64Array(parts.length);
-  const partDone = new Int32Array(parts.length);
-  const queues = squads.map((s) => Int32Array.from(s.queue));
-  const longest = queues.reduce((m, q) => Math.max(m, q.length), 1);
-  const cumulative = new Float64Array(longest);
-  const out = new Int32Array(longest);
+
+  // Sample arrays (throughput per squad, stories-per-criterion per use case) flattened once; shared arrays (the
+  // org-wide pool every low-confidence squad draws from) are stored once.
+  const flat = new SampleStore();
+  const squadOffset = new Int32Array(S);
+  const squadN = new Int32Array(S);
+  const squadThreshold = new Float64Array(S);
+  const squadWords = new Int32Array(S * 4);
+  const queueStart = new Int32Array(S + 1);
+  squads.forEach((squad, s) => {
+    const values = squad.sampler.values;
+    squadOffset[s] = flat.add(values);
+    // 0: every past week was zero (the squad cannot finish anything); −n: too many values for the inlined draw.
+    squadN[s] = squad.sampler.allZero ? 0 : values.length > LEMIRE_MAX ? -values.length : values.length;
+    squadThreshold[s] = (TWO_POW_32 - values.length) % values.length;
+    squadWords.set(hashSeed(squad.seed), s * 4);
+    queueStart[s + 1] = queueStart[s]! + squad.queue.length;
+  });
+
+  // Use cases: each has its own continuing stream (RngBank layout: four state words per use case).
+  const drawN = new Int32Array(U);
+  const drawThreshold = new Float64Array(U);
+  const ratioOffset = new Int32Array(U);
+  const bank = new Int32Array(U * 4);
+  useCases.forEach((u, i) => {
+    seedState(bank, i * 4, hashSeed(u.seed), 0);
+    if (u.mode === WorkMode.Fixed) return;
+    const n = u.mode === WorkMode.Estimated ? u.ratios.length : growth.length;
+    if (!(n >= 1)) throw new RangeError(`use case ${u.seed}: nothing to draw its work from`);
+    drawN[i] = n;
+    drawThreshold[i] = (TWO_POW_32 - n) % n;
+    if (u.mode === WorkMode.Estimated) ratioOffset[i] = flat.add(u.ratios);
+  });
+
+  const k: Kernel = {
+    U,
+    S,
+    maxPeriods,
+    partStart,
+    partIds: Int32Array.from(useCases.flatMap((u) => u.parts)),
+    partOpen: Float64Array.from(parts, (p) => p.open),
+    partInitial: Float64Array.from(parts, (p) => p.initial),
+    partCurrent: Float64Array.from(parts, (p) => p.current),
+    partWork: new Float64Array(parts.length),
+    partDone: new Int32Array(parts.length),
+    samples: flat.values(),
+    squadOffset,
+    squadN,
+    squadThreshold,
+    squadWords,
+    queueStart,
+    queueParts: Int32Array.from(squads.flatMap((s) => s.queue)),
+    mode: Uint8Array.from(useCases, (u) => u.mode),
+    criteria: Float64Array.from(useCases, (u) => u.criteria),
+    drawN,
+    drawThreshold,
+    ratioOffset,
+    growth: Float64Array.from(growth),
+    bank,
+    scratch: new Int32Array(4),
+  };
+
   const histograms = useCases.map(() => PeriodDistribution.emptyCounts(maxPeriods));
   const workSum = new Float64Array(U);
 
@@ -94,20 +156,9 @@ export function simulateJoint(model: JointModel): JointResult {
   for (let first = 0; first < trials; first += blockTrials) {
     const count = Math.min(blockTrials, trials - first);
     for (let b = 0; b < count; b++) {
-      drawWork();
-      runSquads(first + b);
-      const row = b * U;
-      for (let i = 0; i < U; i++) {
-        let done = 0;
-        let work = 0;
-        for (let k = partStart[i]!; k < partStart[i + 1]!; k++) {
-          const p = partIds[k]!;
-          if (partDone[p]! > done) done = partDone[p]!;
-          work += partWork[p]!;
-        }
-        block[row + i] = done;
-        workSum[i] = workSum[i]! + work;
-      }
+      drawWork(k);
+      runSquads(k, first + b);
+      collect(k, block, b * U, workSum);
     }
     for (let i = 0; i < U; i++) {
       const histogram = histograms[i]!;
@@ -118,44 +169,251 @@ export function simulateJoint(model: JointModel): JointResult {
     }
   }
 
-  /** This trial's work per part, from each use case's own stream. */
-  function drawWork(): void {
-    for (let i = 0; i < U; i++) {
-      const m = mode[i]!;
-      if (m === WorkMode.Estimated) {
-        const u = useCases[i]!;
-        const ratio = u.ratios[useCaseStreams.nextInt(i, u.ratios.length)]!;
-        partWork[partIds[partStart[i]!]!] = Math.max(1, Math.round(u.criteria * ratio));
-        continue;
-      }
-      const factor = m === WorkMode.Grows ? growth[useCaseStreams.nextInt(i, growth.length)]! : 1;
-      for (let k = partStart[i]!; k < partStart[i + 1]!; k++) {
-        const p = partIds[k]!;
-        // Scope grows to initial × factor; stories already added count towards it (never below the open ones).
-        partWork[p] = partOpen[p]! + Math.max(0, Math.round(partInitial[p]! * factor) - partCurrent[p]!);
-      }
-    }
-  }
-
-  /** Every squad works its queue in trial t; a part with no work this trial is done at week 0. */
-  function runSquads(t: number): void {
-    for (let s = 0; s < queues.length; s++) {
-      const queue = queues[s]!;
-      if (queue.length === 0) continue;
-      let sum = 0;
-      for (let j = 0; j < queue.length; j++) {
-        sum += partWork[queue[j]!]!;
-        cumulative[j] = sum;
-      }
-      const rng = squadRngs[s]!;
-      rng.select(t);
-      runQueueTrial(rng, squads[s]!.sampler, cumulative, queue.length, maxPeriods, out);
-      for (let j = 0; j < queue.length; j++) {
-        const p = queue[j]!;
-        partDone[p] = partWork[p] === 0 ? 0 : out[j]!;
-      }
-    }
-  }
-
   return { histograms, meanWork: workSum.map((w) => w / trials) };
+}
+
+/**
+ * Everything the trial loop touches, as flat typed arrays. The loop's functions are top-level and copy these into
+ * locals first: variables captured by closures live in heap contexts and every access reloads them.
+ */
+interface Kernel {
+  U: number;
+  S: number;
+  maxPeriods: number;
+  /** Parts of use case i: partIds[partStart[i] … partStart[i+1]). */
+  partStart: Int32Array;
+  partIds: Int32Array;
+  partOpen: Float64Array;
+  partInitial: Float64Array;
+  partCurrent: Float64Array;
+  /** This trial's work per part, and the week it was done in. */
+  partWork: Float64Array;
+  partDone: Int32Array;
+  /** Every sample list, end to end. */
+  samples: Float64Array;
+  squadOffset: Int32Array;
+  squadN: Int32Array;
+  squadThreshold: Float64Array;
+  /** hashSeed words of each squad's seed. */
+  squadWords: Int32Array;
+  /** Queue of squad s: queueParts[queueStart[s] … queueStart[s+1]). */
+  queueStart: Int32Array;
+  queueParts: Int32Array;
+  mode: Uint8Array;
+  criteria: Float64Array;
+  drawN: Int32Array;
+  drawThreshold: Float64Array;
+  ratioOffset: Int32Array;
+  growth: Float64Array;
+  /** Use-case streams, four sfc32 state words each. */
+  bank: Int32Array;
+  scratch: Int32Array;
+}
+
+/** This trial's work per part, from each use case's own stream (one draw per drawing use case). */
+function drawWork(k: Kernel): void {
+  const { U, mode, drawN, drawThreshold, bank, partIds, partStart, partWork, partOpen, partInitial, partCurrent, criteria, samples, ratioOffset, growth } = k;
+  for (let i = 0; i < U; i++) {
+    const m = mode[i]!;
+    let index = 0;
+    if (m !== WorkMode.Fixed) {
+      const n = drawN[i]!;
+      const o = i * 4;
+      if (n > LEMIRE_MAX) index = intBelow(bank, o, n);
+      else {
+        // sfc32 step + Lemire's multiply-and-reject, exactly as intBelow (src/domain/random.ts) does.
+        let a = bank[o]!;
+        let b = bank[o + 1]!;
+        let c = bank[o + 2]!;
+        let d = bank[o + 3]!;
+        let t = (((a + b) | 0) + d) | 0;
+        a = b ^ (b >>> 9);
+        b = (c + (c << 3)) | 0;
+        c = (((c << 21) | (c >>> 11)) + t) | 0;
+        d = (d + 1) | 0;
+        let x = (t >>> 0) * n;
+        index = (x * INV_TWO_POW_32) >>> 0; // = floor(x / 2^32): x < 2^53, the quotient < 2^21
+        let low = x - index * TWO_POW_32;
+        const threshold = drawThreshold[i]!;
+        while (low < threshold) {
+          t = (((a + b) | 0) + d) | 0;
+          a = b ^ (b >>> 9);
+          b = (c + (c << 3)) | 0;
+          c = (((c << 21) | (c >>> 11)) + t) | 0;
+          d = (d + 1) | 0;
+          x = (t >>> 0) * n;
+          index = (x * INV_TWO_POW_32) >>> 0;
+          low = x - index * TWO_POW_32;
+        }
+        bank[o] = a;
+        bank[o + 1] = b;
+        bank[o + 2] = c;
+        bank[o + 3] = d;
+      }
+    }
+    if (m === WorkMode.Estimated) {
+      partWork[partIds[partStart[i]!]!] = Math.max(1, Math.round(criteria[i]! * samples[ratioOffset[i]! + index]!));
+      continue;
+    }
+    const factor = m === WorkMode.Grows ? growth[index]! : 1;
+    const end = partStart[i + 1]!;
+    for (let j = partStart[i]!; j < end; j++) {
+      const p = partIds[j]!;
+      // Scope grows to initial × factor; stories already added count towards it (never below the open ones).
+      partWork[p] = partOpen[p]! + Math.max(0, Math.round(partInitial[p]! * factor) - partCurrent[p]!);
+    }
+  }
+}
+
+/**
+ * Every squad works its queue in trial t, on its stream t: one drawn past week per simulated week until the
+ * cumulative throughput covers each part in turn. A part with no work this trial is done at week 0; one not done
+ * within maxPeriods gets maxPeriods + 1. A stream is seeded only when a draw is needed (seeding has no other effect).
+ */
+function runSquads(k: Kernel, trial: number): void {
+  const { S, maxPeriods, queueStart, queueParts, partWork, partDone, squadN, squadThreshold, squadOffset, squadWords, samples } = k;
+  const unfinished = maxPeriods + 1;
+  const mix = Math.imul(trial, STREAM_MIX);
+  for (let s = 0; s < S; s++) {
+    const qEnd = queueStart[s + 1]!;
+    let j = queueStart[s]!;
+    if (j === qEnd) continue;
+    let p = queueParts[j]!;
+    let need = partWork[p]!;
+    while (need <= 0) {
+      partDone[p] = 0;
+      if (++j === qEnd) break;
+      p = queueParts[j]!;
+      need += partWork[p]!;
+    }
+    if (j === qEnd) continue;
+    const n = squadN[s]!;
+    if (n < 0) {
+      runSquadGeneric(k, s, trial, j);
+      continue;
+    }
+    if (n > 0) {
+      const threshold = squadThreshold[s]!;
+      const offset = squadOffset[s]!;
+      // seedState, inlined: stream index mixed into c and d, then the warm-up steps.
+      const w = s * 4;
+      let a = squadWords[w]!;
+      let b = squadWords[w + 1]!;
+      let c = squadWords[w + 2]! ^ mix;
+      let d = (squadWords[w + 3]! + trial) | 0;
+      for (let r = 0; r < SFC32_WARMUP; r++) {
+        const t = (((a + b) | 0) + d) | 0;
+        a = b ^ (b >>> 9);
+        b = (c + (c << 3)) | 0;
+        c = (((c << 21) | (c >>> 11)) + t) | 0;
+        d = (d + 1) | 0;
+      }
+      let done = 0;
+      let period = 0;
+      while (period < maxPeriods) {
+        period++;
+        let t = (((a + b) | 0) + d) | 0;
+        a = b ^ (b >>> 9);
+        b = (c + (c << 3)) | 0;
+        c = (((c << 21) | (c >>> 11)) + t) | 0;
+        d = (d + 1) | 0;
+        let x = (t >>> 0) * n;
+        let index = (x * INV_TWO_POW_32) >>> 0;
+        let low = x - index * TWO_POW_32;
+        while (low < threshold) {
+          t = (((a + b) | 0) + d) | 0;
+          a = b ^ (b >>> 9);
+          b = (c + (c << 3)) | 0;
+          c = (((c << 21) | (c >>> 11)) + t) | 0;
+          d = (d + 1) | 0;
+          x = (t >>> 0) * n;
+          index = (x * INV_TWO_POW_32) >>> 0;
+          low = x - index * TWO_POW_32;
+        }
+        done += samples[offset + index]!;
+        while (need <= done) {
+          partDone[p] = partWork[p] === 0 ? 0 : period;
+          if (++j === qEnd) break;
+          p = queueParts[j]!;
+          need += partWork[p]!;
+        }
+        if (j === qEnd) break;
+      }
+    }
+    for (; j < qEnd; j++) {
+      p = queueParts[j]!;
+      partDone[p] = partWork[p] === 0 ? 0 : unfinished;
+    }
+  }
+}
+
+/** A squad whose sample list is too long for the inlined draw, from queue position j: the generic generator, same stream. */
+function runSquadGeneric(k: Kernel, s: number, trial: number, j: number): void {
+  const { maxPeriods, queueStart, queueParts, partWork, partDone, squadOffset, squadWords, samples, scratch } = k;
+  const qEnd = queueStart[s + 1]!;
+  const n = -k.squadN[s]!;
+  let p = queueParts[j]!;
+  let need = 0;
+  for (let i = queueStart[s]!; i <= j; i++) need += partWork[queueParts[i]!]!;
+  seedState(scratch, 0, [squadWords[s * 4]!, squadWords[s * 4 + 1]!, squadWords[s * 4 + 2]!, squadWords[s * 4 + 3]!], trial);
+  let done = 0;
+  let period = 0;
+  while (j < qEnd && period < maxPeriods) {
+    period++;
+    done += samples[squadOffset[s]! + intBelow(scratch, 0, n)]!;
+    while (j < qEnd && need <= done) {
+      partDone[p] = partWork[p] === 0 ? 0 : period;
+      if (++j < qEnd) {
+        p = queueParts[j]!;
+        need += partWork[p]!;
+      }
+    }
+  }
+  for (; j < qEnd; j++) partDone[queueParts[j]!] = partWork[queueParts[j]!] === 0 ? 0 : maxPeriods + 1;
+}
+
+/** Trial results per use case: the latest week of its parts (done when every squad is done), and its total work. */
+function collect(k: Kernel, block: Uint16Array, row: number, workSum: Float64Array): void {
+  const { U, partStart, partIds, partDone, partWork } = k;
+  for (let i = 0; i < U; i++) {
+    let done = 0;
+    let work = 0;
+    const end = partStart[i + 1]!;
+    for (let j = partStart[i]!; j < end; j++) {
+      const p = partIds[j]!;
+      const d = partDone[p]!;
+      if (d > done) done = d;
+      work += partWork[p]!;
+    }
+    block[row + i] = done;
+    workSum[i] = workSum[i]! + work;
+  }
+}
+
+/** Sample arrays laid end to end in one Float64Array; an array added twice (by identity) is stored once. */
+class SampleStore {
+  private readonly offsets = new Map<ArrayLike<number>, number>();
+  private readonly arrays: Array<ArrayLike<number>> = [];
+  private length = 0;
+
+  add(values: ArrayLike<number>): number {
+    let offset = this.offsets.get(values);
+    if (offset === undefined) {
+      offset = this.length;
+      this.offsets.set(values, offset);
+      this.arrays.push(values);
+      this.length += values.length;
+    }
+    return offset;
+  }
+
+  values(): Float64Array {
+    const out = new Float64Array(this.length);
+    let at = 0;
+    for (const a of this.arrays) {
+      for (let i = 0; i < a.length; i++) out[at + i] = a[i]!;
+      at += a.length;
+    }
+    return out;
+  }
 }
