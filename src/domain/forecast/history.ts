@@ -14,7 +14,7 @@ export function weeklyThroughput(input: ForecastInput, now: number, weeks: numbe
   for (const u of input.useCases) {
     for (const s of u.stories) {
       if (s.closedAt === null) continue;
-      const t = ms(s.closedAt);
+      const t = s.closedMs ?? ms(s.closedAt);
       if (t <= start || t > now) continue;
       // (start, now] split into `weeks` half-open weeks (…, end]: a close exactly at `now` is in the last week.
       const week = Math.min(weeks - 1, Math.ceil((t - start) / WEEK_MS) - 1);
@@ -46,9 +46,11 @@ export function isInFlight(u: ForecastUseCase): boolean {
 
 /** When the use case was split: `splitAt`, or its first story if the snapshot did not record it. */
 export function splitTime(u: ForecastUseCase): number | undefined {
-  if (u.splitAt !== undefined) return ms(u.splitAt);
+  if (u.splitAt !== undefined) return u.splitMs ?? ms(u.splitAt);
   if (u.stories.length === 0) return undefined;
-  return Math.min(...u.stories.map((s) => ms(s.openedAt)));
+  let first = Infinity;
+  for (const s of u.stories) first = Math.min(first, s.openedMs ?? ms(s.openedAt));
+  return first;
 }
 
 /** Stories created in the first day after the split are the split itself; later ones are scope growth. */
@@ -57,7 +59,9 @@ export const SPLIT_GRACE_MS = DAY_MS;
 export function initialStories(u: ForecastUseCase, squad?: string): number {
   const split = splitTime(u);
   if (split === undefined) return 0;
-  return u.stories.filter((s) => (squad === undefined || s.squad === squad) && ms(s.openedAt) <= split + SPLIT_GRACE_MS).length;
+  let count = 0;
+  for (const s of u.stories) if ((squad === undefined || s.squad === squad) && (s.openedMs ?? ms(s.openedAt)) <= split + SPLIT_GRACE_MS) count++;
+  return count;
 }
 
 /**
@@ -92,9 +96,9 @@ export function growthFactors(input: ForecastInput): number[] {
 /** Current pass time of each gate (the last "passed" not followed by a "reverted"), replaying events in time order. */
 export function gatePasses(u: ForecastUseCase): Map<string, number> {
   const passes = new Map<string, number>();
-  const events = [...u.gates].sort((a, b) => ms(a.at) - ms(b.at));
-  for (const e of events) {
-    if (e.action === "passed") passes.set(e.gate, ms(e.at));
+  const events = u.gates.map((e) => ({ e, t: e.atMs ?? ms(e.at) })).sort((a, b) => a.t - b.t);
+  for (const { e, t } of events) {
+    if (e.action === "passed") passes.set(e.gate, t);
     else passes.delete(e.gate);
   }
   return passes;
@@ -116,11 +120,11 @@ export function gateOverheadDays(input: ForecastInput): Map<string, number[]> {
   const byGate = new Map<string, number[]>(pipeline.map((id) => [id, []]));
   for (const u of input.useCases) {
     const passes = gatePasses(u);
-    const closes = u.stories.filter((s) => s.closedAt !== null).map((s) => ms(s.closedAt as string));
+    const closes = u.stories.filter((s) => s.closedAt !== null).map((s) => s.closedMs ?? ms(s.closedAt as string));
     pipeline.forEach((gate, index) => {
       const passedAt = passes.get(gate);
       if (passedAt === undefined) return;
-      let from = ms(u.filedAt);
+      let from = u.filedMs ?? ms(u.filedAt);
       for (const earlier of pipeline.slice(0, index)) {
         const t = passes.get(earlier);
         if (t !== undefined && t <= passedAt && t > from) from = t;

@@ -10,12 +10,17 @@ export interface ForecastStory {
   squad: string;
   openedAt: string;
   closedAt: string | null;
+  /** `openedAt` / `closedAt` as epoch ms: set on `asOf`'s views (dates are parsed once), read in the hot paths. */
+  openedMs?: number;
+  closedMs?: number | null;
 }
 
 export interface ForecastGateEvent {
   gate: string;
   action: "passed" | "reverted";
   at: string;
+  /** `at` as epoch ms (set on `asOf`'s views). */
+  atMs?: number;
 }
 
 export interface ForecastUseCase {
@@ -35,6 +40,9 @@ export interface ForecastUseCase {
   splitAt?: string;
   gates: readonly ForecastGateEvent[];
   deployedAt?: string;
+  /** `filedAt` / `splitAt` as epoch ms (set on `asOf`'s views). */
+  filedMs?: number;
+  splitMs?: number;
 }
 
 export interface ForecastInput {
@@ -62,36 +70,93 @@ export function isoDay(t: number): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
+/** Every date of a use case, parsed once (NaN where absent or unparseable: `asOf` throws if it has to use one). */
+interface ParsedDates {
+  filed: number;
+  split: number;
+  deployed: number;
+  closed: number;
+  opened: Float64Array;
+  storyClosed: Float64Array;
+  gates: Float64Array;
+}
+
+/**
+ * Parsed dates per use-case list. The backtest cuts the same snapshot at a dozen instants; Date.parse on every date
+ * each time was a tenth of its run time. Keyed by the (immutable, by contract) `useCases` array itself.
+ */
+const parsedByInput = new WeakMap<readonly ForecastUseCase[], ParsedDates[]>();
+
+function parseDates(useCases: readonly ForecastUseCase[]): ParsedDates[] {
+  let parsed = parsedByInput.get(useCases);
+  if (parsed) return parsed;
+  const date = (iso: string | null | undefined) => (iso === null || iso === undefined ? Number.NaN : Date.parse(iso));
+  parsed = useCases.map((u) => ({
+    filed: date(u.filedAt),
+    split: date(u.splitAt),
+    deployed: date(u.deployedAt),
+    closed: date(u.closedAt),
+    opened: Float64Array.from(u.stories, (s) => date(s.openedAt)),
+    storyClosed: Float64Array.from(u.stories, (s) => date(s.closedAt)),
+    gates: Float64Array.from(u.gates, (g) => date(g.at)),
+  }));
+  parsedByInput.set(useCases, parsed);
+  return parsed;
+}
+
 /**
  * The input as it was known at `now`: use cases filed later vanish, stories opened later vanish, later closes,
  * gate events, splits and deployments are undone. The returned use cases are sorted by id (stable order for seeds).
+ * The views carry their dates as epoch ms too (`openedMs`, `closedMs`, `atMs`, `filedMs`, `splitMs`).
  */
 export function asOf(input: ForecastInput, now: number): ForecastInput {
-  const before = (iso: string | null | undefined): iso is string => iso !== null && iso !== undefined && ms(iso) <= now;
-  const useCases = input.useCases
-    .filter((u) => before(u.filedAt))
-    .map((u): ForecastUseCase => {
-      const view: ForecastUseCase = {
-        id: u.id,
-        title: u.title,
-        priority: u.priority,
-        squad: u.squad,
-        deadline: u.deadline,
-        filedAt: u.filedAt,
-        acceptanceCriteria: u.acceptanceCriteria,
-        stories: u.stories.filter((s) => before(s.openedAt)).map((s) => ({ id: s.id, squad: s.squad, openedAt: s.openedAt, closedAt: before(s.closedAt) ? s.closedAt : null })),
-        gates: u.gates.filter((g) => before(g.at)),
-      };
-      if (before(u.splitAt)) view.splitAt = u.splitAt;
-      if (before(u.deployedAt)) view.deployedAt = u.deployedAt;
-      // A close is only known once it happened; a closed issue with no close time is taken as closed all along.
-      if (u.state === "closed" && (u.closedAt === undefined || u.closedAt === null || before(u.closedAt))) {
-        view.state = "closed";
-        if (u.closedAt) view.closedAt = u.closedAt;
-      } else view.state = "open";
-      return view;
-    })
-    .sort((a, b) => compareIds(a.id, b.id));
+  const parsed = parseDates(input.useCases);
+  /** Known at `now`: present and not later (a present but unparseable date throws, as `ms` does). */
+  const before = (t: number, iso: string | null | undefined): iso is string => {
+    if (iso === null || iso === undefined) return false;
+    if (Number.isNaN(t)) throw new RangeError(`not a date: "${iso}"`);
+    return t <= now;
+  };
+  const useCases: ForecastUseCase[] = [];
+  input.useCases.forEach((u, i) => {
+    const d = parsed[i]!;
+    if (!before(d.filed, u.filedAt)) return;
+    const stories: ForecastStory[] = [];
+    u.stories.forEach((s, j) => {
+      const opened = d.opened[j]!;
+      if (!before(opened, s.openedAt)) return;
+      const closed = before(d.storyClosed[j]!, s.closedAt);
+      stories.push({ id: s.id, squad: s.squad, openedAt: s.openedAt, closedAt: closed ? s.closedAt : null, openedMs: opened, closedMs: closed ? d.storyClosed[j]! : null });
+    });
+    const gates: ForecastGateEvent[] = [];
+    u.gates.forEach((g, j) => {
+      if (before(d.gates[j]!, g.at)) gates.push({ gate: g.gate, action: g.action, at: g.at, atMs: d.gates[j]! });
+    });
+    const view: ForecastUseCase = {
+      id: u.id,
+      title: u.title,
+      priority: u.priority,
+      squad: u.squad,
+      deadline: u.deadline,
+      filedAt: u.filedAt,
+      filedMs: d.filed,
+      acceptanceCriteria: u.acceptanceCriteria,
+      stories,
+      gates,
+    };
+    if (before(d.split, u.splitAt)) {
+      view.splitAt = u.splitAt;
+      view.splitMs = d.split;
+    }
+    if (before(d.deployed, u.deployedAt)) view.deployedAt = u.deployedAt;
+    // A close is only known once it happened; a closed issue with no close time is taken as closed all along.
+    if (u.state === "closed" && (u.closedAt === undefined || u.closedAt === null || before(d.closed, u.closedAt))) {
+      view.state = "closed";
+      if (u.closedAt) view.closedAt = u.closedAt;
+    } else view.state = "open";
+    useCases.push(view);
+  });
+  useCases.sort((a, b) => compareIds(a.id, b.id));
   return { squads: input.squads, useCases, governance: input.governance };
 }
 

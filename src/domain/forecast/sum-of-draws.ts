@@ -11,6 +11,11 @@ export class SumOfDraws {
   /** probabilities[i] = P(sum = values[i]). */
   readonly probabilities: Float64Array;
   readonly mean: number;
+  /**
+   * weekShift[w] = P(the gate time pushes a week-k finish to week k + w), i.e. P(ceil(days / 7) = w): a finish in
+   * whole week k plus d days lands in week ceil(k + d/7) = k + ceil(d/7), so `delay` needs only these few weights.
+   */
+  private readonly weekShift: Float64Array;
 
   constructor(sampleLists: ReadonlyArray<ArrayLike<number>>) {
     let pmf = new Float64Array([1]); // pmf[d] = P(sum = d days)
@@ -39,6 +44,9 @@ export class SumOfDraws {
     this.values = Float64Array.from(values);
     this.probabilities = Float64Array.from(probabilities);
     this.mean = mean;
+    const shift = new Float64Array(values.length === 0 ? 1 : Math.ceil(values[values.length - 1]! / 7) + 1);
+    values.forEach((d, i) => (shift[Math.ceil(d / 7)] = shift[Math.ceil(d / 7)]! + probabilities[i]!));
+    this.weekShift = shift;
   }
 
   /** True when the sum is always 0 (no samples at all): callers skip the draw. */
@@ -52,13 +60,16 @@ export class SumOfDraws {
    */
   delay(counts: ArrayLike<number>, maxPeriods: number): Float64Array {
     const out = new Float64Array(maxPeriods + 2);
+    const shift = this.weekShift;
     out[maxPeriods + 1] = counts[maxPeriods + 1] ?? 0;
     for (let k = 0; k <= maxPeriods; k++) {
       const c = counts[k] ?? 0;
       if (c === 0) continue;
-      for (let j = 0; j < this.values.length; j++) {
-        const period = Math.min(maxPeriods + 1, Math.ceil(k + this.values[j]! / 7));
-        out[period] = out[period]! + c * this.probabilities[j]!;
+      for (let w = 0; w < shift.length; w++) {
+        const p = shift[w]!;
+        if (p === 0) continue;
+        const period = Math.min(maxPeriods + 1, k + w);
+        out[period] = out[period]! + c * p;
       }
     }
     return out;

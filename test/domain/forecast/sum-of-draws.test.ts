@@ -28,4 +28,20 @@ describe("SumOfDraws (time remaining gates add)", () => {
     const late = new SumOfDraws([[30]]).delay(Uint32Array.from([0, 0, 4, 0, 0, 0]), 4); // 2 + 30/7 > 4
     expect([...late]).toEqual([0, 0, 0, 0, 0, 4]);
   });
+
+  it("delay equals the day-by-day rule ceil(k + d/7) for every possible sum (grouped by whole weeks of shift)", () => {
+    const sum = new SumOfDraws([[0, 1, 6, 7, 8, 13.6, 20, 41], [2, 5, 9, 15]]);
+    const maxPeriods = 12;
+    const counts = Float64Array.from({ length: maxPeriods + 2 }, (_, k) => (k * 7919) % 13);
+    const expected = new Float64Array(maxPeriods + 2);
+    expected[maxPeriods + 1] = counts[maxPeriods + 1]!;
+    for (let k = 0; k <= maxPeriods; k++) {
+      sum.values.forEach((d, j) => {
+        const period = Math.min(maxPeriods + 1, Math.ceil(k + d / 7));
+        expected[period] = expected[period]! + counts[k]! * sum.probabilities[j]!;
+      });
+    }
+    const out = sum.delay(counts, maxPeriods);
+    expected.forEach((e, k) => expect(out[k]!, `week ${k}`).toBeCloseTo(e, 9));
+  });
 });
