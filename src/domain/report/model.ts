@@ -1,3 +1,4 @@
+import type { InitiativeBenefit } from "../benefits/rollup.js";
 import type { Kpi, StuckUseCase } from "../kpis/compute.js";
 import type { Trend } from "../kpis/stats.js";
 
@@ -80,20 +81,14 @@ export interface UseCaseRow {
   deployedAt: string | null;
 }
 
-export interface InitiativeRow {
-  id: string;
-  number: number;
-  title: string;
-  url: string;
-  owner: string;
-  valueStream: string;
+/** An initiative as the report shows it: the benefits module's identity fields plus its rolled-up amounts. */
+export type InitiativeRow = Pick<InitiativeBenefit, "id" | "number" | "title" | "url" | "owner" | "valueStream" | "useCases"> & {
   planned: number;
   forecast: number;
   realized: number;
   /** An enabling use case is at risk, off track or overdue. */
   atRisk: boolean;
-  useCases: string[];
-}
+};
 
 export interface ValueStreamRow {
   valueStream: string;
