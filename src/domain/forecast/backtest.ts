@@ -61,7 +61,15 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
 
   for (let k = config.backtestWeeks; k >= 1; k--) {
     const then = new Date(now - k * WEEK_MS).toISOString();
-    const forecast = forecastPortfolio(snapshot, { now: then, config: { ...config, trials: config.backtestTrials }, seed: options.seed ?? DEFAULT_SEED });
+    // Only dates that have passed by now are scored: a deadline or P85 date at most k weeks after `then`. Weeks
+    // beyond k cannot change any scored figure (a trial's draws up to week k do not depend on later ones), so the
+    // replay simulates k weeks only; a P85 beyond them comes back null, and would not have been scored either.
+    const forecast = forecastPortfolio(snapshot, {
+      now: then,
+      config: { ...config, trials: config.backtestTrials },
+      seed: options.seed ?? DEFAULT_SEED,
+      horizonWeeks: k,
+    });
     const week: WeekCalibration = { asOf: then, inFlight: forecast.useCases.length, resolved: 0, brier: null, p85Resolved: 0, p85Covered: 0 };
     let squared = 0;
     for (const f of forecast.useCases) {

@@ -138,6 +138,9 @@ export function simulateJoint(model: JointModel): JointResult {
     queueStart,
     queueParts: Int32Array.from(squads.flatMap((s) => s.queue)),
     mode: Uint8Array.from(useCases, (u) => u.mode),
+    drawing: Int32Array.from(
+      [WorkMode.Estimated, WorkMode.Grows].flatMap((m) => useCases.flatMap((u, i) => (u.mode === m ? [i] : []))),
+    ),
     criteria: Float64Array.from(useCases, (u) => u.criteria),
     drawN,
     drawThreshold,
@@ -155,6 +158,7 @@ export function simulateJoint(model: JointModel): JointResult {
   const blockTrials = Math.max(1, Math.min(256, Math.floor(BLOCK_CELLS / Math.max(1, U))));
   const block = new Uint16Array(blockTrials * U); // periods ≤ maxPeriods + 1 ≤ 2001
 
+  fixedWork(k);
   for (let first = 0; first < trials; first += blockTrials) {
     const count = Math.min(blockTrials, trials - first);
     for (let b = 0; b < count; b++) {
@@ -208,6 +212,8 @@ interface Kernel {
   queueStart: Int32Array;
   queueParts: Int32Array;
   mode: Uint8Array;
+  /** Use cases whose work is drawn each trial (not Fixed), estimated ones first. */
+  drawing: Int32Array;
   criteria: Float64Array;
   drawN: Int32Array;
   drawThreshold: Float64Array;
@@ -218,13 +224,29 @@ interface Kernel {
   scratch: Int32Array;
 }
 
-/** This trial's work per part, from each use case's own stream (one draw per drawing use case). */
-function drawWork(k: Kernel): void {
-  const { U, mode, drawN, drawThreshold, bank, partIds, partStart, partWork, partOpen, partInitial, partCurrent, criteria, samples, ratioOffset, growth } = k;
+/** Fixed work (exactly the open stories) is the same in every trial: set once. */
+function fixedWork(k: Kernel): void {
+  const { U, mode, partIds, partStart, partWork, partOpen, partInitial, partCurrent } = k;
   for (let i = 0; i < U; i++) {
+    if (mode[i] !== WorkMode.Fixed) continue;
+    for (let j = partStart[i]!; j < partStart[i + 1]!; j++) {
+      const p = partIds[j]!;
+      partWork[p] = partOpen[p]! + Math.max(0, Math.round(partInitial[p]! * 1) - partCurrent[p]!);
+    }
+  }
+}
+
+/**
+ * This trial's work per part of every use case whose work is drawn, from its own stream (one draw each; streams are
+ * per use case, so the order they are visited in — estimated ones first, then growing ones — changes nothing).
+ */
+function drawWork(k: Kernel): void {
+  const { drawing, mode, drawN, drawThreshold, bank, partIds, partStart, partWork, partOpen, partInitial, partCurrent, criteria, samples, ratioOffset, growth } = k;
+  for (let u = 0; u < drawing.length; u++) {
+    const i = drawing[u]!;
     const m = mode[i]!;
-    let index = 0;
-    if (m !== WorkMode.Fixed) {
+    let index: number;
+    {
       const n = drawN[i]!;
       const o = i * 4;
       if (n > LEMIRE_MAX) index = intBelow(bank, o, n);
@@ -263,7 +285,7 @@ function drawWork(k: Kernel): void {
       partWork[partIds[partStart[i]!]!] = Math.max(1, Math.round(criteria[i]! * samples[ratioOffset[i]! + index]!));
       continue;
     }
-    const factor = m === WorkMode.Grows ? growth[index]! : 1;
+    const factor = growth[index]!;
     const end = partStart[i + 1]!;
     for (let j = partStart[i]!; j < end; j++) {
       const p = partIds[j]!;

@@ -124,6 +124,12 @@ export interface PortfolioForecastOptions {
   seed?: string | number;
   /** Last week's `summary`, to explain why forecasts moved. */
   previous?: ForecastSummary;
+  /**
+   * Simulate at most this many weeks (default: `maxWeeks`). Results for weeks up to it are exactly those of the full
+   * simulation; anything later counts as "not done within the cap" (null P50/P85, and P(on time) only meaningful for
+   * deadlines within it). The backtest sets it: it only scores dates that have passed by its present.
+   */
+  horizonWeeks?: number;
 }
 
 export const DEFAULT_SEED = "converge";
@@ -160,7 +166,7 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
   const seed = options.seed ?? DEFAULT_SEED;
   const now = ms(options.now.length === 10 ? `${options.now}T00:00:00Z` : options.now);
   const input = asOf(snapshot, now);
-  const maxPeriods = config.maxWeeks;
+  const maxPeriods = Math.max(1, Math.min(config.maxWeeks, Math.floor(options.horizonWeeks ?? config.maxWeeks)));
   const pipeline = input.governance.pipeline;
 
   // Squads: own throughput, or the org-wide pool when the squad's history is too thin (flagged, never hidden).

@@ -287,3 +287,26 @@ describe("why a forecast moved: the other drivers", () => {
     expect(parseForecastSummary(JSON.parse(JSON.stringify(ok)))).toEqual(ok);
   });
 });
+
+describe("simulation horizon (horizonWeeks, used by the backtest)", () => {
+  it("gives exactly the full simulation's answers for every week up to the horizon, and no date beyond it", () => {
+    const input = portfolio([
+      ...base,
+      inFlight("u/a", { alpha: 6 }, { priority: 1, deadline: deadlineInWeeks(2) }),
+      inFlight("u/b", { alpha: 9, beta: 4 }, { priority: 2, deadline: deadlineInWeeks(4) }),
+      inFlight("u/c", { beta: 30 }, { priority: 3, deadline: deadlineInWeeks(3) }),
+      inFlight("u/d", {}, { stories: [], splitAt: undefined, acceptanceCriteria: ["a", "b"], deadline: deadlineInWeeks(1) }),
+    ]);
+    const full = forecastPortfolio(input, { now: NOW, seed: 3, config: { trials: 3_000 } });
+    for (const horizon of [1, 3, 5]) {
+      const capped = forecastPortfolio(input, { now: NOW, seed: 3, config: { trials: 3_000 }, horizonWeeks: horizon });
+      for (const f of full.useCases) {
+        const c = capped.useCases.find((u) => u.id === f.id)!;
+        const deadlineWeek = Math.floor((Date.parse(`${f.deadline}T00:00:00Z`) + 86_400_000 - 1 - Date.parse(NOW)) / (7 * 86_400_000));
+        if (deadlineWeek <= horizon) expect(c.pOnTime, `${f.id} at horizon ${horizon}`).toBeCloseTo(f.pOnTime, 12);
+        expect(c.p85Weeks, `${f.id} at horizon ${horizon}`).toBe(f.p85Weeks !== null && f.p85Weeks <= horizon ? f.p85Weeks : null);
+        expect(c.p50Weeks).toBe(f.p50Weeks !== null && f.p50Weeks <= horizon ? f.p50Weeks : null);
+      }
+    }
+  });
+});
