@@ -91,13 +91,31 @@ export function explainMovement(now: UseCaseForecast, previous: ForecastSummary,
     reasons.push(`scope ${delta > 0 ? "+" : "−"}${Math.abs(delta)} ${Math.abs(delta) === 1 ? "story" : "stories"} (${before.scopeStories} → ${now.scopeStories})`);
   }
 
+  // Which way the forecast moved: the P85 date first (later = worse), else P(on time). A throughput change that
+  // points the other way cannot be why it moved (throughput up is never the reason a date slipped), so it is not
+  // named as a driver; the other causes (scope, gates, the week's progress) are.
+  const p85ShiftDays =
+    now.p85Date !== null && before.p85Date !== null ? Math.round((Date.parse(now.p85Date) - Date.parse(before.p85Date)) / 86_400_000) : null;
+  const pOnTimeDelta = now.pOnTime - before.pOnTime;
+  let direction = 0; // > 0 worse, < 0 better
+  if (p85ShiftDays !== null && p85ShiftDays !== 0) direction = Math.sign(p85ShiftDays);
+  else if (now.p85Date === null && before.p85Date !== null) direction = 1;
+  else if (now.p85Date !== null && before.p85Date === null) direction = -1;
+  else if (pOnTimeDelta !== 0) direction = pOnTimeDelta < 0 ? 1 : -1;
+  const contrary: string[] = [];
+
   for (const squad of squads.filter((s) => now.squads.includes(s.id) || s.id === now.squad)) {
     const old = previous.squads[squad.id]?.meanThroughput;
     if (old === undefined) continue;
     const change = old === 0 ? (squad.meanThroughput > 0 ? 1 : 0) : (squad.meanThroughput - old) / old;
     if (Math.abs(change) >= THROUGHPUT_CHANGE) {
+      const reason = `${squad.name} throughput ${old.toFixed(1)} → ${squad.meanThroughput.toFixed(1)} stories/week`;
+      if ((change > 0 && direction > 0) || (change < 0 && direction < 0)) {
+        contrary.push(reason);
+        continue;
+      }
       drivers.push(change < 0 ? "throughput-down" : "throughput-up");
-      reasons.push(`${squad.name} throughput ${old.toFixed(1)} → ${squad.meanThroughput.toFixed(1)} stories/week`);
+      reasons.push(reason);
     }
   }
 
@@ -114,11 +132,14 @@ export function explainMovement(now: UseCaseForecast, previous: ForecastSummary,
 
   if (drivers.length === 0) {
     const closed = before.remainingStories - now.remainingStories;
+    const week = `a week passed with ${closed} ${closed === 1 ? "story" : "stories"} closed`;
     drivers.push("time-passed");
-    reasons.push(`no change in scope, throughput or gates: a week passed with ${closed} ${closed === 1 ? "story" : "stories"} closed`);
+    if (contrary.length === 0) reasons.push(`no change in scope, throughput or gates: ${week}`);
+    else {
+      const way = direction > 0 ? "did not offset it" : "did not hold it back";
+      reasons.push(`no change in scope or gates: ${week} (${contrary.join("; ")}, which ${way})`);
+    }
   }
 
-  const p85ShiftDays =
-    now.p85Date !== null && before.p85Date !== null ? Math.round((Date.parse(now.p85Date) - Date.parse(before.p85Date)) / 86_400_000) : null;
-  return { pOnTimeDelta: now.pOnTime - before.pOnTime, p85ShiftDays, previousStatus: before.status, drivers, reasons };
+  return { pOnTimeDelta, p85ShiftDays, previousStatus: before.status, drivers, reasons };
 }

@@ -310,3 +310,44 @@ describe("simulation horizon (horizonWeeks, used by the backtest)", () => {
     }
   });
 });
+
+describe("why a forecast moved: throughput against the direction of the move", () => {
+  const input = portfolio([...base, inFlight("u/1", { alpha: 10 })]);
+  const shifted = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+  it("never names a throughput increase as the reason a P85 date slipped", () => {
+    const first = forecastPortfolio(input, { now: NOW, seed: 1, config: { trials: 1_000 } });
+    const previous = structuredClone(first.summary);
+    const entry = previous.useCases["u/1"]!;
+    entry.p85Date = shifted(entry.p85Date!, -14); // last week's P85 was two weeks earlier: it slipped
+    previous.squads.alpha!.meanThroughput = 1.5; // and alpha's throughput went up since (1.5 → 2.3)
+    const movement = forecastPortfolio(input, { now: NOW, seed: 1, config: { trials: 1_000 }, previous }).useCases[0]!.movement!;
+    expect(movement.p85ShiftDays).toBe(14);
+    expect(movement.drivers).not.toContain("throughput-up");
+    expect(movement.drivers).toEqual(["time-passed"]);
+    expect(movement.reasons.join(" ")).not.toMatch(/^Alpha throughput/);
+    expect(movement.reasons[0]).toMatch(/Alpha throughput 1\.5 → 2\.3 stories\/week, which did not offset it/);
+
+    // The same throughput change next to a real cause: the cause is named, the throughput change is not.
+    const scoped = structuredClone(previous);
+    scoped.useCases["u/1"]!.scopeStories = 7;
+    const withScope = forecastPortfolio(input, { now: NOW, seed: 1, config: { trials: 1_000 }, previous: scoped }).useCases[0]!.movement!;
+    expect(withScope.drivers).toEqual(["scope-added"]);
+  });
+
+  it("never names a throughput drop as the reason a P85 date moved earlier; names it when the date slipped", () => {
+    const first = forecastPortfolio(input, { now: NOW, seed: 1, config: { trials: 1_000 } });
+    const earlier = structuredClone(first.summary);
+    earlier.useCases["u/1"]!.p85Date = shifted(earlier.useCases["u/1"]!.p85Date!, 14); // the date improved
+    earlier.squads.alpha!.meanThroughput = 4; // while throughput fell (4.0 → 2.3)
+    const improved = forecastPortfolio(input, { now: NOW, seed: 1, config: { trials: 1_000 }, previous: earlier }).useCases[0]!.movement!;
+    expect(improved.drivers).not.toContain("throughput-down");
+
+    const later = structuredClone(first.summary);
+    later.useCases["u/1"]!.p85Date = shifted(later.useCases["u/1"]!.p85Date!, -14); // slipped
+    later.squads.alpha!.meanThroughput = 4; // and throughput fell: a consistent cause
+    const slipped = forecastPortfolio(input, { now: NOW, seed: 1, config: { trials: 1_000 }, previous: later }).useCases[0]!.movement!;
+    expect(slipped.drivers).toEqual(["throughput-down"]);
+    expect(slipped.reasons[0]).toMatch(/Alpha throughput 4\.0 → 2\.3/);
+  });
+});
