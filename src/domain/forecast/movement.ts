@@ -111,7 +111,7 @@ export function explainMovement(now: UseCaseForecast, previous: ForecastSummary,
     if (Math.abs(change) >= THROUGHPUT_CHANGE) {
       const reason = `${squad.name} throughput ${old.toFixed(1)} → ${squad.meanThroughput.toFixed(1)} stories/week`;
       if ((change > 0 && direction > 0) || (change < 0 && direction < 0)) {
-        contrary.push(reason);
+        contrary.push(`${squad.name} ${old.toFixed(1)} → ${squad.meanThroughput.toFixed(1)} stories/week`);
         continue;
       }
       drivers.push(change < 0 ? "throughput-down" : "throughput-up");
@@ -135,10 +135,8 @@ export function explainMovement(now: UseCaseForecast, previous: ForecastSummary,
     const week = `a week passed with ${closed} ${closed === 1 ? "story" : "stories"} closed`;
     drivers.push("time-passed");
     if (contrary.length === 0) reasons.push(`no change in scope, throughput or gates: ${week}`);
-    else {
-      const way = direction > 0 ? "did not offset it" : "did not hold it back";
-      reasons.push(`no change in scope or gates: ${week} (${contrary.join("; ")}, which ${way})`);
-    }
+    else if (direction > 0) reasons.push(`no change in scope or gates: ${week}, and higher throughput (${contrary.join(", ")}) did not offset it`);
+    else reasons.push(`no change in scope or gates: ${week}, despite lower throughput (${contrary.join(", ")})`);
   }
 
   return { pOnTimeDelta, p85ShiftDays, previousStatus: before.status, drivers, reasons };

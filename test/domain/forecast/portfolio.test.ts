@@ -326,7 +326,7 @@ describe("why a forecast moved: throughput against the direction of the move", (
     expect(movement.drivers).not.toContain("throughput-up");
     expect(movement.drivers).toEqual(["time-passed"]);
     expect(movement.reasons.join(" ")).not.toMatch(/^Alpha throughput/);
-    expect(movement.reasons[0]).toMatch(/Alpha throughput 1\.5 → 2\.3 stories\/week, which did not offset it/);
+    expect(movement.reasons[0]).toMatch(/higher throughput \(Alpha 1\.5 → 2\.3 stories\/week\) did not offset it/);
 
     // The same throughput change next to a real cause: the cause is named, the throughput change is not.
     const scoped = structuredClone(previous);
@@ -342,6 +342,7 @@ describe("why a forecast moved: throughput against the direction of the move", (
     earlier.squads.alpha!.meanThroughput = 4; // while throughput fell (4.0 → 2.3)
     const improved = forecastPortfolio(input, { now: NOW, seed: 1, config: { trials: 1_000 }, previous: earlier }).useCases[0]!.movement!;
     expect(improved.drivers).not.toContain("throughput-down");
+    expect(improved.reasons.join(" ")).toMatch(/despite lower throughput \(Alpha 4\.0 → 2\.3 stories\/week\)/);
 
     const later = structuredClone(first.summary);
     later.useCases["u/1"]!.p85Date = shifted(later.useCases["u/1"]!.p85Date!, -14); // slipped
