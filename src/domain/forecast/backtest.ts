@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { forecastSection, type ForecastConfig } from "../../config/sections/forecast.js";
 import { isDeployed } from "./history.js";
 import { asOf, endOfDay, ms, WEEK_MS, type ForecastInput } from "./input.js";
+import { SquadDrawCache } from "./joint.js";
 import { DEFAULT_SEED, forecastPortfolio } from "./portfolio.js";
 
 /**
@@ -59,6 +60,8 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
   let p85Resolved = 0;
   let p85Covered = 0;
 
+  // Every replay draws the same squad streams (same seeds): generated once, read back by the others.
+  const drawCache = new SquadDrawCache();
   for (let k = config.backtestWeeks; k >= 1; k--) {
     const then = new Date(now - k * WEEK_MS).toISOString();
     // Only dates that have passed by now are scored: a deadline or P85 date at most k weeks after `then`. Weeks
@@ -69,6 +72,7 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
       config: { ...config, trials: config.backtestTrials },
       seed: options.seed ?? DEFAULT_SEED,
       horizonWeeks: k,
+      drawCache,
     });
     const week: WeekCalibration = { asOf: then, inFlight: forecast.useCases.length, resolved: 0, brier: null, p85Resolved: 0, p85Covered: 0 };
     let squared = 0;

@@ -53,6 +53,62 @@ export interface JointModel {
   growth: Float64Array;
   trials: number;
   maxPeriods: number;
+  /** Squads' drawn indices kept from an earlier run with the same seeds (the backtest's replays share them). */
+  drawCache?: SquadDrawCache;
+}
+
+/**
+ * The indices a squad's stream draws in trials 0…trials−1, weeks 1…weeks, kept across runs. Squad s's stream in trial
+ * t depends only on its seed and t, and which past week it picks only on the number of past weeks n: the backtest's
+ * replays (each simulating at most 12 weeks, with the same seeds and the same n for every squad with its own history)
+ * would otherwise regenerate the very same draws a dozen times. Only small n (≤ 256, one byte per draw) and short
+ * horizons are kept, so the cache stays a few bytes per squad × trial × week.
+ */
+export class SquadDrawCache {
+  static readonly MAX_WEEKS = 26;
+  static readonly MAX_N = 256;
+  private readonly tables = new Map<string, { trials: number; weeks: number; indices: Uint8Array }>();
+
+  /** Indices for trial t, week w (1-based) at `indices[t × weeks + w − 1]`; generated on first use. */
+  table(seed: string, words: ArrayLike<number>, n: number, trials: number, weeks: number): { weeks: number; indices: Uint8Array } {
+    const key = `${n}\u0000${seed}`;
+    const kept = this.tables.get(key);
+    if (kept && kept.trials >= trials && kept.weeks >= weeks) return kept;
+    const threshold = (TWO_POW_32 - n) % n;
+    const indices = new Uint8Array(trials * weeks);
+    for (let trial = 0; trial < trials; trial++) {
+      // seedState + Lemire's draw, as in runSquads.
+      let a = words[0]! | 0;
+      let b = words[1]! | 0;
+      let c = (words[2]! ^ Math.imul(trial, STREAM_MIX)) | 0;
+      let d = (words[3]! + trial) | 0;
+      for (let r = 0; r < SFC32_WARMUP; r++) {
+        const t = (((a + b) | 0) + d) | 0;
+        a = b ^ (b >>> 9);
+        b = (c + (c << 3)) | 0;
+        c = (((c << 21) | (c >>> 11)) + t) | 0;
+        d = (d + 1) | 0;
+      }
+      for (let w = 0; w < weeks; w++) {
+        let index: number;
+        let low: number;
+        do {
+          const t = (((a + b) | 0) + d) | 0;
+          a = b ^ (b >>> 9);
+          b = (c + (c << 3)) | 0;
+          c = (((c << 21) | (c >>> 11)) + t) | 0;
+          d = (d + 1) | 0;
+          const x = (t >>> 0) * n;
+          index = (x * INV_TWO_POW_32) >>> 0;
+          low = x - index * TWO_POW_32;
+        } while (low < threshold);
+        indices[trial * weeks + w] = index;
+      }
+    }
+    const entry = { trials, weeks, indices };
+    this.tables.set(key, entry);
+    return entry;
+  }
 }
 
 export interface JointResult {
@@ -148,7 +204,19 @@ export function simulateJoint(model: JointModel): JointResult {
     growth: Float64Array.from(growth),
     bank,
     scratch: new Int32Array(4),
+    squadDraws: squads.map(() => NO_DRAWS),
+    squadDrawWeeks: new Int32Array(S),
   };
+  // Draws kept from an earlier run (the backtest): for squads that will draw, with a short enough horizon.
+  if (model.drawCache && maxPeriods <= SquadDrawCache.MAX_WEEKS) {
+    for (let s = 0; s < S; s++) {
+      const n = squadN[s]!;
+      if (n <= 0 || n > SquadDrawCache.MAX_N || queueStart[s] === queueStart[s + 1]) continue;
+      const table = model.drawCache.table(squads[s]!.seed, squadWords.subarray(s * 4, s * 4 + 4), n, trials, maxPeriods);
+      k.squadDraws[s] = table.indices;
+      k.squadDrawWeeks[s] = table.weeks;
+    }
+  }
 
   const histograms = useCases.map(() => PeriodDistribution.emptyCounts(maxPeriods));
   const workSum = new Float64Array(U);
@@ -222,7 +290,12 @@ interface Kernel {
   /** Use-case streams, four sfc32 state words each. */
   bank: Int32Array;
   scratch: Int32Array;
+  /** Per squad: its drawn indices from a SquadDrawCache (NO_DRAWS: draw them here), `squadDrawWeeks[s]` per trial. */
+  squadDraws: Uint8Array[];
+  squadDrawWeeks: Int32Array;
 }
+
+const NO_DRAWS = new Uint8Array(0);
 
 /** Fixed work (exactly the open stories) is the same in every trial: set once. */
 function fixedWork(k: Kernel): void {
@@ -301,7 +374,7 @@ function drawWork(k: Kernel): void {
  * within maxPeriods gets maxPeriods + 1. A stream is seeded only when a draw is needed (seeding has no other effect).
  */
 function runSquads(k: Kernel, trial: number): void {
-  const { S, maxPeriods, queueStart, queueParts, partWork, partDone, squadN, squadThreshold, squadOffset, squadWords, samples } = k;
+  const { S, maxPeriods, queueStart, queueParts, partWork, partDone, squadN, squadThreshold, squadOffset, squadWords, samples, squadDraws, squadDrawWeeks } = k;
   const unfinished = maxPeriods + 1;
   const mix = Math.imul(trial, STREAM_MIX);
   for (let s = 0; s < S; s++) {
@@ -322,7 +395,25 @@ function runSquads(k: Kernel, trial: number): void {
       runSquadGeneric(k, s, trial, j);
       continue;
     }
-    if (n > 0) {
+    const kept = squadDraws[s]!;
+    if (n > 0 && kept.length > 0) {
+      // The same draws, read from the cache (maxPeriods ≤ the weeks kept).
+      const offset = squadOffset[s]!;
+      const base = trial * squadDrawWeeks[s]! - 1;
+      let done = 0;
+      let period = 0;
+      while (period < maxPeriods) {
+        period++;
+        done += samples[offset + kept[base + period]!]!;
+        while (need <= done) {
+          partDone[p] = partWork[p] === 0 ? 0 : period;
+          if (++j === qEnd) break;
+          p = queueParts[j]!;
+          need += partWork[p]!;
+        }
+        if (j === qEnd) break;
+      }
+    } else if (n > 0) {
       const threshold = squadThreshold[s]!;
       const offset = squadOffset[s]!;
       // seedState, inlined: stream index mixed into c and d, then the warm-up steps.

@@ -15,7 +15,7 @@ import {
 } from "./history.js";
 import { asOf, compareIds, endOfDay, isoDay, ms, WEEK_MS, type ForecastInput, type ForecastUseCase } from "./input.js";
 import { explainMovement, summarizeForecast, type ForecastMovement, type ForecastSummary } from "./movement.js";
-import { simulateJoint, WorkMode, type JointPart } from "./joint.js";
+import { simulateJoint, WorkMode, type JointPart, type SquadDrawCache } from "./joint.js";
 import { ThroughputSampler } from "./simulate.js";
 import { SumOfDraws } from "./sum-of-draws.js";
 
@@ -130,6 +130,8 @@ export interface PortfolioForecastOptions {
    * deadlines within it). The backtest sets it: it only scores dates that have passed by its present.
    */
   horizonWeeks?: number;
+  /** Squads' draws shared between runs with the same seed (the backtest's replays); results are unchanged. */
+  drawCache?: SquadDrawCache;
 }
 
 export const DEFAULT_SEED = "converge";
@@ -289,6 +291,7 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
     growth,
     trials: config.trials,
     maxPeriods,
+    drawCache: options.drawCache,
   });
 
   // Per use case results.

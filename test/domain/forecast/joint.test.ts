@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRng } from "../../../src/domain/random.js";
-import { simulateJoint, WorkMode, type JointModel, type JointPart, type JointUseCase } from "../../../src/domain/forecast/joint.js";
+import { simulateJoint, SquadDrawCache, WorkMode, type JointModel, type JointPart, type JointUseCase } from "../../../src/domain/forecast/joint.js";
 import { ThroughputSampler } from "../../../src/domain/forecast/simulate.js";
 import { simulateJointReference } from "./joint-reference.js";
 
@@ -70,5 +70,15 @@ describe("simulateJoint (hand-inlined trial loop)", () => {
       maxPeriods: 40,
     };
     expect(simulateJoint(model)).toEqual(simulateJointReference(model));
+  });
+
+  it("gives the same results with squad draws read back from a SquadDrawCache (longest horizon first, then shorter)", () => {
+    for (let seed = 30; seed <= 40; seed++) {
+      const cache = new SquadDrawCache();
+      for (const weeks of [12, 5, 12, 1]) {
+        const model = randomModel(seed, 400, weeks);
+        expect(simulateJoint({ ...model, drawCache: cache }), `model ${seed}, ${weeks} weeks`).toEqual(simulateJointReference(model));
+      }
+    }
   });
 });
