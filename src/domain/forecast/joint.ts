@@ -363,7 +363,11 @@ function drawWork(k: Kernel): void {
     for (let j = partStart[i]!; j < end; j++) {
       const p = partIds[j]!;
       // Scope grows to initial × factor; stories already added count towards it (never below the open ones).
-      partWork[p] = partOpen[p]! + Math.max(0, Math.round(partInitial[p]! * factor) - partCurrent[p]!);
+      // floor(v + 0.5) is Math.round(v) for v = 0 and 1 ≤ v < 2^52 (initial is a whole count, factors are ≥ 1), and
+      // far cheaper here; anything else takes Math.round itself.
+      const v = partInitial[p]! * factor;
+      const grown = (v >= 1 && v < 0x10_0000_0000_0000 ? Math.floor(v + 0.5) : Math.round(v)) - partCurrent[p]!;
+      partWork[p] = partOpen[p]! + (grown > 0 ? grown : 0);
     }
   }
 }
