@@ -30,7 +30,11 @@ export function squadIds(input: ForecastInput): string[] {
   const ids = new Set(input.squads.map((s) => s.id));
   for (const u of input.useCases) {
     ids.add(u.squad);
-    for (const s of u.stories) ids.add(s.squad);
+    let last = u.squad;
+    for (const s of u.stories) {
+      // A use case's stories mostly sit with one squad: skip the set lookup for a repeat.
+      if (s.squad !== last) ids.add((last = s.squad));
+    }
   }
   return [...ids].sort(compareIds);
 }

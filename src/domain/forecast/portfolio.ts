@@ -152,7 +152,8 @@ interface Plan {
   estimated: boolean;
   criteria: number;
   ratios: Float64Array;
-  /** Days the remaining gates add: the convolution of their histories, shared by plans with the same gates. */
+  /** Gates left (pipeline order), and the days they add: the convolution of their histories (shared by plans). */
+  gates: string[];
   gateTime: SumOfDraws;
   deadlinePeriod: number;
   overdue: boolean;
@@ -258,6 +259,7 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
       estimated,
       criteria: Math.max(1, u.acceptanceCriteria.length),
       ratios: ratioSamples,
+      gates,
       gateTime,
       deadlinePeriod: Math.floor((deadlineEnd - now) / WEEK_MS),
       overdue: now > deadlineEnd,
@@ -308,7 +310,7 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
     const workSquads = [...new Set(plan.parts.map((p) => parts[p]!.squad))].sort((a, b) => a - b);
     const lowSquads = workSquads.filter((s) => squads[s]!.lowConfidence);
     const confidenceNotes = [...lowSquads.map((s) => squads[s]!.reason as string), ...plan.notes];
-    const gatesRemaining = remainingGates(u, pipeline);
+    const gatesRemaining = [...plan.gates];
     const forecast: UseCaseForecast = {
       id: u.id,
       title: u.title,
