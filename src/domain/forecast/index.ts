@@ -21,6 +21,8 @@
  *
  * Backtest — `backtestPortfolio(snapshot, { now, config, seed })` → `Calibration` (P85 coverage, Brier score vs the
  * base-rate forecaster, over forecasts whose dates have passed); `calibrationLine(calibration)` is the report's line.
+ * A replay k weeks back simulates only k weeks (`horizonWeeks`: nothing later can be scored) and the replays share
+ * the squads' draws (`SquadDrawCache`), so the scores are those of full replays at a fraction of the cost.
  *
  * Choices and their reasons: docs/decisions/0030-seeded-random-streams.md, 0031-portfolio-forecast-model.md,
  * 0032-backtest-calibration.md.
