@@ -1,6 +1,7 @@
 import type { AppIdentity } from "./identity.js";
 import { botLogin } from "./identity.js";
 import type { Octokit } from "./octokit.js";
+import { findOwnComment } from "./own-comment.js";
 import { INITIATIVE_MARKER } from "../domain/status/markers.js";
 import type { InitiativeLookup } from "../domain/intake/initiatives.js";
 import type { IssueReference } from "../domain/values/references.js";
@@ -74,6 +75,7 @@ function toLookup(ref: IssueReference, issue: IssueNode | null, identity: AppIde
   const comment = (issue.comments.nodes ?? []).find(
     (c) => c?.body.startsWith(INITIATIVE_MARKER) && c.databaseId !== null && (own ? c.author?.login === own : c.viewerDidAuthor),
   );
+  const seen = issue.comments.nodes?.length ?? 0;
   return {
     ref,
     found: true,
@@ -82,7 +84,23 @@ function toLookup(ref: IssueReference, issue: IssueNode | null, identity: AppIde
     url: issue.url,
     state: issue.state,
     ...(comment?.databaseId ? { comment: { id: comment.databaseId, body: comment.body } } : {}),
+    ...(!comment && issue.comments.totalCount > seen ? { commentsTruncated: true } : {}),
   };
+}
+
+/**
+ * An initiative with more comments than the lookup's first page may hold Converge's comment further down: page
+ * through all of them (REST) before deciding there is none, so a busy initiative never gets a second comment.
+ */
+export async function completeCommentLookups(octokit: Octokit, lookups: InitiativeLookup[], identity: AppIdentity): Promise<InitiativeLookup[]> {
+  return Promise.all(
+    lookups.map(async (lookup) => {
+      if (!lookup.commentsTruncated) return lookup;
+      const ref = { owner: lookup.ref.owner, repo: lookup.ref.repo, issue_number: lookup.ref.number };
+      const comment = await findOwnComment(octokit, ref, identity, INITIATIVE_MARKER);
+      return { ...lookup, commentsTruncated: false, ...(comment ? { comment } : {}) };
+    }),
+  );
 }
 
 /**

@@ -4,7 +4,7 @@ import { isOwnSender } from "../github/identity.js";
 import { loadConfig, CONFIG_PATH } from "../config/load.js";
 import { bundledTemplate } from "../templates.js";
 import { readStatusComment, upsertStatusSection } from "../github/status-comment.js";
-import { lookUpInitiatives } from "../github/initiatives.js";
+import { completeCommentLookups, lookUpInitiatives } from "../github/initiatives.js";
 import { applyLabelChange } from "../github/labels.js";
 import { writeOwnComment } from "../github/own-comment.js";
 import { withKeyLock } from "../github/keyed-lock.js";
@@ -69,7 +69,8 @@ async function runIntake(context: IssueEvent, deps: AppDeps): Promise<void> {
   const status = await readStatusComment(context.octokit, ref, identity);
   const previous = readIntakeState(status?.sections.find((s) => s.id === INTAKE_SECTION.id)?.state);
   const refs = referencesToLookUp(analysis, previous);
-  const lookups = refs.length > 0 ? await lookUpInitiatives(context.octokit, refs, identity, config.intake.labels.initiative) : [];
+  const found = refs.length > 0 ? await lookUpInitiatives(context.octokit, refs, identity, config.intake.labels.initiative) : [];
+  const lookups = await completeCommentLookups(context.octokit, found, identity);
   const plan = planIntake(template, issue, analysis, lookups, previous, config);
 
   await applyLabelChange(context.octokit, ref, live.node_id, currentLabels, plan.labels);

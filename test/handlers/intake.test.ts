@@ -207,6 +207,34 @@ describe("intake: initiative references", () => {
   beforeEach(setupNock);
   afterEach(teardownNock);
 
+  it("pages through a busy initiative's comments before deciding Converge has none there (no duplicate)", async () => {
+    const app = createTestApp();
+    const issue = useCaseIssue(GOOD_BODY.replace("#12, acme/transformation-office#40", "#12"));
+    const INITIATIVE_PATH = `/repos/${OWNER}/${REPO}/issues/12/comments`;
+    const others = Array.from({ length: 100 }, (_, i) => ({ databaseId: 500 + i, body: `comment ${i}`, author: "someone" }));
+    const existing = `${INITIATIVE_MARKER}\nold list`;
+    let patched = "";
+    const scope = nock(API);
+    mockConfig(scope, OWNER, REPO, null);
+    scope.get(ISSUE_PATH).reply(200, issue);
+    scope.get(`${ISSUE_PATH}/comments`).query(true).reply(200, []);
+    mockGraphql(scope, (call) => {
+      const answer = initiativeResponder([{ ...INITIATIVE_12, comments: others }])(call) as { data: Record<string, any> };
+      answer.data.i0.issue.comments.totalCount = 101; // Converge's comment is the 101st
+      return answer;
+    });
+    scope.get(INITIATIVE_PATH).query({ per_page: 100 }).reply(200, [], { link: `<${API}${INITIATIVE_PATH}?per_page=100&page=2>; rel="next"` });
+    scope.get(INITIATIVE_PATH).query({ per_page: 100, page: 2 }).reply(200, [ownComment(9001, existing)]);
+    scope.post(`${ISSUE_PATH}/labels`).reply(200, []);
+    scope.post(`${ISSUE_PATH}/comments`).reply(201, { id: 1 });
+    scope.patch(`/repos/${OWNER}/${REPO}/issues/comments/9001`, (b) => ((patched = b.body), true)).reply(200, {});
+
+    await app.receive("issues", issuesEvent("opened", issue));
+
+    expect(scope.isDone()).toBe(true);
+    expect(patched).toContain(`${OWNER}/${REPO}#${ISSUE_NUMBER}`);
+  });
+
   it("flags a reference that does not exist and one that is not an initiative, and links the valid one", async () => {
     const app = createTestApp();
     const body = GOOD_BODY.replace("#12, acme/transformation-office#40", "#12, #13, acme/ghost#1");

@@ -12,6 +12,8 @@ export interface InitiativeLookup {
   state?: "OPEN" | "CLOSED";
   /** Converge's comment on the initiative, if any (authored by the app). */
   comment?: { id: number; body: string };
+  /** The lookup saw only the first page of the initiative's comments and Converge's was not on it. */
+  commentsTruncated?: boolean;
 }
 
 /** A use case as listed on an initiative. */
