@@ -3,6 +3,7 @@ import type { AppDeps } from "./handlers/deps.js";
 import { identityResolver } from "./github/identity.js";
 import { registerIntake } from "./handlers/intake.js";
 import { registerConfigCheck } from "./handlers/config-check.js";
+import { registerBenefitCommand } from "./handlers/benefit-command.js";
 import { registerGates } from "./handlers/gates.js";
 import { registerPullRequestCheck } from "./handlers/pull-request-check.js";
 
@@ -18,6 +19,7 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
     };
     registerIntake(app, deps);
     registerConfigCheck(app, deps);
+    registerBenefitCommand(app, deps);
     registerGates(app, deps);
     registerPullRequestCheck(app, deps);
   };

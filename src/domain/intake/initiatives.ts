@@ -1,5 +1,7 @@
 import { escapeInline } from "../markdown/escape.js";
 import { INITIATIVE_MARKER, decodeState, encodeState } from "../status/markers.js";
+import { readLedger, renderLedger, upsertRecord } from "../benefits/ledger.js";
+import type { RealizedBenefit } from "../snapshot/schema.js";
 import { formatReference, referenceKey, type IssueReference } from "../values/references.js";
 
 /** What the batched lookup learned about one referenced initiative. */
@@ -23,35 +25,82 @@ export interface LinkedUseCase {
   valid: boolean;
 }
 
-interface InitiativeState {
-  useCases: LinkedUseCase[];
+/** A `/benefit` command Converge could not record, shown until a later command from the same comment replaces it. */
+export interface InitiativeNotice {
+  /** The command comment's id: a redelivered or edited command replaces its notice. */
+  source: string;
+  text: string;
 }
 
-export function readInitiativeState(body: string | undefined): InitiativeState {
-  const state = body ? decodeState(body, "initiative") : undefined;
-  if (state && typeof state === "object" && Array.isArray((state as InitiativeState).useCases)) {
-    return { useCases: (state as InitiativeState).useCases.filter((u) => typeof u?.ref === "string") };
-  }
-  return { useCases: [] };
+export interface InitiativeState {
+  useCases: LinkedUseCase[];
+  notices?: InitiativeNotice[];
+}
+
+/** Everything Converge keeps in its initiative comment: linked use cases (intake) and realized benefit (/benefit). */
+export interface InitiativeComment {
+  state: InitiativeState;
+  ledger: RealizedBenefit[];
+}
+
+const MAX_NOTICES = 5;
+
+/**
+ * Read Converge's initiative comment. Undefined when its ledger is damaged: then nothing may be rewritten, or recorded
+ * benefit would be lost.
+ */
+export function readInitiativeComment(body: string | undefined): InitiativeComment | undefined {
+  const raw = body ? decodeState(body, "initiative") : undefined;
+  const state: InitiativeState =
+    raw && typeof raw === "object" && Array.isArray((raw as InitiativeState).useCases)
+      ? {
+          useCases: (raw as InitiativeState).useCases.filter((u) => typeof u?.ref === "string"),
+          notices: ((raw as InitiativeState).notices ?? []).filter((n) => typeof n?.source === "string" && typeof n.text === "string"),
+        }
+      : { useCases: [], notices: [] };
+  const ledger = body ? readLedger(body) : { ok: true as const, records: [] };
+  return ledger.ok ? { state, ledger: ledger.records } : undefined;
 }
 
 /**
- * The initiative comment after linking (or unlinking) one use case. Returns undefined when nothing changes, so that a
- * redelivered event writes nothing. Many-to-many: each initiative lists every use case that enables it.
+ * The initiative comment after linking (or unlinking) one use case. Returns undefined when nothing changes (so a
+ * redelivered event writes nothing) or when the existing comment cannot be read safely.
+ * Many-to-many: each initiative lists every use case that enables it.
  */
 export function updateInitiativeComment(existingBody: string | undefined, useCase: LinkedUseCase, linked: boolean): string | undefined {
-  const state = readInitiativeState(existingBody);
-  const others = state.useCases.filter((u) => u.ref.toLowerCase() !== useCase.ref.toLowerCase());
+  const current = readInitiativeComment(existingBody);
+  if (!current) return undefined;
+  const others = current.state.useCases.filter((u) => u.ref.toLowerCase() !== useCase.ref.toLowerCase());
   const next = linked ? [...others, useCase] : others;
   next.sort((a, b) => a.ref.localeCompare(b.ref, "en", { numeric: true }));
-  const body = renderInitiativeComment({ useCases: next });
+  return changed(existingBody, renderInitiativeComment({ state: { ...current.state, useCases: next }, ledger: current.ledger }));
+}
+
+/**
+ * The initiative comment after a `/benefit` command: a record to add (replacing one from the same source) and/or a
+ * notice to show (a refused or unreadable command). Undefined when nothing changes or the comment cannot be read.
+ */
+export function recordInInitiativeComment(
+  existingBody: string | undefined,
+  change: { record?: RealizedBenefit; notice?: InitiativeNotice; source: string },
+): string | undefined {
+  const current = readInitiativeComment(existingBody);
+  if (!current) return undefined;
+  const ledger = change.record ? upsertRecord(current.ledger, change.record) : current.ledger;
+  const notices = (current.state.notices ?? []).filter((n) => n.source !== change.source);
+  if (change.notice) notices.push(change.notice);
+  const state = { ...current.state, notices: notices.slice(-MAX_NOTICES) };
+  return changed(existingBody, renderInitiativeComment({ state, ledger }));
+}
+
+function changed(existingBody: string | undefined, body: string): string | undefined {
   return existingBody === body ? undefined : body;
 }
 
-export function renderInitiativeComment(state: InitiativeState): string {
+export function renderInitiativeComment({ state, ledger }: InitiativeComment): string {
   const lines = [INITIATIVE_MARKER, "**Converge** · use cases enabling this initiative", ""];
   if (state.useCases.length === 0) {
-    lines.push("No use case links to this initiative any more.");
+    lines.push("No use case links to this initiative yet.");
   } else {
     lines.push(`${state.useCases.length} use case${state.useCases.length === 1 ? "" : "s"} enable${state.useCases.length === 1 ? "s" : ""} this initiative:`, "");
     for (const useCase of state.useCases) {
@@ -59,7 +108,16 @@ export function renderInitiativeComment(state: InitiativeState): string {
       lines.push(`- ${useCase.ref} ${escapeInline(useCase.title, 120)}${useCase.valid ? "" : " _(needs info)_"}`);
     }
   }
-  lines.push("", encodeState("initiative", state), "<sub>Maintained by Converge from each use case's form. Link a use case by naming this issue in its \"Business initiatives enabled\" field.</sub>");
+  lines.push("", renderLedger(ledger));
+  const notices = state.notices ?? [];
+  if (notices.length > 0) {
+    lines.push("", ...notices.map((n) => `> ⚠️ ${escapeInline(n.text, 400)}`));
+  }
+  lines.push(
+    "",
+    encodeState("initiative", state),
+    '<sub>Maintained by Converge. Link a use case by naming this issue in its "Business initiatives enabled" field; record realized benefit with `/benefit realized <amount> [as of YYYY-MM-DD]`.</sub>',
+  );
   return lines.join("\n");
 }
 
