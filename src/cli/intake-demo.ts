@@ -10,6 +10,7 @@ import { bundledTemplate } from "../templates.js";
 import { analyzeUseCase, planIntake, readIntakeState, type UseCaseIssue } from "../domain/intake/plan.js";
 import type { InitiativeLookup } from "../domain/intake/initiatives.js";
 import { withSection } from "../domain/status/comment-body.js";
+import { initialGatesSection } from "../domain/gates/render.js";
 import { formatReference, referenceKey } from "../domain/values/references.js";
 
 export const INTAKE_SAMPLES_DIR = fileURLToPath(new URL("../../samples/intake/", import.meta.url));
@@ -55,7 +56,16 @@ export async function runIntakeDemo(now: Date): Promise<IntakeDemoResult[]> {
       sample: file,
       valid: plan.problems.length === 0,
       labels: [...plan.labels.add],
-      statusComment: withSection(undefined, plan.section),
+      // As on GitHub, the first status comment also shows the gate pipeline (before any gate activity).
+      statusComment: withSection(
+        withSection(undefined, plan.section),
+        initialGatesSection({
+          config: config.gates,
+          repoOwner: DEMO_REPO.owner,
+          labels: issue.labels,
+          valueStreams: analysis.useCase["value-stream"] ? [analysis.useCase["value-stream"]] : [],
+        }),
+      ),
       initiativeComments: plan.initiativeWrites.map((w) => ({ initiative: formatReference(w.ref), body: w.body })),
     });
   }
