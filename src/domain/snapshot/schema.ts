@@ -92,13 +92,18 @@ export const deploymentSchema = z
   })
   .strict();
 
+/** The issue a use case or an initiative is: the same five fields on both. */
+const issueIdentity = {
+  id: issueId,
+  repo: repoName,
+  number: z.number().int().positive(),
+  title: z.string(),
+  url: httpUrl,
+};
+
 export const useCaseSchema = z
   .object({
-    id: issueId,
-    repo: repoName,
-    number: z.number().int().positive(),
-    title: z.string(),
-    url: httpUrl,
+    ...issueIdentity,
     state: z.enum(["open", "closed"]),
     closedAt: isoDateTime.nullable().optional().describe("When the issue was last closed (null or absent while open)"),
     priority: z.number().int().min(1).describe("1 = highest"),
@@ -140,11 +145,7 @@ export const realizedBenefitSchema = z
 
 export const initiativeSchema = z
   .object({
-    id: issueId,
-    repo: repoName,
-    number: z.number().int().positive(),
-    title: z.string(),
-    url: httpUrl,
+    ...issueIdentity,
     owner: login.describe("Initiative owner: may record realized benefit"),
     valueStream: nonEmpty,
     plannedBenefit: moneySchema.describe("Planned benefit per year once the enabling use cases are live"),
