@@ -104,15 +104,16 @@ export async function completeCommentLookups(octokit: Octokit, lookups: Initiati
 }
 
 /**
- * GitHub answers a query naming a missing repository or issue with partial `data` plus NOT_FOUND errors; Octokit throws
- * on any error. Keep the partial data when every error is a NOT_FOUND, rethrow anything else.
+ * GitHub answers a query naming a missing (or, for this installation, invisible) repository or issue with partial
+ * `data` plus NOT_FOUND or FORBIDDEN errors; Octokit throws on any error. Keep the partial data when every error is one
+ * of those (the reference is then reported as "does not exist, or Converge is not installed there"), rethrow the rest.
  */
 export async function graphqlPartial<T>(octokit: Octokit, query: string, variables: Record<string, unknown>): Promise<T | undefined> {
   try {
     return await octokit.graphql<T>(query, variables);
   } catch (error) {
     const e = error as { data?: T; errors?: Array<{ type?: string }> };
-    if (e.errors && e.errors.every((err) => err.type === "NOT_FOUND")) return e.data;
+    if (e.errors && e.errors.every((err) => err.type === "NOT_FOUND" || err.type === "FORBIDDEN")) return e.data;
     throw error;
   }
 }

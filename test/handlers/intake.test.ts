@@ -38,8 +38,14 @@ function initiativeResponder(initiatives: Initiative[]) {
         (x) => x.owner === call.variables[`o${i}`] && x.repo === call.variables[`r${i}`] && x.number === call.variables[`n${i}`],
       );
       if (!found) {
-        data[`i${i}`] = { issue: null };
-        errors.push({ type: "NOT_FOUND", path: [`i${i}`, "issue"], message: "Could not resolve to an Issue" });
+        // A repository the installation cannot see answers FORBIDDEN; a missing one, NOT_FOUND.
+        const hidden = call.variables[`o${i}`] === "private-org";
+        data[`i${i}`] = hidden ? null : { issue: null };
+        errors.push(
+          hidden
+            ? { type: "FORBIDDEN", path: [`i${i}`], message: "Resource not accessible by integration" }
+            : { type: "NOT_FOUND", path: [`i${i}`, "issue"], message: "Could not resolve to an Issue" },
+        );
         continue;
       }
       data[`i${i}`] = {
@@ -237,7 +243,7 @@ describe("intake: initiative references", () => {
 
   it("flags a reference that does not exist and one that is not an initiative, and links the valid one", async () => {
     const app = createTestApp();
-    const body = GOOD_BODY.replace("#12, acme/transformation-office#40", "#12, #13, acme/ghost#1");
+    const body = GOOD_BODY.replace("#12, acme/transformation-office#40", "#12, #13, acme/ghost#1, private-org/secrets#2");
     const issue = useCaseIssue(body);
     const writes: Record<string, any> = {};
     const scope = nock(API);
@@ -255,6 +261,7 @@ describe("intake: initiative references", () => {
     expect(writes.labels).toContain("needs-info");
     expect(writes.status).toContain("acme/plant-iot\\#13 is not a business initiative");
     expect(writes.status).toContain("acme/ghost\\#1 does not exist");
+    expect(writes.status).toContain("private-org/secrets\\#2 does not exist, or Converge is not installed");
     expect(writes.i12).toContain("_(needs info)_");
   });
 });
