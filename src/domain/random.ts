@@ -6,6 +6,8 @@
  * - Seeds are strings or numbers hashed with `cyrb128` into the four state words, so callers derive independent,
  *   named streams (`${seed}/squad/${id}`) instead of sharing one stream whose consumption order would couple results
  *   to iteration order.
+ * - Sub-streams (`select(i)`, one per forecast trial) are seeded by hashing every state word with the stream's key
+ *   (`seedState`), so they need no warm-up steps: a fresh stream's first outputs are already usable.
  * - `nextInt(n)` is exactly uniform: Lemire's multiply-and-reject for n ≤ 2^21, modulo with rejection above
  *   (plain `u % n` or `floor(next() * n)` is biased whenever n does not divide 2^32).
  */
@@ -48,10 +50,6 @@ export function hashSeed(seed: string | number): [number, number, number, number
   return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
 }
 
-/** sfc32 steps discarded after seeding a stream (see `seedState`). Hot loops that inline the generator use these. */
-export const SFC32_WARMUP = 12;
-/** Golden-ratio multiplier that mixes a sub-stream index into the seed words (see `seedState`). */
-export const STREAM_MIX = 0x9e3779b9 | 0;
 /** Largest n for which `nextInt(n)` uses Lemire's multiply-and-reject (inlined hot loops must fall back above it). */
 export const LEMIRE_MAX = MULTIPLY_MAX;
 
@@ -69,15 +67,44 @@ function step(s: Int32Array, o: number): number {
   return t >>> 0;
 }
 
-/** Seed the state words at `o` for sub-stream `stream` of a hashed seed, then warm up. */
-export function seedState(s: Int32Array, o: number, words: readonly [number, number, number, number], stream: number): void {
-  s[o] = words[0];
-  s[o + 1] = words[1];
-  // Stream index mixed into c (golden-ratio multiply) and into the counter d, as sfc32 seeding intends.
-  s[o + 2] = words[2] ^ Math.imul(stream | 0, STREAM_MIX);
-  s[o + 3] = (words[3] + stream) | 0;
-  // Warm-up: the first outputs of a freshly seeded sfc32 are still correlated with the seed words.
-  for (let i = 0; i < SFC32_WARMUP; i++) step(s, o);
+/**
+ * lowbias32 (Chris Wellons, hash-prospector; public domain): xorshift-multiply-xorshift integer hash, a bijection on
+ * 32 bits whose avalanche bias (0.17) is lower than MurmurHash3's fmix32 finalizer. Returns a signed 32-bit value.
+ */
+export function mix32(x: number): number {
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x7feb352d);
+  x ^= x >>> 15;
+  x = Math.imul(x, 0x846ca68b | 0);
+  return x ^ (x >>> 16);
+}
+
+/** Odd multipliers that give each state word its own image of the stream key (see `seedState`). */
+export const WORD_MIX_1 = 0x9e3779b9 | 0;
+export const WORD_MIX_2 = 0x85ebca6b | 0;
+export const WORD_MIX_3 = 0xc2b2ae35 | 0;
+
+/**
+ * The key of sub-stream `stream`: a Weyl step (golden-ratio multiply, a bijection on 32 bits) hashed by `mix32`, so
+ * distinct streams get distinct keys and neighbouring streams' keys differ by a pseudo-random pattern, not by a fixed
+ * one. The forecast computes it once per trial and shares it between all squads.
+ */
+export function streamKey(stream: number): number {
+  return mix32((Math.imul(stream | 0, WORD_MIX_1) + 0x6a09e667) | 0);
+}
+
+/**
+ * Seed the state words at `o` for sub-stream `stream` of a hashed seed: every one of the four words is a full hash of
+ * (seed word, stream key), word i = mix32(words[i] ^ key × M_i). The 128-bit state is then (pseudo-)uniform and
+ * unrelated between streams, so no warm-up steps are needed (ADR 0030): sfc32's usual 12 discarded rounds exist to
+ * mix low-entropy seeds (a = 0, counter = 1) or seeds that differ in a few bits, which this seeding never produces.
+ */
+export function seedState(s: Int32Array, o: number, words: ArrayLike<number>, stream: number): void {
+  const key = streamKey(stream);
+  s[o] = mix32(words[0]! ^ key);
+  s[o + 1] = mix32(words[1]! ^ Math.imul(key, WORD_MIX_1));
+  s[o + 2] = mix32(words[2]! ^ Math.imul(key, WORD_MIX_2));
+  s[o + 3] = mix32(words[3]! ^ Math.imul(key, WORD_MIX_3));
 }
 
 /** Uniform integer in [0, n) from the generator at `o`, exactly unbiased. */

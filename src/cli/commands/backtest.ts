@@ -23,7 +23,7 @@ export function register(program: Command): void {
     .option("--snapshot <file>", "portfolio snapshot JSON")
     .option("--now <date>", "the present (YYYY-MM-DD or ISO date-time); default: the snapshot's generatedAt")
     .option("--weeks <n>", "past weeks to replay (default: config forecast.backtestWeeks, 12)")
-    .option("--trials <n>", "trials per replayed week (default: config forecast.backtestTrials, 1000)")
+    .option("--trials <n>", "trials per replayed week (default: config forecast.backtestTrials, 250)")
     .option("--seed <seed>", "random seed", "converge")
     .option("--json", "print the calibration as JSON");
   usageErrorsExit2(command);

@@ -1,4 +1,4 @@
-import { hashSeed, intBelow, LEMIRE_MAX, seedState, SFC32_WARMUP, STREAM_MIX } from "../random.js";
+import { hashSeed, intBelow, LEMIRE_MAX, mix32, seedState, streamKey, WORD_MIX_1, WORD_MIX_2, WORD_MIX_3 } from "../random.js";
 import { PeriodDistribution } from "./distribution.js";
 import type { ThroughputSampler } from "./simulate.js";
 
@@ -78,17 +78,11 @@ export class SquadDrawCache {
     const indices = new Uint8Array(trials * weeks);
     for (let trial = 0; trial < trials; trial++) {
       // seedState + Lemire's draw, as in runSquads.
-      let a = words[0]! | 0;
-      let b = words[1]! | 0;
-      let c = (words[2]! ^ Math.imul(trial, STREAM_MIX)) | 0;
-      let d = (words[3]! + trial) | 0;
-      for (let r = 0; r < SFC32_WARMUP; r++) {
-        const t = (((a + b) | 0) + d) | 0;
-        a = b ^ (b >>> 9);
-        b = (c + (c << 3)) | 0;
-        c = (((c << 21) | (c >>> 11)) + t) | 0;
-        d = (d + 1) | 0;
-      }
+      const key = streamKey(trial);
+      let a = mix32(words[0]! ^ key);
+      let b = mix32(words[1]! ^ Math.imul(key, WORD_MIX_1));
+      let c = mix32(words[2]! ^ Math.imul(key, WORD_MIX_2));
+      let d = mix32(words[3]! ^ Math.imul(key, WORD_MIX_3));
       for (let w = 0; w < weeks; w++) {
         let index: number;
         let low: number;
@@ -380,7 +374,11 @@ function drawWork(k: Kernel): void {
 function runSquads(k: Kernel, trial: number): void {
   const { S, maxPeriods, queueStart, queueParts, partWork, partDone, squadN, squadThreshold, squadOffset, squadWords, samples, squadDraws, squadDrawWeeks } = k;
   const unfinished = maxPeriods + 1;
-  const mix = Math.imul(trial, STREAM_MIX);
+  // seedState's stream key and its per-word images: the same for every squad in this trial.
+  const key0 = streamKey(trial);
+  const key1 = Math.imul(key0, WORD_MIX_1);
+  const key2 = Math.imul(key0, WORD_MIX_2);
+  const key3 = Math.imul(key0, WORD_MIX_3);
   for (let s = 0; s < S; s++) {
     const qEnd = queueStart[s + 1]!;
     let j = queueStart[s]!;
@@ -420,19 +418,12 @@ function runSquads(k: Kernel, trial: number): void {
     } else if (n > 0) {
       const threshold = squadThreshold[s]!;
       const offset = squadOffset[s]!;
-      // seedState, inlined: stream index mixed into c and d, then the warm-up steps.
+      // seedState, inlined: each state word hashed with the trial's key (no warm-up needed, ADR 0030).
       const w = s * 4;
-      let a = squadWords[w]!;
-      let b = squadWords[w + 1]!;
-      let c = squadWords[w + 2]! ^ mix;
-      let d = (squadWords[w + 3]! + trial) | 0;
-      for (let r = 0; r < SFC32_WARMUP; r++) {
-        const t = (((a + b) | 0) + d) | 0;
-        a = b ^ (b >>> 9);
-        b = (c + (c << 3)) | 0;
-        c = (((c << 21) | (c >>> 11)) + t) | 0;
-        d = (d + 1) | 0;
-      }
+      let a = mix32(squadWords[w]! ^ key0);
+      let b = mix32(squadWords[w + 1]! ^ key1);
+      let c = mix32(squadWords[w + 2]! ^ key2);
+      let d = mix32(squadWords[w + 3]! ^ key3);
       let done = 0;
       let period = 0;
       while (period < maxPeriods) {
@@ -480,7 +471,7 @@ function runSquadGeneric(k: Kernel, s: number, trial: number, j: number): void {
   let p = queueParts[j]!;
   let need = 0;
   for (let i = queueStart[s]!; i <= j; i++) need += partWork[queueParts[i]!]!;
-  seedState(scratch, 0, [squadWords[s * 4]!, squadWords[s * 4 + 1]!, squadWords[s * 4 + 2]!, squadWords[s * 4 + 3]!], trial);
+  seedState(scratch, 0, squadWords.subarray(s * 4, s * 4 + 4), trial);
   let done = 0;
   let period = 0;
   while (j < qEnd && period < maxPeriods) {
