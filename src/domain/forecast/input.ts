@@ -79,6 +79,17 @@ interface ParsedDates {
   opened: Float64Array;
   storyClosed: Float64Array;
   gates: Float64Array;
+  /**
+   * Views shared by every cut (the backtest makes a dozen): each story's view as in the snapshot and, made when first
+   * needed, with its close undone; each gate event's view; and the whole lists when a cut keeps them all. Views are
+   * read-only by contract (`readonly` in ForecastInput), so sharing them between cuts is safe; it saves allocating a
+   * copy of every story per cut.
+   */
+  storyViews: Array<ForecastStory | undefined>;
+  openStoryViews: Array<ForecastStory | undefined>;
+  gateViews: Array<ForecastGateEvent | undefined>;
+  allStories?: readonly ForecastStory[];
+  allGates?: readonly ForecastGateEvent[];
 }
 
 /**
@@ -99,6 +110,9 @@ function parseDates(useCases: readonly ForecastUseCase[]): ParsedDates[] {
     opened: Float64Array.from(u.stories, (s) => date(s.openedAt)),
     storyClosed: Float64Array.from(u.stories, (s) => date(s.closedAt)),
     gates: Float64Array.from(u.gates, (g) => date(g.at)),
+    storyViews: new Array<ForecastStory | undefined>(u.stories.length),
+    openStoryViews: new Array<ForecastStory | undefined>(u.stories.length),
+    gateViews: new Array<ForecastGateEvent | undefined>(u.gates.length),
   }));
   parsedByInput.set(useCases, parsed);
   return parsed;
@@ -121,17 +135,38 @@ export function asOf(input: ForecastInput, now: number): ForecastInput {
   input.useCases.forEach((u, i) => {
     const d = parsed[i]!;
     if (!before(d.filed, u.filedAt)) return;
-    const stories: ForecastStory[] = [];
-    u.stories.forEach((s, j) => {
+    // Stories known at `now`, each as the snapshot has it or with a later close undone (shared views, see ParsedDates).
+    let stories: ForecastStory[] | null = [];
+    let whole = true;
+    for (let j = 0; j < u.stories.length; j++) {
+      const s = u.stories[j]!;
       const opened = d.opened[j]!;
-      if (!before(opened, s.openedAt)) return;
-      const closed = before(d.storyClosed[j]!, s.closedAt);
-      stories.push({ id: s.id, squad: s.squad, openedAt: s.openedAt, closedAt: closed ? s.closedAt : null, openedMs: opened, closedMs: closed ? d.storyClosed[j]! : null });
-    });
-    const gates: ForecastGateEvent[] = [];
-    u.gates.forEach((g, j) => {
-      if (before(d.gates[j]!, g.at)) gates.push({ gate: g.gate, action: g.action, at: g.at, atMs: d.gates[j]! });
-    });
+      if (!before(opened, s.openedAt)) {
+        whole = false;
+        continue;
+      }
+      let story: ForecastStory;
+      if (s.closedAt === null || before(d.storyClosed[j]!, s.closedAt)) {
+        story = d.storyViews[j] ??= { id: s.id, squad: s.squad, openedAt: s.openedAt, closedAt: s.closedAt, openedMs: opened, closedMs: s.closedAt === null ? null : d.storyClosed[j]! };
+      } else {
+        whole = false;
+        story = d.openStoryViews[j] ??= { id: s.id, squad: s.squad, openedAt: s.openedAt, closedAt: null, openedMs: opened, closedMs: null };
+      }
+      stories.push(story);
+    }
+    if (whole) {
+      d.allStories ??= stories;
+      stories = null;
+    }
+    let gates: ForecastGateEvent[] | null = [];
+    for (let j = 0; j < u.gates.length; j++) {
+      const g = u.gates[j]!;
+      if (before(d.gates[j]!, g.at)) gates.push((d.gateViews[j] ??= { gate: g.gate, action: g.action, at: g.at, atMs: d.gates[j]! }));
+    }
+    if (gates.length === u.gates.length) {
+      d.allGates ??= gates;
+      gates = null;
+    }
     const view: ForecastUseCase = {
       id: u.id,
       title: u.title,
@@ -141,8 +176,8 @@ export function asOf(input: ForecastInput, now: number): ForecastInput {
       filedAt: u.filedAt,
       filedMs: d.filed,
       acceptanceCriteria: u.acceptanceCriteria,
-      stories,
-      gates,
+      stories: stories ?? d.allStories!,
+      gates: gates ?? d.allGates!,
     };
     if (before(d.split, u.splitAt)) {
       view.splitAt = u.splitAt;
