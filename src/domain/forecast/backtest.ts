@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { forecastSection, type ForecastConfig } from "../../config/sections/forecast.js";
 import { isDeployed } from "./history.js";
-import { asOf, endOfDay, ms, WEEK_MS, type ForecastInput } from "./input.js";
+import { asOf, CutViews, endOfDay, ms, WEEK_MS, type ForecastInput } from "./input.js";
 import { SquadDrawCache } from "./joint.js";
 import { DEFAULT_SEED, forecastPortfolio } from "./portfolio.js";
 
@@ -54,7 +54,9 @@ export interface BacktestOptions {
 export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOptions): Calibration {
   const config = forecastSection.parse(options.config ?? {});
   const now = ms(options.now.length === 10 ? `${options.now}T00:00:00Z` : options.now);
-  const known = new Map(asOf(snapshot, now).useCases.map((u) => [u.id, u]));
+  // The replays share their input views (dropped with this call), as they share their squads' draws.
+  const cutViews = new CutViews();
+  const known = new Map(asOf(snapshot, now, cutViews).useCases.map((u) => [u.id, u]));
   const outcomes: Array<{ p: number; onTime: boolean }> = [];
   const perWeek: WeekCalibration[] = [];
   let p85Resolved = 0;
@@ -73,6 +75,7 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
       seed: options.seed ?? DEFAULT_SEED,
       horizonWeeks: k,
       drawCache,
+      cutViews,
     });
     const week: WeekCalibration = { asOf: then, inFlight: forecast.useCases.length, resolved: 0, brier: null, p85Resolved: 0, p85Covered: 0 };
     let squared = 0;

@@ -79,17 +79,44 @@ interface ParsedDates {
   opened: Float64Array;
   storyClosed: Float64Array;
   gates: Float64Array;
-  /**
-   * Views shared by every cut (the backtest makes a dozen): each story's view as in the snapshot and, made when first
-   * needed, with its close undone; each gate event's view; and the whole lists when a cut keeps them all. Views are
-   * read-only by contract (`readonly` in ForecastInput), so sharing them between cuts is safe; it saves allocating a
-   * copy of every story per cut.
-   */
-  storyViews: Array<ForecastStory | undefined>;
-  openStoryViews: Array<ForecastStory | undefined>;
-  gateViews: Array<ForecastGateEvent | undefined>;
+}
+
+/** One use case's shared views (see CutViews). */
+interface UseCaseViews {
+  stories: Array<ForecastStory | undefined>;
+  openStories: Array<ForecastStory | undefined>;
+  gates: Array<ForecastGateEvent | undefined>;
   allStories?: readonly ForecastStory[];
   allGates?: readonly ForecastGateEvent[];
+}
+
+/**
+ * Views shared by the cuts of one snapshot that a caller makes in a row (the backtest makes a dozen): each story's view
+ * as in the snapshot and, made when first needed, with its close undone; each gate event's view; and the whole lists
+ * when a cut keeps them all. Views are read-only by contract (`readonly` in ForecastInput), so sharing them between
+ * cuts is safe, and it saves copying every story per cut. The caller owns the cache and drops it when done, so the
+ * views do not outlive the backtest (kept with the snapshot, they would add a copy of every story to its live heap).
+ */
+export class CutViews {
+  private readonly byInput = new WeakMap<readonly ForecastUseCase[], UseCaseViews[]>();
+
+  /** @internal */
+  for(useCases: readonly ForecastUseCase[]): UseCaseViews[] {
+    let views = this.byInput.get(useCases);
+    if (!views) {
+      views = freshViews(useCases);
+      this.byInput.set(useCases, views);
+    }
+    return views;
+  }
+}
+
+function freshViews(useCases: readonly ForecastUseCase[]): UseCaseViews[] {
+  return useCases.map((u) => ({
+    stories: new Array<ForecastStory | undefined>(u.stories.length),
+    openStories: new Array<ForecastStory | undefined>(u.stories.length),
+    gates: new Array<ForecastGateEvent | undefined>(u.gates.length),
+  }));
 }
 
 /**
@@ -110,9 +137,6 @@ function parseDates(useCases: readonly ForecastUseCase[]): ParsedDates[] {
     opened: Float64Array.from(u.stories, (s) => date(s.openedAt)),
     storyClosed: Float64Array.from(u.stories, (s) => date(s.closedAt)),
     gates: Float64Array.from(u.gates, (g) => date(g.at)),
-    storyViews: new Array<ForecastStory | undefined>(u.stories.length),
-    openStoryViews: new Array<ForecastStory | undefined>(u.stories.length),
-    gateViews: new Array<ForecastGateEvent | undefined>(u.gates.length),
   }));
   parsedByInput.set(useCases, parsed);
   return parsed;
@@ -123,8 +147,9 @@ function parseDates(useCases: readonly ForecastUseCase[]): ParsedDates[] {
  * gate events, splits and deployments are undone. The returned use cases are sorted by id (stable order for seeds).
  * The views carry their dates as epoch ms too (`openedMs`, `closedMs`, `atMs`, `filedMs`, `splitMs`).
  */
-export function asOf(input: ForecastInput, now: number): ForecastInput {
+export function asOf(input: ForecastInput, now: number, views?: CutViews): ForecastInput {
   const parsed = parseDates(input.useCases);
+  const shared = views ? views.for(input.useCases) : freshViews(input.useCases);
   /** Known at `now`: present and not later (a present but unparseable date throws, as `ms` does). */
   const before = (t: number, iso: string | null | undefined): iso is string => {
     if (iso === null || iso === undefined) return false;
@@ -134,8 +159,9 @@ export function asOf(input: ForecastInput, now: number): ForecastInput {
   const useCases: ForecastUseCase[] = [];
   input.useCases.forEach((u, i) => {
     const d = parsed[i]!;
+    const v = shared[i]!;
     if (!before(d.filed, u.filedAt)) return;
-    // Stories known at `now`, each as the snapshot has it or with a later close undone (shared views, see ParsedDates).
+    // Stories known at `now`, each as the snapshot has it or with a later close undone (views shared, see CutViews).
     let stories: ForecastStory[] | null = [];
     let whole = true;
     for (let j = 0; j < u.stories.length; j++) {
@@ -147,24 +173,24 @@ export function asOf(input: ForecastInput, now: number): ForecastInput {
       }
       let story: ForecastStory;
       if (s.closedAt === null || before(d.storyClosed[j]!, s.closedAt)) {
-        story = d.storyViews[j] ??= { id: s.id, squad: s.squad, openedAt: s.openedAt, closedAt: s.closedAt, openedMs: opened, closedMs: s.closedAt === null ? null : d.storyClosed[j]! };
+        story = v.stories[j] ??= { id: s.id, squad: s.squad, openedAt: s.openedAt, closedAt: s.closedAt, openedMs: opened, closedMs: s.closedAt === null ? null : d.storyClosed[j]! };
       } else {
         whole = false;
-        story = d.openStoryViews[j] ??= { id: s.id, squad: s.squad, openedAt: s.openedAt, closedAt: null, openedMs: opened, closedMs: null };
+        story = v.openStories[j] ??= { id: s.id, squad: s.squad, openedAt: s.openedAt, closedAt: null, openedMs: opened, closedMs: null };
       }
       stories.push(story);
     }
     if (whole) {
-      d.allStories ??= stories;
+      v.allStories ??= stories;
       stories = null;
     }
     let gates: ForecastGateEvent[] | null = [];
     for (let j = 0; j < u.gates.length; j++) {
       const g = u.gates[j]!;
-      if (before(d.gates[j]!, g.at)) gates.push((d.gateViews[j] ??= { gate: g.gate, action: g.action, at: g.at, atMs: d.gates[j]! }));
+      if (before(d.gates[j]!, g.at)) gates.push((v.gates[j] ??= { gate: g.gate, action: g.action, at: g.at, atMs: d.gates[j]! }));
     }
     if (gates.length === u.gates.length) {
-      d.allGates ??= gates;
+      v.allGates ??= gates;
       gates = null;
     }
     const view: ForecastUseCase = {
@@ -176,8 +202,8 @@ export function asOf(input: ForecastInput, now: number): ForecastInput {
       filedAt: u.filedAt,
       filedMs: d.filed,
       acceptanceCriteria: u.acceptanceCriteria,
-      stories: stories ?? d.allStories!,
-      gates: gates ?? d.allGates!,
+      stories: stories ?? v.allStories!,
+      gates: gates ?? v.allGates!,
     };
     if (before(d.split, u.splitAt)) {
       view.splitAt = u.splitAt;

@@ -13,7 +13,7 @@ import {
   storiesPerCriterion,
   weeklyThroughput,
 } from "./history.js";
-import { asOf, compareIds, endOfDay, isoDay, ms, WEEK_MS, type ForecastInput, type ForecastUseCase } from "./input.js";
+import { asOf, compareIds, endOfDay, isoDay, ms, WEEK_MS, type CutViews, type ForecastInput, type ForecastUseCase } from "./input.js";
 import { explainMovement, summarizeForecast, type ForecastMovement, type ForecastSummary } from "./movement.js";
 import { simulateJoint, WorkMode, type JointPart, type SquadDrawCache } from "./joint.js";
 import { ThroughputSampler } from "./simulate.js";
@@ -132,6 +132,8 @@ export interface PortfolioForecastOptions {
   horizonWeeks?: number;
   /** Squads' draws shared between runs with the same seed (the backtest's replays); results are unchanged. */
   drawCache?: SquadDrawCache;
+  /** Input views shared with other cuts of the same snapshot (the backtest's replays), see `CutViews`. */
+  cutViews?: CutViews;
 }
 
 export const DEFAULT_SEED = "converge";
@@ -168,7 +170,7 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
   const config = forecastSection.parse(options.config ?? {});
   const seed = options.seed ?? DEFAULT_SEED;
   const now = ms(options.now.length === 10 ? `${options.now}T00:00:00Z` : options.now);
-  const input = asOf(snapshot, now);
+  const input = asOf(snapshot, now, options.cutViews);
   const maxPeriods = Math.max(1, Math.min(config.maxWeeks, Math.floor(options.horizonWeeks ?? config.maxWeeks)));
   const pipeline = input.governance.pipeline;
 
