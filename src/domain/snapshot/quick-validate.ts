@@ -81,15 +81,14 @@ const USE_CASE = keys(
   "productOwner", "architect", "squad", "deadline", "filedAt", "acceptanceCriteria", "expectedBenefit", "initiatives",
   "stories", "splitAt", "gates", "deployments", "deployedAt", "mvpAt",
 );
+/** The five issue fields use cases and initiatives share (the zod schema's issueIdentity). */
+const issueIdentity = (v: Obj): boolean =>
+  issueId(v.id) && repo(v.repo) && safeInt(v.number) && v.number > 0 && str(v.title) && url(v.url);
+
 const useCase = (v: unknown): boolean =>
   isObj(v) &&
   onlyKeys(v, USE_CASE) &&
-  issueId(v.id) &&
-  repo(v.repo) &&
-  safeInt(v.number) &&
-  v.number > 0 &&
-  str(v.title) &&
-  url(v.url) &&
+  issueIdentity(v) &&
   (v.state === "open" || v.state === "closed") &&
   nullableDateTime(v.closedAt) &&
   safeInt(v.priority) &&
@@ -128,12 +127,7 @@ const INITIATIVE = keys("id", "repo", "number", "title", "url", "owner", "valueS
 const initiative = (v: unknown): boolean =>
   isObj(v) &&
   onlyKeys(v, INITIATIVE) &&
-  issueId(v.id) &&
-  repo(v.repo) &&
-  safeInt(v.number) &&
-  v.number > 0 &&
-  str(v.title) &&
-  url(v.url) &&
+  issueIdentity(v) &&
   nonEmpty(v.owner) &&
   nonEmpty(v.valueStream) &&
   money(v.plannedBenefit) &&
