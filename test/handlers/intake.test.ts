@@ -66,6 +66,18 @@ function initiativeResponder(initiatives: Initiative[]) {
   };
 }
 
+/**
+ * The reads every intake run makes, in order: the config (none by default, so Probot also tries the org's .github repo), the
+ * live issue, and the issue's comments (to find Converge's own status comment).
+ */
+function mockIntakeReads(issue: Record<string, unknown>, comments: unknown[] = [], config: string | null = null): nock.Scope {
+  const scope = nock(API);
+  mockConfig(scope, OWNER, REPO, config);
+  scope.get(ISSUE_PATH).reply(200, issue);
+  scope.get(`${ISSUE_PATH}/comments`).query({ per_page: 100 }).reply(200, comments);
+  return scope;
+}
+
 function ownComment(id: number, body: string) {
   return { id, body, user: { login: BOT_LOGIN, type: "Bot" }, performed_via_github_app: { id: APP_IDENTITY.appId, slug: "converge" } };
 }
@@ -79,10 +91,7 @@ describe("intake: issues.opened for a use case", () => {
     const issue = useCaseIssue(GOOD_BODY);
     const writes: Record<string, any> = {};
     const calls: GraphqlCall[] = [];
-    const scope = nock(API);
-    mockConfig(scope, OWNER, REPO, null);
-    scope.get(ISSUE_PATH).reply(200, issue);
-    scope.get(`${ISSUE_PATH}/comments`).query({ per_page: 100 }).reply(200, []);
+    const scope = mockIntakeReads(issue);
     mockGraphql(scope, initiativeResponder([INITIATIVE_12, INITIATIVE_40]), calls);
     scope.post(`${ISSUE_PATH}/labels`, (body) => ((writes.labels = body), true)).reply(200, []);
     scope.post(`${ISSUE_PATH}/comments`, (body) => ((writes.status = body.body), true)).reply(201, { id: 1 });
@@ -120,10 +129,7 @@ describe("intake: issues.opened for a use case", () => {
     const app = createTestApp();
     const issue = useCaseIssue(GOOD_BODY);
     const writes: Record<string, string> = {};
-    let scope = nock(API);
-    mockConfig(scope, OWNER, REPO, null);
-    scope.get(ISSUE_PATH).reply(200, issue);
-    scope.get(`${ISSUE_PATH}/comments`).query(true).reply(200, []);
+    let scope = mockIntakeReads(issue);
     mockGraphql(scope, initiativeResponder([INITIATIVE_12, INITIATIVE_40]));
     scope.post(`${ISSUE_PATH}/labels`).reply(200, []);
     scope.post(`${ISSUE_PATH}/comments`, (b) => ((writes.status = b.body), true)).reply(201, { id: 1 });
@@ -144,10 +150,7 @@ describe("intake: issues.opened for a use case", () => {
       "plant/penang",
       "value-stream/maintain-to-operate",
     ]);
-    scope = nock(API);
-    mockConfig(scope, OWNER, REPO, null);
-    scope.get(ISSUE_PATH).reply(200, labelled);
-    scope.get(`${ISSUE_PATH}/comments`).query(true).reply(200, [ownComment(1, writes.status!)]);
+    scope = mockIntakeReads(labelled, [ownComment(1, writes.status!)]);
     mockGraphql(
       scope,
       initiativeResponder([
@@ -163,10 +166,7 @@ describe("intake: issues.opened for a use case", () => {
     const app = createTestApp();
     const issue = useCaseIssue(FLAWED_BODY);
     const writes: Record<string, any> = {};
-    const scope = nock(API);
-    mockConfig(scope, OWNER, REPO, null);
-    scope.get(ISSUE_PATH).reply(200, issue);
-    scope.get(`${ISSUE_PATH}/comments`).query(true).reply(200, []);
+    const scope = mockIntakeReads(issue);
     // No lookup: the initiatives field itself is unreadable, so there is nothing valid to look up yet.
     scope.post(`${ISSUE_PATH}/labels`, (b) => ((writes.labels = b.labels), true)).reply(200, []);
     scope.post(`${ISSUE_PATH}/comments`, (b) => ((writes.status = b.body), true)).reply(201, { id: 1 });
@@ -194,10 +194,7 @@ describe("intake: orgs that use issue types", () => {
     const app = createTestApp();
     const issue = { ...useCaseIssue(GOOD_BODY, []), type: { id: 7, name: "Use case" } };
     let labels: string[] = [];
-    const scope = nock(API);
-    mockConfig(scope, OWNER, REPO, "intake:\n  issueTypes:\n    useCase: Use case\n");
-    scope.get(ISSUE_PATH).reply(200, issue);
-    scope.get(`${ISSUE_PATH}/comments`).query(true).reply(200, []);
+    const scope = mockIntakeReads(issue, [], "intake:\n  issueTypes:\n    useCase: Use case\n");
     mockGraphql(scope, initiativeResponder([INITIATIVE_12, INITIATIVE_40]));
     scope.post(`${ISSUE_PATH}/labels`, (b) => ((labels = b.labels), true)).reply(200, []);
     scope.post(`${ISSUE_PATH}/comments`).reply(201, { id: 1 });
@@ -220,10 +217,7 @@ describe("intake: initiative references", () => {
     const others = Array.from({ length: 100 }, (_, i) => ({ databaseId: 500 + i, body: `comment ${i}`, author: "someone" }));
     const existing = `${INITIATIVE_MARKER}\nold list`;
     let patched = "";
-    const scope = nock(API);
-    mockConfig(scope, OWNER, REPO, null);
-    scope.get(ISSUE_PATH).reply(200, issue);
-    scope.get(`${ISSUE_PATH}/comments`).query(true).reply(200, []);
+    const scope = mockIntakeReads(issue);
     mockGraphql(scope, (call) => {
       const answer = initiativeResponder([{ ...INITIATIVE_12, comments: others }])(call) as { data: Record<string, any> };
       answer.data.i0.issue.comments.totalCount = 101; // Converge's comment is the 101st
@@ -246,10 +240,7 @@ describe("intake: initiative references", () => {
     const body = GOOD_BODY.replace("#12, acme/transformation-office#40", "#12, #13, acme/ghost#1, private-org/secrets#2");
     const issue = useCaseIssue(body);
     const writes: Record<string, any> = {};
-    const scope = nock(API);
-    mockConfig(scope, OWNER, REPO, null);
-    scope.get(ISSUE_PATH).reply(200, issue);
-    scope.get(`${ISSUE_PATH}/comments`).query(true).reply(200, []);
+    const scope = mockIntakeReads(issue);
     mockGraphql(scope, initiativeResponder([INITIATIVE_12, { ...INITIATIVE_12, number: 13, title: "Printer jams", labels: ["bug"] }]));
     scope.post(`${ISSUE_PATH}/labels`, (b) => ((writes.labels = b.labels), true)).reply(200, []);
     scope.post(`${ISSUE_PATH}/comments`, (b) => ((writes.status = b.body), true)).reply(201, { id: 1 });
@@ -275,11 +266,8 @@ describe("intake: issues.edited", () => {
     const issue = useCaseIssue(GOOD_BODY, ["use-case", "needs-info", "layer/mes", "plant/dresden", "plant/penang"]);
     const calls: GraphqlCall[] = [];
     const writes: Record<string, any> = {};
-    const scope = nock(API);
-    mockConfig(scope, OWNER, REPO, null);
-    scope.get(ISSUE_PATH).reply(200, issue);
     const oldStatus = `${STATUS_MARKER}\nold problems`;
-    scope.get(`${ISSUE_PATH}/comments`).query(true).reply(200, [ownComment(77, oldStatus)]);
+    const scope = mockIntakeReads(issue, [ownComment(77, oldStatus)]);
     mockGraphql(scope, initiativeResponder([INITIATIVE_12, INITIATIVE_40]), calls);
     scope.post(`${ISSUE_PATH}/labels`, (b) => ((writes.labels = b.labels), true)).reply(200, []);
     mockGraphql(scope, () => ({ data: { removeLabelsFromLabelable: { clientMutationId: null } } }), calls);
@@ -308,10 +296,7 @@ describe("intake: issues.edited", () => {
     const status = `${STATUS_MARKER}\n<!-- converge:section:intake:10 -->\nold card\n<!-- converge:state:intake ${previousState} -->\n<!-- converge:section:intake:end -->`;
     const writes: Record<string, string> = {};
     const calls: GraphqlCall[] = [];
-    const scope = nock(API);
-    mockConfig(scope, OWNER, REPO, null);
-    scope.get(ISSUE_PATH).reply(200, issue);
-    scope.get(`${ISSUE_PATH}/comments`).query(true).reply(200, [ownComment(5, status)]);
+    const scope = mockIntakeReads(issue, [ownComment(5, status)]);
     mockGraphql(
       scope,
       initiativeResponder([
@@ -357,10 +342,7 @@ describe("intake: events it must not act on", () => {
     const app = createTestApp();
     const issue = useCaseIssue(FLAWED_BODY, ["use-case", "needs-info", "layer/mes", "plant/guadalajara"]);
     const spoof = { id: 9, body: `${STATUS_MARKER}\n### ✅ Use case accepted`, user: { login: "mallory", type: "User" }, performed_via_github_app: null };
-    const scope = nock(API);
-    mockConfig(scope, OWNER, REPO, null);
-    scope.get(ISSUE_PATH).reply(200, issue);
-    scope.get(`${ISSUE_PATH}/comments`).query(true).reply(200, [spoof]);
+    const scope = mockIntakeReads(issue, [spoof]);
     scope.post(`${ISSUE_PATH}/comments`).reply(201, { id: 10 });
     await app.receive("issues", issuesEvent("edited", issue));
     expect(scope.isDone()).toBe(true);
