@@ -5,7 +5,13 @@ const probability = z.number().min(0).max(1);
 /** Forecast settings (issue 4). Owned by the forecast module (src/domain/forecast). */
 export const forecastSection = z
   .object({
-    trials: z.number().int().min(100).max(1_000_000).default(10_000).describe("Monte Carlo trials per forecast."),
+    method: z
+      .enum(["exact", "monte-carlo"])
+      .default("exact")
+      .describe(
+        "exact: each use case's completion distribution computed exactly (the limit of the Monte Carlo as trials grow; no sampling noise, seed unused). monte-carlo: the same model simulated in `trials` seeded trials (ADR 0033).",
+      ),
+    trials: z.number().int().min(100).max(1_000_000).default(10_000).describe("Monte Carlo trials per forecast (method monte-carlo)."),
     throughputWindowWeeks: z
       .number()
       .int()
@@ -54,7 +60,7 @@ export const forecastSection = z
       .max(1_000_000)
       .default(250)
       .describe(
-        "Trials per replayed week in the backtest: 250 keeps each P(on time) within about ±0.03 (1 SE), and the calibration scores average that noise out over many forecasts (ADR 0032).",
+        "Trials per replayed week in the backtest (method monte-carlo): 250 keeps each P(on time) within about ±0.03 (1 SE), and the calibration scores average that noise out over many forecasts (ADR 0032).",
       ),
   })
   .strict()

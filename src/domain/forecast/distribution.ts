@@ -38,8 +38,9 @@ export class PeriodDistribution {
   percentile(q: number): number | null {
     if (!(q > 0 && q <= 1)) throw new RangeError(`percentile: q must be in (0, 1], got ${q}`);
     if (this.trials === 0) return null;
-    // The relative epsilon makes 0.85 × 10,000 rank 8,500 exactly, not 8,500.000000000001 (so 8,501).
-    const rank = q * this.trials * (1 - 1e-12);
+    // The relative epsilon makes 0.85 × 10,000 rank 8,500 exactly, not 8,500.000000000001 (so 8,501), and absorbs
+    // the rounding of exact probabilities (weights summing to 1, ADR 0033). 1e−9 is below one trial in a million.
+    const rank = q * this.trials * (1 - 1e-9);
     let cumulative = 0;
     for (let k = 0; k <= this.maxPeriods; k++) {
       cumulative += this.counts[k] ?? 0;

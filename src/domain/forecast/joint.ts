@@ -45,14 +45,18 @@ export interface JointSquad {
   queue: number[];
 }
 
-export interface JointModel {
+/** The portfolio as queues of parts: what both the exact computation (exact.ts) and the Monte Carlo read. */
+export interface QueueModel {
   squads: JointSquad[];
   parts: JointPart[];
   useCases: JointUseCase[];
-  /** Scope-growth factors to draw from (shared by every growing use case). */
+  /** Scope-growth factors to draw from (shared by every growing use case; each part draws its own). */
   growth: Float64Array;
-  trials: number;
   maxPeriods: number;
+}
+
+export interface JointModel extends QueueModel {
+  trials: number;
   /** Squads' drawn indices kept from an earlier run with the same seeds (the backtest's replays share them). */
   drawCache?: SquadDrawCache;
 }
@@ -304,16 +308,18 @@ function fixedWork(k: Kernel): void {
 }
 
 /**
- * This trial's work per part of every use case whose work is drawn, from its own stream (one draw each; streams are
- * per use case, so the order they are visited in — estimated ones first, then growing ones — changes nothing).
+ * This trial's work per part of every use case whose work is drawn, from its own stream: one draw for an estimate,
+ * one per part for scope growth (each squad's part grows on its own, ADR 0033). Streams are per use case, so the
+ * order use cases are visited in (estimated ones first, then growing ones) changes nothing.
  */
 function drawWork(k: Kernel): void {
   const { drawing, mode, drawN, drawThreshold, bank, partIds, partStart, partWork, partOpen, partInitial, partCurrent, criteria, samples, ratioOffset, growth } = k;
   for (let u = 0; u < drawing.length; u++) {
     const i = drawing[u]!;
     const m = mode[i]!;
-    let index: number;
-    {
+    const end = m === WorkMode.Estimated ? partStart[i]! + 1 : partStart[i + 1]!;
+    for (let j = partStart[i]!; j < end; j++) {
+      let index: number;
       const n = drawN[i]!;
       const o = i * 4;
       if (n > LEMIRE_MAX) index = intBelow(bank, o, n);
@@ -347,19 +353,15 @@ function drawWork(k: Kernel): void {
         bank[o + 2] = c;
         bank[o + 3] = d;
       }
-    }
-    if (m === WorkMode.Estimated) {
-      partWork[partIds[partStart[i]!]!] = Math.max(1, Math.round(criteria[i]! * samples[ratioOffset[i]! + index]!));
-      continue;
-    }
-    const factor = growth[index]!;
-    const end = partStart[i + 1]!;
-    for (let j = partStart[i]!; j < end; j++) {
       const p = partIds[j]!;
+      if (m === WorkMode.Estimated) {
+        partWork[p] = Math.max(1, Math.round(criteria[i]! * samples[ratioOffset[i]! + index]!));
+        continue;
+      }
       // Scope grows to initial × factor; stories already added count towards it (never below the open ones).
       // floor(v + 0.5) is Math.round(v) for v = 0 and 1 ≤ v < 2^52 (initial is a whole count, factors are ≥ 1), and
       // far cheaper here; anything else takes Math.round itself.
-      const v = partInitial[p]! * factor;
+      const v = partInitial[p]! * growth[index]!;
       const grown = (v >= 1 && v < 0x10_0000_0000_0000 ? Math.floor(v + 0.5) : Math.round(v)) - partCurrent[p]!;
       partWork[p] = partOpen[p]! + (grown > 0 ? grown : 0);
     }

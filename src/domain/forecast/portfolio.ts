@@ -18,6 +18,7 @@ import { explainMovement, summarizeForecast, type ForecastMovement, type Forecas
 import { simulateJoint, WorkMode, type JointPart, type SquadDrawCache } from "./joint.js";
 import { ThroughputSampler } from "./simulate.js";
 import { SumOfDraws } from "./sum-of-draws.js";
+import { exactCounts, forecastExactly } from "./exact.js";
 
 export type ForecastStatus = "on_track" | "at_risk" | "off_track" | "overdue";
 
@@ -281,8 +282,8 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
     });
   }
 
-  // The joint simulation of the work; gate time is added per use case afterwards (it is independent of the work).
-  const { histograms, meanWork } = simulateJoint({
+  // The work, jointly across squads; gate time is added per use case afterwards (it is independent of the work).
+  const model = {
     squads: ids.map((id, s) => ({ seed: deriveSeed(seed, "squad", id), sampler: samplers[s]!, queue: queues[s]! })),
     parts,
     useCases: plans.map((plan) => ({
@@ -293,10 +294,19 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
       ratios: plan.ratios,
     })),
     growth,
-    trials: config.trials,
     maxPeriods,
-    drawCache: options.drawCache,
-  });
+  };
+  let workCounts: (i: number) => ArrayLike<number>;
+  let meanWork: Float64Array;
+  if (config.method === "exact") {
+    const exact = forecastExactly(model);
+    workCounts = (i) => exactCounts(exact.done[i]!, maxPeriods);
+    meanWork = exact.meanWork;
+  } else {
+    const simulated = simulateJoint({ ...model, trials: config.trials, drawCache: options.drawCache });
+    workCounts = (i) => simulated.histograms[i]!;
+    meanWork = simulated.meanWork;
+  }
 
   // Per use case results.
   for (const part of parts) squads[part.squad]!.openStories += part.open;
@@ -304,7 +314,7 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
   const useCases: UseCaseForecast[] = plans.map((plan, i) => {
     const u = plan.useCase;
     // Gate time is independent of the work, so completion = work done ⊕ gate time (an exact convolution).
-    const work = histograms[i]!;
+    const work = workCounts(i) as Uint32Array | Float64Array;
     const distribution = new PeriodDistribution(plan.gateTime.isZero ? work : plan.gateTime.delay(work, maxPeriods), maxPeriods);
     const pOnTime = plan.overdue ? 0 : distribution.probabilityByDeadline(plan.deadlinePeriod);
     const p50Weeks = distribution.percentile(0.5);

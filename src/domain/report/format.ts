@@ -105,3 +105,8 @@ export function isoWeek(day: string): string {
   const week = 1 + Math.round((date.getTime() - firstThursday.getTime()) / (7 * DAY_MS));
   return `${year}-W${String(week).padStart(2, "0")}`;
 }
+
+/** The report's one-line note on how the forecast was computed. */
+export function methodNote(meta: { method: "exact" | "monte-carlo"; trials: number; seed: number }): string {
+  return meta.method === "exact" ? "forecast computed exactly (no sampling)" : `Monte Carlo forecast, ${groupDigits(meta.trials)} trials, seed ${meta.seed}`;
+}

@@ -7,7 +7,7 @@
 import { AT_RISK_STATUSES, type ReportModel, type UseCaseRef, type UseCaseRow } from "./model.js";
 import { safeJson } from "./summary.js";
 import { safeUrl } from "./markdown.js";
-import { STATUS_LABEL, dayNumber, days, groupDigits, kpiSpread, kpiTarget, kpiValue, money, percent, trendText } from "./format.js";
+import { STATUS_LABEL, dayNumber, days, groupDigits, kpiSpread, methodNote, kpiTarget, kpiValue, money, percent, trendText } from "./format.js";
 
 export interface HtmlOptions {
   /** Text of Chart.js's UMD bundle (chart.umd.min.js), inlined into the page. */
@@ -205,7 +205,7 @@ export function renderHtml(model: ReportModel, options: HtmlOptions): string {
 <style>${CSS}</style>
 </head>
 <body>
-<header><h1>${h(title)}</h1><p>As of ${h(m.now)} (snapshot of ${h(m.snapshotGeneratedAt)}) · ${groupDigits(m.trials)} trials, seed ${m.seed} · amounts in ${h(cur)}</p></header>
+<header><h1>${h(title)}</h1><p>As of ${h(m.now)} (snapshot of ${h(m.snapshotGeneratedAt)}) · ${h(methodNote(m))} · amounts in ${h(cur)}</p></header>
 <main>
 <section><h2>Headline</h2><div class="tiles">${tiles}</div></section>
 <section><h2>Charts</h2><div class="charts">

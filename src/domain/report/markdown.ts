@@ -12,6 +12,7 @@ import {
   STATUS_MARK,
   days,
   groupDigits,
+  methodNote,
   kpiSpread,
   kpiTarget,
   kpiValue,
@@ -354,7 +355,7 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}
   const m = model.meta;
   const title = `# Converge weekly report: ${esc(m.program, 100)}, ${esc(m.isoWeek, 10)}`;
   const blocks: string[] = [
-    `_As of ${esc(m.now, 10)} (snapshot of ${esc(m.snapshotGeneratedAt, 25)}) · ${groupDigits(m.trials)} trials, seed ${m.seed} · amounts in ${esc(m.currency, 3)}_`,
+    `_As of ${esc(m.now, 10)} (snapshot of ${esc(m.snapshotGeneratedAt, 25)}) · ${methodNote(m)} · amounts in ${esc(m.currency, 3)}_`,
     renderHeadline(model),
     ...atRiskBlocks(model),
     ...changesBlocks(model),

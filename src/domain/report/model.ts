@@ -24,6 +24,8 @@ export interface ReportMeta {
   /** ISO week of `now`, e.g. 2026-W48: the report's identity (one report per week). */
   isoWeek: string;
   seed: number;
+  /** How the forecast was computed (config forecast.method, ADR 0033): exactly, or by `trials` seeded trials. */
+  method: "exact" | "monte-carlo";
   trials: number;
   currency: string;
   snapshotGeneratedAt: string;

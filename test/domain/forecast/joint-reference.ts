@@ -22,8 +22,10 @@ export function simulateJointReference(model: JointModel): JointResult {
         partWork[u.parts[0]!] = Math.max(1, Math.round(u.criteria * ratio));
         return;
       }
-      const factor = u.mode === WorkMode.Grows ? growth[useCaseStreams.nextInt(i, growth.length)]! : 1;
-      for (const p of u.parts) partWork[p] = parts[p]!.open + Math.max(0, Math.round(parts[p]!.initial * factor) - parts[p]!.current);
+      for (const p of u.parts) {
+        const factor = u.mode === WorkMode.Grows ? growth[useCaseStreams.nextInt(i, growth.length)]! : 1;
+        partWork[p] = parts[p]!.open + Math.max(0, Math.round(parts[p]!.initial * factor) - parts[p]!.current);
+      }
     });
     squads.forEach((squad, s) => {
       const queue = squad.queue;

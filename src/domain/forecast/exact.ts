@@ -1,0 +1,196 @@
+import { WorkMode, type QueueModel } from "./joint.js";
+
+/**
+ * The portfolio forecast computed exactly (ADR 0033): the answer the joint Monte Carlo (joint.ts) converges to as its
+ * trials grow, without drawing anything.
+ *
+ * Why it is exact. In a squad's queue, part j is done in the first week t in which the squad's cumulative throughput
+ * S_t covers C_j, the work of every part up to and including j. Throughput is never negative, so S_t only grows and
+ * "done by week t" is the event S_t ≥ C_j. S_t (a sum of t independent draws from the past weeks) and C_j (a sum of
+ * independent per-part work draws) are independent, so
+ *
+ *     P(part j done by week t) = Σ_c P(C_j = c) · P(S_t ≥ c)
+ *
+ * with S_t's distribution built week by week by convolution and C_j's part by part. Squads draw independently and
+ * every part draws its own work, so a use case done when all its parts are done (one per squad) has
+ * P(done by t) = Π_parts P(part done by t): the joint answer, not the latest of separate forecasts.
+ *
+ * Cost: per squad, O(weeks × total work × distinct throughput values) plus O(weeks × work support) per part, against
+ * the Monte Carlo's trials × squad-weeks draws. Memory: a few arrays per squad, and a short distribution per use case.
+ */
+
+/** Mass this close to 1 counts as certain: a part's CDF stops there and the week-by-week convolution ends. */
+const CERTAIN = 1 - 1e-12;
+
+export interface ExactResult {
+  /**
+   * Per use case: P(done in exactly week k) for k = 0…n−1 (before gate time); the rest of the mass (1 − Σ) is
+   * "not done within maxPeriods" when n = maxPeriods + 1, and "done in week n" otherwise (a tail below 1e−12).
+   */
+  done: Float64Array[];
+  /** Per use case: expected work (stories), estimates and growth included. */
+  meanWork: Float64Array;
+}
+
+/** A discrete distribution on whole numbers: P(X = lo + i) = p[i]. */
+interface IntPmf {
+  lo: number;
+  p: Float64Array;
+}
+
+export function forecastExactly(model: QueueModel): ExactResult {
+  const { squads, parts, useCases, growth, maxPeriods } = model;
+
+  // Each part's work distribution (the Monte Carlo draws one per part per trial from the same lists).
+  const workOf: IntPmf[] = new Array<IntPmf>(parts.length);
+  const meanWork = new Float64Array(useCases.length);
+  useCases.forEach((u, i) => {
+    for (const id of u.parts) {
+      const part = parts[id]!;
+      let pmf: IntPmf;
+      if (u.mode === WorkMode.Estimated) pmf = uniformPmf(u.ratios, (r) => Math.max(1, Math.round(u.criteria * r)));
+      else if (u.mode === WorkMode.Grows) pmf = uniformPmf(growth, (f) => part.open + Math.max(0, Math.round(part.initial * f) - part.current));
+      else pmf = { lo: part.open + Math.max(0, part.initial - part.current), p: Float64Array.of(1) };
+      workOf[id] = pmf;
+      meanWork[i] = meanWork[i]! + pmfMean(pmf);
+    }
+  });
+
+  // Per part: P(done by week t), t = 0…length−1 (certain from there on, or the cap was reached).
+  const partCdf: Float64Array[] = new Array<Float64Array>(parts.length);
+  for (const squad of squads) {
+    if (squad.queue.length === 0) continue;
+    const cdfs = queueCdfs(squad.sampler.values, squad.queue.map((p) => workOf[p]!), maxPeriods);
+    squad.queue.forEach((p, j) => (partCdf[p] = cdfs[j]!));
+  }
+
+  const done = useCases.map((u) => {
+    if (u.parts.length === 0) return Float64Array.of(1); // nothing left: done at week 0, as in every trial
+    const cdfs = u.parts.map((p) => partCdf[p]!);
+    const length = Math.max(...cdfs.map((c) => c.length));
+    const out = new Float64Array(length);
+    let previous = 0;
+    for (let t = 0; t < length; t++) {
+      let all = 1;
+      for (const cdf of cdfs) all *= t < cdf.length ? cdf[t]! : cdf[cdf.length - 1]!;
+      out[t] = Math.max(0, all - previous);
+      previous = Math.max(previous, all);
+    }
+    return out;
+  });
+  return { done, meanWork };
+}
+
+/** P(X = value(s)) for s drawn uniformly from `samples`, on whole numbers. */
+function uniformPmf(samples: ArrayLike<number>, value: (s: number) => number): IntPmf {
+  if (samples.length === 0) throw new RangeError("nothing to draw the work from");
+  const values = Array.from(samples, value);
+  const lo = Math.min(...values);
+  const p = new Float64Array(Math.max(...values) - lo + 1);
+  for (const v of values) p[v - lo] = p[v - lo]! + 1 / values.length;
+  return { lo, p };
+}
+
+function pmfMean(pmf: IntPmf): number {
+  let mean = 0;
+  for (let i = 0; i < pmf.p.length; i++) mean += pmf.p[i]! * (pmf.lo + i);
+  return mean;
+}
+
+/** Distribution of X + Y for independent X, Y. */
+function convolve(x: IntPmf, y: IntPmf): IntPmf {
+  if (y.p.length === 1) return { lo: x.lo + y.lo, p: x.p }; // a fixed amount only shifts (arrays are never mutated)
+  const p = new Float64Array(x.p.length + y.p.length - 1);
+  for (let a = 0; a < x.p.length; a++) {
+    const pa = x.p[a]!;
+    if (pa === 0) continue;
+    for (let b = 0; b < y.p.length; b++) p[a + b] = p[a + b]! + pa * y.p[b]!;
+  }
+  return { lo: x.lo + y.lo, p };
+}
+
+/**
+ * One squad's queue: for each part (in queue order, with its work distribution), P(done by week t) for t = 0, 1, …
+ * until it is certain or t = maxPeriods. S_t's distribution is kept only up to M, the most work the queue can hold,
+ * with everything at or above M in the last slot (absorbing): no part needs more.
+ */
+function queueCdfs(samples: ArrayLike<number>, work: IntPmf[], maxPeriods: number): Float64Array[] {
+  // Throughput: distinct whole values and their shares of the past weeks.
+  const shares = new Map<number, number>();
+  for (let i = 0; i < samples.length; i++) {
+    const v = samples[i]!;
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`throughput must be whole stories per week, got ${v}`);
+    shares.set(v, (shares.get(v) ?? 0) + 1 / samples.length);
+  }
+  const values = Int32Array.from(shares.keys());
+  const probs = Float64Array.from(shares.values());
+
+  // Cumulative work of each queue position. A part whose work is 0 in a trial is done at week 0 wherever it waits (as
+  // in the Monte Carlo), so part j is done by week t with P(W_j = 0) plus P(W_j > 0 and S_t ≥ C_{j−1} + W_j).
+  const cumulative: IntPmf[] = [];
+  const zero = new Float64Array(work.length);
+  let total: IntPmf = { lo: 0, p: Float64Array.of(1) };
+  work.forEach((w, j) => {
+    zero[j] = w.lo === 0 ? w.p[0]! : 0;
+    cumulative.push(zero[j] === 0 ? convolve(total, w) : convolve(total, { lo: 1, p: w.p.subarray(1) }));
+    total = convolve(total, w);
+  });
+  const M = Math.max(1, ...cumulative.map((c) => c.lo + c.p.length - 1));
+
+  const n = work.length;
+  const cdf = new Float64Array(n * (maxPeriods + 1));
+  const length = new Int32Array(n).fill(maxPeriods + 1);
+  const open = new Uint8Array(n).fill(1);
+  for (let j = 0; j < n; j++) cdf[j * (maxPeriods + 1)] = zero[j]!; // done at week 0 only with no work at all
+  const allZero = values.every((v) => v === 0);
+  let remaining = n;
+  let dist = new Float64Array(M + 1);
+  let next = new Float64Array(M + 1);
+  const survival = new Float64Array(M + 2);
+  dist[0] = 1;
+  let low = 0; // lowest index of dist that can be non-zero
+  for (let t = 1; t <= maxPeriods && remaining > 0 && !allZero; t++) {
+    // S_t = S_{t−1} + one drawn week, capped at M.
+    next.fill(0, low);
+    let minValue = Number.POSITIVE_INFINITY;
+    for (let k = 0; k < values.length; k++) {
+      const v = values[k]!;
+      const q = probs[k]!;
+      if (v < minValue) minValue = v;
+      const limit = M - v; // s + v < M stays exact; the rest is absorbed in M
+      for (let s = low; s < limit; s++) next[s + v] = next[s + v]! + dist[s]! * q;
+      let tail = 0;
+      for (let s = Math.max(low, limit); s <= M; s++) tail += dist[s]!;
+      next[M] = next[M]! + tail * q;
+    }
+    low = Math.min(M, low + minValue);
+    [dist, next] = [next, dist];
+    // survival[c] = P(S_t ≥ c)
+    survival[M + 1] = 0;
+    for (let c = M; c >= 0; c--) survival[c] = survival[c + 1]! + (c >= low ? dist[c]! : 0);
+    for (let j = 0; j < n; j++) {
+      if (open[j] === 0) continue;
+      const c = cumulative[j]!;
+      let p = zero[j]!;
+      for (let i = 0; i < c.p.length; i++) p += c.p[i]! * survival[c.lo + i]!;
+      cdf[j * (maxPeriods + 1) + t] = p;
+      if (p >= CERTAIN) {
+        open[j] = 0;
+        length[j] = t + 1;
+        remaining--;
+      }
+    }
+  }
+  return work.map((_, j) => cdf.slice(j * (maxPeriods + 1), j * (maxPeriods + 1) + length[j]!));
+}
+
+/** A use case's `done` as PeriodDistribution counts (weights summing to 1): slots 0…maxPeriods and "unfinished". */
+export function exactCounts(done: Float64Array, maxPeriods: number): Float64Array {
+  const counts = new Float64Array(maxPeriods + 2);
+  let total = 0;
+  for (let k = 0; k < done.length && k <= maxPeriods; k++) total += counts[k] = done[k]!;
+  // The mass not yet placed: not done within the cap, or (when the CDF stopped as certain) a sub-1e−12 tail.
+  const rest = done.length > maxPeriods ? maxPeriods + 1 : done.length;
+  counts[rest] = counts[rest]! + Math.max(0, 1 - total);
+  return counts;
+}
