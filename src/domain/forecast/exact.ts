@@ -42,14 +42,20 @@ export function forecastExactly(model: QueueModel): ExactResult {
   const { squads, parts, useCases, growth, maxPeriods } = model;
 
   // Each part's work distribution (the Monte Carlo draws one per part per trial from the same lists).
+  const tables = new Map<ArrayLike<number>, DistinctSamples>();
+  const distinct = (samples: ArrayLike<number>) => {
+    let table = tables.get(samples);
+    if (!table) tables.set(samples, (table = distinctSamples(samples)));
+    return table;
+  };
   const workOf: IntPmf[] = new Array<IntPmf>(parts.length);
   const meanWork = new Float64Array(useCases.length);
   useCases.forEach((u, i) => {
     for (const id of u.parts) {
       const part = parts[id]!;
       let pmf: IntPmf;
-      if (u.mode === WorkMode.Estimated) pmf = uniformPmf(u.ratios, (r) => Math.max(1, Math.round(u.criteria * r)));
-      else if (u.mode === WorkMode.Grows) pmf = uniformPmf(growth, (f) => part.open + Math.max(0, Math.round(part.initial * f) - part.current));
+      if (u.mode === WorkMode.Estimated) pmf = mappedPmf(distinct(u.ratios), (r) => Math.max(1, Math.round(u.criteria * r)));
+      else if (u.mode === WorkMode.Grows) pmf = mappedPmf(distinct(growth), (f) => part.open + Math.max(0, Math.round(part.initial * f) - part.current));
       else pmf = { lo: part.open + Math.max(0, part.initial - part.current), p: Float64Array.of(1) };
       workOf[id] = pmf;
       meanWork[i] = meanWork[i]! + pmfMean(pmf);
@@ -81,13 +87,30 @@ export function forecastExactly(model: QueueModel): ExactResult {
   return { done, meanWork };
 }
 
-/** P(X = value(s)) for s drawn uniformly from `samples`, on whole numbers. */
-function uniformPmf(samples: ArrayLike<number>, value: (s: number) => number): IntPmf {
+/** A sample list as its distinct values and their shares (history lists hold thousands of repeats). */
+interface DistinctSamples {
+  values: Float64Array;
+  shares: Float64Array;
+}
+
+function distinctSamples(samples: ArrayLike<number>): DistinctSamples {
   if (samples.length === 0) throw new RangeError("nothing to draw the work from");
-  const values = Array.from(samples, value);
-  const lo = Math.min(...values);
-  const p = new Float64Array(Math.max(...values) - lo + 1);
-  for (const v of values) p[v - lo] = p[v - lo]! + 1 / values.length;
+  const shares = new Map<number, number>();
+  for (let i = 0; i < samples.length; i++) shares.set(samples[i]!, (shares.get(samples[i]!) ?? 0) + 1 / samples.length);
+  return { values: Float64Array.from(shares.keys()), shares: Float64Array.from(shares.values()) };
+}
+
+/** P(X = value(s)) for s drawn uniformly from the samples, on whole numbers. */
+function mappedPmf(samples: DistinctSamples, value: (s: number) => number): IntPmf {
+  const mapped = Array.from(samples.values, value);
+  let lo = mapped[0]!;
+  let hi = lo;
+  for (const v of mapped) {
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const p = new Float64Array(hi - lo + 1);
+  mapped.forEach((v, i) => (p[v - lo] = p[v - lo]! + samples.shares[i]!));
   return { lo, p };
 }
 
