@@ -66,7 +66,7 @@ export function forecastExactly(model: QueueModel): ExactResult {
   const partCdf: Float64Array[] = new Array<Float64Array>(parts.length);
   for (const squad of squads) {
     if (squad.queue.length === 0) continue;
-    const cdfs = queueCdfs(squad.sampler.values, squad.queue.map((p) => workOf[p]!), maxPeriods);
+    const cdfs = queueCdfs(distinct(squad.sampler.values), squad.queue.map((p) => workOf[p]!), maxPeriods);
     squad.queue.forEach((p, j) => (partCdf[p] = cdfs[j]!));
   }
 
@@ -137,16 +137,11 @@ function convolve(x: IntPmf, y: IntPmf): IntPmf {
  * until it is certain or t = maxPeriods. S_t's distribution is kept only up to M, the most work the queue can hold,
  * with everything at or above M in the last slot (absorbing): no part needs more.
  */
-function queueCdfs(samples: ArrayLike<number>, work: IntPmf[], maxPeriods: number): Float64Array[] {
-  // Throughput: distinct whole values and their shares of the past weeks.
-  const shares = new Map<number, number>();
-  for (let i = 0; i < samples.length; i++) {
-    const v = samples[i]!;
-    if (!Number.isInteger(v) || v < 0) throw new RangeError(`throughput must be whole stories per week, got ${v}`);
-    shares.set(v, (shares.get(v) ?? 0) + 1 / samples.length);
-  }
-  const values = Int32Array.from(shares.keys());
-  const probs = Float64Array.from(shares.values());
+function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: number): Float64Array[] {
+  // Throughput: distinct whole values and their shares of the past weeks (low-confidence squads share one table).
+  const values = throughput.values;
+  const probs = throughput.shares;
+  for (const v of values) if (!Number.isInteger(v) || v < 0) throw new RangeError(`throughput must be whole stories per week, got ${v}`);
 
   // Cumulative work of each queue position. A part whose work is 0 in a trial is done at week 0 wherever it waits (as
   // in the Monte Carlo), so part j is done by week t with P(W_j = 0) plus P(W_j > 0 and S_t ≥ C_{j−1} + W_j).
@@ -155,8 +150,9 @@ function queueCdfs(samples: ArrayLike<number>, work: IntPmf[], maxPeriods: numbe
   let total: IntPmf = { lo: 0, p: Float64Array.of(1) };
   work.forEach((w, j) => {
     zero[j] = w.lo === 0 ? w.p[0]! : 0;
-    cumulative.push(zero[j] === 0 ? convolve(total, w) : convolve(total, { lo: 1, p: w.p.subarray(1) }));
-    total = convolve(total, w);
+    const next = convolve(total, w);
+    cumulative.push(zero[j] === 0 ? next : convolve(total, { lo: 1, p: w.p.subarray(1) }));
+    total = next;
   });
   const M = Math.max(1, ...cumulative.map((c) => c.lo + c.p.length - 1));
 

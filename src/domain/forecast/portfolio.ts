@@ -1,24 +1,12 @@
 import type { z } from "zod";
 import { forecastSection, type ForecastConfig } from "../../config/sections/forecast.js";
-import { deriveSeed } from "../random.js";
-import { PeriodDistribution } from "./distribution.js";
-import {
-  gateOverheadDays,
-  growthFactors,
-  initialStories,
-  isDeployed,
-  isInFlight,
-  remainingGates,
-  squadIds,
-  storiesPerCriterion,
-  weeklyThroughput,
-} from "./history.js";
-import { asOf, compareIds, endOfDay, isoDay, ms, WEEK_MS, type CutViews, type ForecastInput, type ForecastUseCase } from "./input.js";
+import { isDeployed } from "./history.js";
+import { asOf, compareIds, endOfDay, isoDay, ms, WEEK_MS, type CutViews, type ForecastInput } from "./input.js";
 import { explainMovement, summarizeForecast, type ForecastMovement, type ForecastSummary } from "./movement.js";
-import { simulateJoint, WorkMode, type JointPart, type SquadDrawCache } from "./joint.js";
-import { ThroughputSampler } from "./simulate.js";
-import { SumOfDraws } from "./sum-of-draws.js";
-import { exactCounts, forecastExactly } from "./exact.js";
+import type { SquadDrawCache } from "./joint.js";
+import { completionDistributions, mean, planPortfolio, type Plan, type SquadForecast } from "./plan.js";
+
+export type { SquadForecast } from "./plan.js";
 
 export type ForecastStatus = "on_track" | "at_risk" | "off_track" | "overdue";
 
@@ -29,19 +17,6 @@ export const STATUS_LABELS: Record<ForecastStatus, string> = {
   overdue: "Overdue",
 };
 
-export interface SquadForecast {
-  id: string;
-  name: string;
-  /** Stories closed per week over the window, oldest first, zero weeks included. */
-  weeklyThroughput: number[];
-  nonZeroWeeks: number;
-  meanThroughput: number;
-  /** Open stories (known, not estimated) across its in-flight use cases. */
-  openStories: number;
-  /** Fewer non-zero weeks than `minNonZeroWeeks`: this squad's trials draw from the org-wide distribution. */
-  lowConfidence: boolean;
-  reason?: string;
-}
 
 export interface UseCaseForecast {
   id: string;
@@ -139,29 +114,7 @@ export interface PortfolioForecastOptions {
 
 export const DEFAULT_SEED = "converge";
 
-/** Below this many samples a squad's own stories-per-criterion history is too thin; the org-wide one is used. */
-const MIN_OWN_RATIO_SAMPLES = 3;
 
-/** One squad's part of one use case: the open stories it holds and the scope it started with. */
-interface Part extends JointPart {
-  useCase: number;
-}
-
-/** What a use case needs drawn in each trial, prepared once. */
-interface Plan {
-  useCase: ForecastUseCase;
-  parts: number[];
-  /** Not split: the owning squad's part is estimated from `criteria` × stories per criterion. */
-  estimated: boolean;
-  criteria: number;
-  ratios: Float64Array;
-  /** Gates left (pipeline order), and the days they add: the convolution of their histories (shared by plans). */
-  gates: string[];
-  gateTime: SumOfDraws;
-  deadlinePeriod: number;
-  overdue: boolean;
-  notes: string[];
-}
 
 /**
  * Forecast every in-flight use case of a portfolio (issue 4). Pure: (input, now, config, seed) → the same result.
@@ -173,149 +126,18 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
   const now = ms(options.now.length === 10 ? `${options.now}T00:00:00Z` : options.now);
   const input = asOf(snapshot, now, options.cutViews);
   const maxPeriods = Math.max(1, Math.min(config.maxWeeks, Math.floor(options.horizonWeeks ?? config.maxWeeks)));
-  const pipeline = input.governance.pipeline;
 
-  // Squads: own throughput, or the org-wide pool when the squad's history is too thin (flagged, never hidden).
-  const ids = squadIds(input);
-  const squadIndex = new Map(ids.map((id, i) => [id, i]));
-  const names = new Map(input.squads.map((s) => [s.id, s.name]));
-  const weekly = weeklyThroughput(input, now, config.throughputWindowWeeks);
-  const pooled = ids.flatMap((id) => weekly.get(id) ?? []);
-  const orgSampler = new ThroughputSampler(pooled.length > 0 ? pooled : [0]);
-  const orgMean = mean(orgSampler.values);
-  const squads: SquadForecast[] = ids.map((id) => {
-    const history = weekly.get(id) ?? [];
-    const nonZeroWeeks = history.filter((v) => v > 0).length;
-    const lowConfidence = nonZeroWeeks < config.minNonZeroWeeks;
-    const squad: SquadForecast = {
-      id,
-      name: names.get(id) ?? id,
-      weeklyThroughput: history,
-      nonZeroWeeks,
-      meanThroughput: mean(history),
-      openStories: 0,
-      lowConfidence,
-    };
-    if (lowConfidence) {
-      squad.reason = `${squad.name} closed stories in only ${nonZeroWeeks} of the last ${config.throughputWindowWeeks} weeks (fewer than ${config.minNonZeroWeeks}): using the org-wide throughput distribution`;
-    }
-    return squad;
-  });
-  const samplers = squads.map((s) => (s.lowConfidence ? orgSampler : new ThroughputSampler(s.weeklyThroughput)));
+  const planned = planPortfolio(input, now, config, seed, maxPeriods);
+  const { ids, squads, orgMean, parts, plans, queues } = planned;
+  const { distribution: completion, meanWork } = completionDistributions(planned, config, options.drawCache);
 
-  // History the draws come from.
-  // Sample arrays are built once and shared by every plan that draws from them (never copied per use case).
-  const ratios = storiesPerCriterion(input);
-  const ownRatios = new Map([...ratios.bySquad].map(([id, r]) => [id, Float64Array.from(r)]));
-  const orgRatios = Float64Array.from(ratios.org);
-  const defaultRatios = Float64Array.of(config.defaultStoriesPerCriterion);
-  const growth = Float64Array.from(growthFactors(input));
-  const gateDays = new Map([...gateOverheadDays(input)].map(([gate, days]) => [gate, Float64Array.from(days)]));
-  const noSamples = new Float64Array(0);
-  const gateTimes = new Map<string, SumOfDraws>();
-  const gateTimeFor = (gates: string[]): SumOfDraws => {
-    const key = JSON.stringify(gates);
-    let table = gateTimes.get(key);
-    if (!table) gateTimes.set(key, (table = new SumOfDraws(gates.map((g) => gateDays.get(g) ?? noSamples))));
-    return table;
-  };
-
-  // Parts and plans, use cases in id order (asOf sorted them) so streams never depend on input order.
-  const inFlight = input.useCases.filter(isInFlight);
-  const parts: Part[] = [];
-  const plans: Plan[] = inFlight.map((u, i) => planUseCase(u, i));
-
-  function planUseCase(u: ForecastUseCase, i: number): Plan {
-    const notes: string[] = [];
-    const owner = squadIndex.get(u.squad) as number;
-    const estimated = u.stories.length === 0;
-    const partIds: number[] = [];
-    let ratioSamples = noSamples;
-    if (estimated) {
-      const own = ownRatios.get(u.squad) ?? noSamples;
-      if (own.length >= MIN_OWN_RATIO_SAMPLES) ratioSamples = own;
-      else if (orgRatios.length > 0) ratioSamples = orgRatios;
-      else {
-        ratioSamples = defaultRatios;
-        notes.push(`no deployed use case to learn stories per criterion from: assumed ${config.defaultStoriesPerCriterion}`);
-      }
-      if (u.acceptanceCriteria.length === 0) notes.push("no acceptance criteria: estimated as if it had one");
-      partIds.push(parts.push({ useCase: i, squad: owner, open: 0, initial: 0, current: 0 }) - 1);
-    } else {
-      for (const id of [...new Set(u.stories.map((s) => s.squad))].sort(compareIds)) {
-        const mine = u.stories.filter((s) => s.squad === id);
-        const open = mine.filter((s) => s.closedAt === null).length;
-        const initial = initialStories(u, id);
-        // Scope grows while work is in progress; a part with nothing open is finished and never waits in a queue.
-        if (open === 0) continue;
-        partIds.push(parts.push({ useCase: i, squad: squadIndex.get(id) as number, open, initial, current: mine.length }) - 1);
-      }
-    }
-    const gates = remainingGates(u, pipeline);
-    const gateTime = gateTimeFor(gates);
-    const missing = gates.filter((g) => (gateDays.get(g) ?? noSamples).length === 0);
-    if (missing.length > 0) notes.push(`no history for gate${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: counted as no extra time`);
-    const deadlineEnd = endOfDay(u.deadline);
-    return {
-      useCase: u,
-      parts: partIds,
-      estimated,
-      criteria: Math.max(1, u.acceptanceCriteria.length),
-      ratios: ratioSamples,
-      gates,
-      gateTime,
-      deadlinePeriod: Math.floor((deadlineEnd - now) / WEEK_MS),
-      overdue: now > deadlineEnd,
-      notes,
-    };
-  }
-
-  // Each squad's queue: its parts ordered by the use case's priority, then deadline, then id.
-  const queues: number[][] = ids.map(() => []);
-  for (let p = 0; p < parts.length; p++) queues[parts[p]!.squad]!.push(p);
-  const order = (p: number) => plans[parts[p]!.useCase]!.useCase;
-  for (const queue of queues) {
-    queue.sort((a, b) => {
-      const ua = order(a);
-      const ub = order(b);
-      return ua.priority - ub.priority || compareIds(ua.deadline, ub.deadline) || compareIds(ua.id, ub.id);
-    });
-  }
-
-  // The work, jointly across squads; gate time is added per use case afterwards (it is independent of the work).
-  const model = {
-    squads: ids.map((id, s) => ({ seed: deriveSeed(seed, "squad", id), sampler: samplers[s]!, queue: queues[s]! })),
-    parts,
-    useCases: plans.map((plan) => ({
-      seed: deriveSeed(seed, "use-case", plan.useCase.id),
-      mode: plan.estimated ? WorkMode.Estimated : growth.length > 0 && plan.parts.length > 0 ? WorkMode.Grows : WorkMode.Fixed,
-      parts: plan.parts,
-      criteria: plan.criteria,
-      ratios: plan.ratios,
-    })),
-    growth,
-    maxPeriods,
-  };
-  let workCounts: (i: number) => ArrayLike<number>;
-  let meanWork: Float64Array;
-  if (config.method === "exact") {
-    const exact = forecastExactly(model);
-    workCounts = (i) => exactCounts(exact.done[i]!, maxPeriods);
-    meanWork = exact.meanWork;
-  } else {
-    const simulated = simulateJoint({ ...model, trials: config.trials, drawCache: options.drawCache });
-    workCounts = (i) => simulated.histograms[i]!;
-    meanWork = simulated.meanWork;
-  }
 
   // Per use case results.
   for (const part of parts) squads[part.squad]!.openStories += part.open;
   const weekDate = (k: number | null) => (k === null ? null : isoDay(now + k * WEEK_MS));
   const useCases: UseCaseForecast[] = plans.map((plan, i) => {
     const u = plan.useCase;
-    // Gate time is independent of the work, so completion = work done ⊕ gate time (an exact convolution).
-    const work = workCounts(i) as Uint32Array | Float64Array;
-    const distribution = new PeriodDistribution(plan.gateTime.isZero ? work : plan.gateTime.delay(work, maxPeriods), maxPeriods);
+    const distribution = completion(i);
     const pOnTime = plan.overdue ? 0 : distribution.probabilityByDeadline(plan.deadlinePeriod);
     const p50Weeks = distribution.percentile(0.5);
     const p85Weeks = distribution.percentile(0.85);
@@ -419,12 +241,6 @@ export function statusFor(pOnTime: number, config: Pick<ForecastConfig, "onTrack
   return "off_track";
 }
 
-function mean(values: ArrayLike<number>): number {
-  if (values.length === 0) return 0;
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i]!;
-  return sum / values.length;
-}
 
 function plural(n: number, one: string, many: string): string {
   return n === 1 ? one : many;
