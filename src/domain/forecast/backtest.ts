@@ -1,9 +1,10 @@
 import type { z } from "zod";
 import { forecastSection, type ForecastConfig } from "../../config/sections/forecast.js";
 import { isDeployed } from "./history.js";
-import { asOf, CutViews, endOfDay, ms, WEEK_MS, type ForecastInput } from "./input.js";
+import { asOf, CutViews, endOfDay, isoDay, ms, WEEK_MS, type ForecastInput } from "./input.js";
 import { SquadDrawCache } from "./joint.js";
-import { DEFAULT_SEED, forecastPortfolio } from "./portfolio.js";
+import { completionDistributions, planPortfolio } from "./plan.js";
+import { DEFAULT_SEED } from "./portfolio.js";
 
 /**
  * Backtest (issue 4): replay the forecast as of each of the last `backtestWeeks` weeks — each replay sees only what
@@ -64,41 +65,45 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
 
   // Every replay draws the same squad streams (same seeds): generated once, read back by the others.
   const drawCache = new SquadDrawCache();
+  const replayConfig = { ...config, trials: config.backtestTrials };
+  const seed = options.seed ?? DEFAULT_SEED;
   for (let k = config.backtestWeeks; k >= 1; k--) {
     const then = new Date(now - k * WEEK_MS).toISOString();
     // Only dates that have passed by now are scored: a deadline or P85 date at most k weeks after `then`. Weeks
     // beyond k cannot change any scored figure (a trial's draws up to week k do not depend on later ones), so the
     // replay simulates k weeks only; a P85 beyond them comes back null, and would not have been scored either.
-    const forecast = forecastPortfolio(snapshot, {
-      now: then,
-      config: { ...config, trials: config.backtestTrials },
-      seed: options.seed ?? DEFAULT_SEED,
-      horizonWeeks: k,
-      drawCache,
-      cutViews,
-    });
-    const week: WeekCalibration = { asOf: then, inFlight: forecast.useCases.length, resolved: 0, brier: null, p85Resolved: 0, p85Covered: 0 };
+    // Only the scored figures are computed (no reasons, summaries or report ordering): the plan and each use case's
+    // completion distribution, exactly as forecastPortfolio computes them.
+    const replayAt = ms(then);
+    const planned = planPortfolio(asOf(snapshot, replayAt, cutViews), replayAt, replayConfig, seed, Math.max(1, Math.min(config.maxWeeks, k)));
+    const { distribution } = completionDistributions(planned, replayConfig, drawCache);
+    const week: WeekCalibration = { asOf: then, inFlight: planned.plans.length, resolved: 0, brier: null, p85Resolved: 0, p85Covered: 0 };
     let squared = 0;
-    for (const f of forecast.useCases) {
-      const u = known.get(f.id);
-      if (!u || (!isDeployed(u) && u.state === "closed")) continue; // cancelled: no outcome to score
+    planned.plans.forEach((plan, i) => {
+      const u = known.get(plan.useCase.id);
+      if (!u || (!isDeployed(u) && u.state === "closed")) return; // cancelled: no outcome to score
+      const d = distribution(i);
       const deployedAt = u.deployedAt === undefined ? undefined : ms(u.deployedAt);
-      const deadline = endOfDay(f.deadline);
+      const deadline = endOfDay(plan.useCase.deadline);
       // Scored only once its deadline has passed, whatever happened: scoring early deployments before late ones
       // could be known would bias the sample towards "on time" (right-censoring). Already overdue when forecast:
       // the outcome was known then, so scoring it would flatter the Brier score.
-      if (!f.overdue && deadline <= now) {
+      if (!plan.overdue && deadline <= now) {
+        const pOnTime = d.probabilityByDeadline(plan.deadlinePeriod);
         const onTime = deployedAt !== undefined && deployedAt <= deadline;
-        outcomes.push({ p: f.pOnTime, onTime });
-        squared += (f.pOnTime - (onTime ? 1 : 0)) ** 2;
+        outcomes.push({ p: pOnTime, onTime });
+        squared += (pOnTime - (onTime ? 1 : 0)) ** 2;
         week.resolved++;
       }
       // Likewise the P85 date is scored once it has passed (null = beyond the simulation's cap: never scored).
-      if (f.p85Date !== null && endOfDay(f.p85Date) <= now) {
+      const p85Weeks = d.percentile(0.85);
+      if (p85Weeks === null) return;
+      const p85End = endOfDay(isoDay(replayAt + p85Weeks * WEEK_MS));
+      if (p85End <= now) {
         week.p85Resolved++;
-        if (deployedAt !== undefined && deployedAt <= endOfDay(f.p85Date)) week.p85Covered++;
+        if (deployedAt !== undefined && deployedAt <= p85End) week.p85Covered++;
       }
-    }
+    });
     week.brier = week.resolved === 0 ? null : squared / week.resolved;
     p85Resolved += week.p85Resolved;
     p85Covered += week.p85Covered;
