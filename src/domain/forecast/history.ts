@@ -7,18 +7,21 @@ import { compareIds, DAY_MS, ms, WEEK_MS, type ForecastInput, type ForecastUseCa
  */
 
 /** Stories closed per week for each squad, oldest week first, zero weeks included. Week w ends at now − (n−1−w) weeks. */
-export function weeklyThroughput(input: ForecastInput, now: number, weeks: number): Map<string, number[]> {
+export function weeklyThroughput(input: ForecastInput, now: number, weeks: number, ids: readonly string[] = squadIds(input)): Map<string, number[]> {
   const bySquad = new Map<string, number[]>();
-  for (const id of squadIds(input)) bySquad.set(id, new Array<number>(weeks).fill(0));
+  for (const id of ids) bySquad.set(id, new Array<number>(weeks).fill(0));
   const start = now - weeks * WEEK_MS;
   for (const u of input.useCases) {
+    // A use case's stories mostly sit with one squad: look its row up once per run of the same squad.
+    let squad: string | undefined;
+    let row: number[] | undefined;
     for (const s of u.stories) {
       if (s.closedAt === null) continue;
       const t = s.closedMs ?? ms(s.closedAt);
       if (t <= start || t > now) continue;
       // (start, now] split into `weeks` half-open weeks (…, end]: a close exactly at `now` is in the last week.
       const week = Math.min(weeks - 1, Math.ceil((t - start) / WEEK_MS) - 1);
-      const row = bySquad.get(s.squad);
+      if (s.squad !== squad) row = bySquad.get((squad = s.squad));
       if (row) row[week] = (row[week] ?? 0) + 1;
     }
   }
@@ -68,6 +71,32 @@ export function initialStories(u: ForecastUseCase, squad?: string): number {
   return count;
 }
 
+/** One squad's share of a use case's stories: open now, all of them, and those it had right after the split. */
+export interface SquadShare {
+  squad: string;
+  open: number;
+  current: number;
+  initial: number;
+}
+
+/** A use case's stories per squad (in squad id order), in one pass: what `initialStories(u, squad)` gives per squad. */
+export function sharesBySquad(u: ForecastUseCase): SquadShare[] {
+  const split = splitTime(u);
+  const cutoff = split === undefined ? Number.NEGATIVE_INFINITY : split + SPLIT_GRACE_MS;
+  const shares: SquadShare[] = [];
+  let share: SquadShare | undefined;
+  for (const s of u.stories) {
+    if (share?.squad !== s.squad) {
+      share = shares.find((x) => x.squad === s.squad); // a handful of squads at most
+      if (!share) shares.push((share = { squad: s.squad, open: 0, current: 0, initial: 0 }));
+    }
+    share.current++;
+    if (s.closedAt === null) share.open++;
+    if (split !== undefined && (s.openedMs ?? ms(s.openedAt)) <= cutoff) share.initial++;
+  }
+  return shares.sort((a, b) => compareIds(a.squad, b.squad));
+}
+
 /**
  * Stories per acceptance criterion of deployed use cases (their scope is final), per owning squad and org-wide.
  * Used to estimate use cases not split yet.
@@ -100,17 +129,24 @@ export function growthFactors(input: ForecastInput): number[] {
 /** Current pass time of each gate (the last "passed" not followed by a "reverted"), replaying events in time order. */
 export function gatePasses(u: ForecastUseCase): Map<string, number> {
   const passes = new Map<string, number>();
-  const events = u.gates.map((e) => ({ e, t: e.atMs ?? ms(e.at) })).sort((a, b) => a.t - b.t);
-  for (const { e, t } of events) {
-    if (e.action === "passed") passes.set(e.gate, t);
+  for (const e of eventsInTimeOrder(u)) {
+    if (e.action === "passed") passes.set(e.gate, e.atMs ?? ms(e.at));
     else passes.delete(e.gate);
   }
   return passes;
 }
 
+/** Gate events by time (stable); snapshots list them in time order already, so that is checked before sorting. */
+function eventsInTimeOrder(u: ForecastUseCase): readonly ForecastUseCase["gates"][number][] {
+  const at = (e: ForecastUseCase["gates"][number]) => e.atMs ?? ms(e.at);
+  for (let i = 1; i < u.gates.length; i++) {
+    if (at(u.gates[i]!) < at(u.gates[i - 1]!)) return [...u.gates].sort((a, b) => at(a) - at(b));
+  }
+  return u.gates;
+}
+
 /** Gates of the pipeline not passed (now), in pipeline order. */
-export function remainingGates(u: ForecastUseCase, pipeline: ReadonlyArray<{ id: string }>): string[] {
-  const passes = gatePasses(u);
+export function remainingGates(u: ForecastUseCase, pipeline: ReadonlyArray<{ id: string }>, passes: Map<string, number> = gatePasses(u)): string[] {
   return pipeline.map((g) => g.id).filter((id) => !passes.has(id));
 }
 
@@ -121,21 +157,29 @@ export function remainingGates(u: ForecastUseCase, pipeline: ReadonlyArray<{ id:
  */
 export function gateOverheadDays(input: ForecastInput): Map<string, number[]> {
   const pipeline = input.governance.pipeline.map((g) => g.id);
-  const byGate = new Map<string, number[]>(pipeline.map((id) => [id, []]));
+  const samples = pipeline.map(() => [] as number[]);
+  const passedAt = new Float64Array(pipeline.length);
   for (const u of input.useCases) {
+    if (u.gates.length === 0) continue;
     const passes = gatePasses(u);
-    const closes = u.stories.filter((s) => s.closedAt !== null).map((s) => s.closedMs ?? ms(s.closedAt as string));
-    pipeline.forEach((gate, index) => {
-      const passedAt = passes.get(gate);
-      if (passedAt === undefined) return;
-      let from = u.filedMs ?? ms(u.filedAt);
-      for (const earlier of pipeline.slice(0, index)) {
-        const t = passes.get(earlier);
-        if (t !== undefined && t <= passedAt && t > from) from = t;
+    if (passes.size === 0) continue;
+    for (let g = 0; g < pipeline.length; g++) passedAt[g] = passes.get(pipeline[g]!) ?? Number.NaN;
+    const filed = u.filedMs ?? ms(u.filedAt);
+    for (let g = 0; g < pipeline.length; g++) {
+      const pass = passedAt[g]!;
+      if (Number.isNaN(pass)) continue;
+      let from = filed;
+      for (let earlier = 0; earlier < g; earlier++) {
+        const t = passedAt[earlier]!;
+        if (t <= pass && t > from) from = t; // NaN (not passed) fails both comparisons
       }
-      for (const c of closes) if (c <= passedAt && c > from) from = c;
-      byGate.get(gate)?.push(Math.max(0, (passedAt - from) / DAY_MS));
-    });
+      for (const s of u.stories) {
+        if (s.closedAt === null) continue;
+        const c = s.closedMs ?? ms(s.closedAt);
+        if (c <= pass && c > from) from = c;
+      }
+      samples[g]!.push(Math.max(0, (pass - from) / DAY_MS));
+    }
   }
-  return byGate;
+  return new Map(pipeline.map((id, g) => [id, samples[g]!]));
 }

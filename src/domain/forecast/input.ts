@@ -79,6 +79,14 @@ interface ParsedDates {
   opened: Float64Array;
   storyClosed: Float64Array;
   gates: Float64Array;
+  /** The latest of all its dates (NaN if any is unparseable): a cut at or after it keeps the use case whole. */
+  latest: number;
+}
+
+/** Parsed dates of a use-case list, and the list's order by id (cuts keep it, so none has to sort). */
+interface ParsedInput {
+  dates: ParsedDates[];
+  byId: Int32Array;
 }
 
 /** One use case's shared views (see CutViews). */
@@ -88,6 +96,8 @@ interface UseCaseViews {
   gates: Array<ForecastGateEvent | undefined>;
   allStories?: readonly ForecastStory[];
   allGates?: readonly ForecastGateEvent[];
+  /** The use case's view when nothing about it is after the cut: the same for every such cut. */
+  whole?: ForecastUseCase;
 }
 
 /**
@@ -123,21 +133,44 @@ function freshViews(useCases: readonly ForecastUseCase[]): UseCaseViews[] {
  * Parsed dates per use-case list. The backtest cuts the same snapshot at a dozen instants; Date.parse on every date
  * each time was a tenth of its run time. Keyed by the (immutable, by contract) `useCases` array itself.
  */
-const parsedByInput = new WeakMap<readonly ForecastUseCase[], ParsedDates[]>();
+const parsedByInput = new WeakMap<readonly ForecastUseCase[], ParsedInput>();
 
-function parseDates(useCases: readonly ForecastUseCase[]): ParsedDates[] {
+function parseDates(useCases: readonly ForecastUseCase[]): ParsedInput {
   let parsed = parsedByInput.get(useCases);
   if (parsed) return parsed;
   const date = (iso: string | null | undefined) => (iso === null || iso === undefined ? Number.NaN : Date.parse(iso));
-  parsed = useCases.map((u) => ({
-    filed: date(u.filedAt),
-    split: date(u.splitAt),
-    deployed: date(u.deployedAt),
-    closed: date(u.closedAt),
-    opened: Float64Array.from(u.stories, (s) => date(s.openedAt)),
-    storyClosed: Float64Array.from(u.stories, (s) => date(s.closedAt)),
-    gates: Float64Array.from(u.gates, (g) => date(g.at)),
-  }));
+  const dates = useCases.map((u) => {
+    const d: ParsedDates = {
+      filed: date(u.filedAt),
+      split: date(u.splitAt),
+      deployed: date(u.deployedAt),
+      closed: date(u.closedAt),
+      opened: Float64Array.from(u.stories, (s) => date(s.openedAt)),
+      storyClosed: Float64Array.from(u.stories, (s) => date(s.closedAt)),
+      gates: Float64Array.from(u.gates, (g) => date(g.at)),
+      latest: Number.NaN,
+    };
+    // Absent dates are NaN too, so only present ones are checked: one that does not parse leaves `latest` NaN.
+    let latest = d.filed;
+    let readable = !Number.isNaN(d.filed);
+    const consider = (t: number, iso: string | null | undefined) => {
+      if (iso === null || iso === undefined) return;
+      if (Number.isNaN(t)) readable = false;
+      else if (t > latest) latest = t;
+    };
+    consider(d.split, u.splitAt);
+    consider(d.deployed, u.deployedAt);
+    consider(d.closed, u.closedAt);
+    u.stories.forEach((s, j) => {
+      consider(d.opened[j]!, s.openedAt);
+      consider(d.storyClosed[j]!, s.closedAt);
+    });
+    u.gates.forEach((g, j) => consider(d.gates[j]!, g.at));
+    if (readable) d.latest = latest;
+    return d;
+  });
+  const byId = Int32Array.from(useCases.keys()).sort((a, b) => compareIds(useCases[a]!.id, useCases[b]!.id) || a - b);
+  parsed = { dates, byId };
   parsedByInput.set(useCases, parsed);
   return parsed;
 }
@@ -148,7 +181,7 @@ function parseDates(useCases: readonly ForecastUseCase[]): ParsedDates[] {
  * The views carry their dates as epoch ms too (`openedMs`, `closedMs`, `atMs`, `filedMs`, `splitMs`).
  */
 export function asOf(input: ForecastInput, now: number, views?: CutViews): ForecastInput {
-  const parsed = parseDates(input.useCases);
+  const { dates: parsed, byId } = parseDates(input.useCases);
   const shared = views ? views.for(input.useCases) : freshViews(input.useCases);
   /** Known at `now`: present and not later (a present but unparseable date throws, as `ms` does). */
   const before = (t: number, iso: string | null | undefined): iso is string => {
@@ -157,10 +190,17 @@ export function asOf(input: ForecastInput, now: number, views?: CutViews): Forec
     return t <= now;
   };
   const useCases: ForecastUseCase[] = [];
-  input.useCases.forEach((u, i) => {
+  // In id order (stable for equal ids), so the cut is sorted without sorting it.
+  for (const i of byId) {
+    const u = input.useCases[i]!;
     const d = parsed[i]!;
     const v = shared[i]!;
-    if (!before(d.filed, u.filedAt)) return;
+    // Nothing about it after the cut: its view is the one every such cut makes (made below the first time).
+    if (v.whole && d.latest <= now) {
+      useCases.push(v.whole);
+      continue;
+    }
+    if (!before(d.filed, u.filedAt)) continue;
     // Stories known at `now`, each as the snapshot has it or with a later close undone (views shared, see CutViews).
     let stories: ForecastStory[] | null = [];
     let whole = true;
@@ -215,9 +255,9 @@ export function asOf(input: ForecastInput, now: number, views?: CutViews): Forec
       view.state = "closed";
       if (u.closedAt) view.closedAt = u.closedAt;
     } else view.state = "open";
+    if (d.latest <= now) v.whole = view;
     useCases.push(view);
-  });
-  useCases.sort((a, b) => compareIds(a.id, b.id));
+  }
   return { squads: input.squads, useCases, governance: input.governance };
 }
 

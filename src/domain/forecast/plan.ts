@@ -1,7 +1,7 @@
 import type { ForecastConfig } from "../../config/sections/forecast.js";
 import { deriveSeed } from "../random.js";
 import { PeriodDistribution } from "./distribution.js";
-import { gateOverheadDays, growthFactors, initialStories, isInFlight, remainingGates, squadIds, storiesPerCriterion, weeklyThroughput } from "./history.js";
+import { gateOverheadDays, growthFactors, isInFlight, remainingGates, sharesBySquad, squadIds, storiesPerCriterion, weeklyThroughput } from "./history.js";
 import { compareIds, endOfDay, WEEK_MS, type ForecastInput, type ForecastUseCase } from "./input.js";
 import { simulateJoint, WorkMode, type JointModel, type JointPart, type SquadDrawCache } from "./joint.js";
 import { ThroughputSampler } from "./simulate.js";
@@ -78,7 +78,7 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   const ids = squadIds(input);
   const squadIndex = new Map(ids.map((id, i) => [id, i]));
   const names = new Map(input.squads.map((s) => [s.id, s.name]));
-  const weekly = weeklyThroughput(input, now, config.throughputWindowWeeks);
+  const weekly = weeklyThroughput(input, now, config.throughputWindowWeeks, ids);
   const pooled = ids.flatMap((id) => weekly.get(id) ?? []);
   const orgSampler = new ThroughputSampler(pooled.length > 0 ? pooled : [0]);
   const orgMean = mean(orgSampler.values);
@@ -141,13 +141,10 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
       if (u.acceptanceCriteria.length === 0) notes.push("no acceptance criteria: estimated as if it had one");
       partIds.push(parts.push({ useCase: i, squad: owner, open: 0, initial: 0, current: 0 }) - 1);
     } else {
-      for (const id of [...new Set(u.stories.map((s) => s.squad))].sort(compareIds)) {
-        const mine = u.stories.filter((s) => s.squad === id);
-        const open = mine.filter((s) => s.closedAt === null).length;
-        const initial = initialStories(u, id);
+      for (const { squad, open, initial, current } of sharesBySquad(u)) {
         // Scope grows while work is in progress; a part with nothing open is finished and never waits in a queue.
         if (open === 0) continue;
-        partIds.push(parts.push({ useCase: i, squad: squadIndex.get(id) as number, open, initial, current: mine.length }) - 1);
+        partIds.push(parts.push({ useCase: i, squad: squadIndex.get(squad) as number, open, initial, current }) - 1);
       }
     }
     const gates = remainingGates(u, pipeline);
