@@ -97,30 +97,60 @@ export interface BenefitRollup {
 const DAY_MS = 86_400_000;
 const dayNumber = (day: string): number => Math.floor(Date.parse(`${day.slice(0, 10)}T00:00:00Z`) / DAY_MS);
 const isoDay = (n: number): string => new Date(n * DAY_MS).toISOString().slice(0, 10);
+const SEVERITY_RANK = new Map(SEVERITY.map((s, rank) => [s, rank]));
 
 /**
  * Share of the window [start, start + days) that lies on or after go-live, prorated by whole days.
  * Go-live before the window → 1; on or after its end → 0.
  */
 export function phaseShare(goLive: string, windowStart: string, windowDays = 365): number {
-  const start = dayNumber(windowStart);
-  const live = dayNumber(goLive);
+  return shareFrom(dayNumber(goLive), dayNumber(windowStart), windowDays);
+}
+
+function shareFrom(live: number, start: number, windowDays: number): number {
   return Math.min(1, Math.max(0, (start + windowDays - Math.max(live, start)) / windowDays));
+}
+
+/** Per-run context: everything that is the same for every initiative, computed once. */
+interface Context {
+  options: BenefitOptions;
+  windowDays: number;
+  windowStart: number;
+  /** Day numbers by day text: a portfolio has a few hundred distinct go-live days, and Date.parse is slow. */
+  days: Map<string, number>;
+}
+
+function dayOf(context: Context, day: string): number {
+  let n = context.days.get(day);
+  if (n === undefined) {
+    n = dayNumber(day);
+    context.days.set(day, n);
+  }
+  return n;
+}
+
+/** A use case with its outlook resolved once (it enables several initiatives). */
+interface Enabler {
+  useCase: UseCase;
+  outlook: UseCaseOutlook;
 }
 
 export function computeBenefits(snapshot: Pick<PortfolioSnapshot, "initiatives" | "useCases">, options: BenefitOptions): BenefitRollup {
   const windowDays = options.windowDays ?? 365;
-  const enablers = new Map<string, UseCase[]>();
-  for (const u of snapshot.useCases) {
-    for (const id of u.initiatives) {
+  const context: Context = { options, windowDays, windowStart: dayNumber(options.now), days: new Map() };
+  // Walking the use cases in id order fills every initiative's list already sorted (sort is stable, so this equals
+  // sorting each list on its own), instead of sorting tens of thousands of small lists.
+  const byId = [...snapshot.useCases].sort((a, b) => a.id.localeCompare(b.id));
+  const enablers = new Map<string, Enabler[]>();
+  for (const useCase of byId) {
+    const enabler = { useCase, outlook: outlookOf(useCase, options.outlook) };
+    for (const id of useCase.initiatives) {
       const list = enablers.get(id);
-      if (list) list.push(u);
-      else enablers.set(id, [u]);
+      if (list) list.push(enabler);
+      else enablers.set(id, [enabler]);
     }
   }
-  const initiatives = snapshot.initiatives.map((initiative) =>
-    initiativeBenefit(initiative, enablers.get(initiative.id) ?? [], options, windowDays),
-  );
+  const initiatives = snapshot.initiatives.map((initiative) => initiativeBenefit(initiative, enablers.get(initiative.id) ?? [], context));
   const byStream = new Map<string, InitiativeBenefit[]>();
   for (const i of initiatives) {
     const list = byStream.get(i.valueStream);
@@ -128,10 +158,11 @@ export function computeBenefits(snapshot: Pick<PortfolioSnapshot, "initiatives" 
     else byStream.set(i.valueStream, [i]);
   }
   const streams = [...byStream.keys()].sort();
-  const problems = initiatives.flatMap((i) => i.problems.map((p) => `${i.id}: ${p}`));
+  const problems: string[] = [];
+  for (const i of initiatives) for (const p of i.problems) problems.push(`${i.id}: ${p}`);
   return {
     currency: options.currency.reportingCurrency,
-    window: { start: options.now, end: isoDay(dayNumber(options.now) + windowDays - 1), days: windowDays },
+    window: { start: options.now, end: isoDay(context.windowStart + windowDays - 1), days: windowDays },
     initiatives,
     byValueStream: streams.map((valueStream) => ({ valueStream, ...totals(byStream.get(valueStream)!) })),
     total: totals(initiatives),
@@ -139,45 +170,33 @@ export function computeBenefits(snapshot: Pick<PortfolioSnapshot, "initiatives" 
   };
 }
 
-function initiativeBenefit(initiative: Initiative, useCases: UseCase[], options: BenefitOptions, windowDays: number): InitiativeBenefit {
+/** Enabling use cases of one initiative, already sorted by id. */
+function initiativeBenefit(initiative: Initiative, enablers: Enabler[], context: Context): InitiativeBenefit {
+  const { options, windowDays, windowStart } = context;
   const problems: string[] = [];
   const planned = convert(initiative.plannedBenefit, options.currency);
   if (!planned.ok) problems.push(`planned benefit: ${planned.problem}`);
-  let realized: number | null = 0;
-  for (const record of initiative.realized) {
-    const amount = convert(record, options.currency);
-    if (amount.ok) realized = realized === null ? null : realized + amount.amount;
-    else {
-      problems.push(`realized benefit as of ${record.asOf}: ${amount.problem}`);
-      realized = null;
-    }
-  }
+  const realized = realizedSum(initiative, options.currency, problems);
 
-  const sorted = [...useCases].sort((a, b) => a.id.localeCompare(b.id));
-  const outlooks = sorted.map((u) => outlookOf(u, options.outlook));
   let probability: number | null = null;
   let goLive: string | null = null;
   let plannedGoLive: string | null = null;
-  if (sorted.length === 0) problems.push("no enabling use case is linked: benefit cannot be forecast");
+  if (enablers.length === 0) problems.push("no enabling use case is linked: benefit cannot be forecast");
   else {
-    plannedGoLive = sorted.map((u) => u.deadline).reduce((a, b) => (a > b ? a : b));
-    const missing = sorted.filter((_, k) => outlooks[k]!.pOnTime === null);
-    if (missing.length > 0) problems.push(`no forecast for enabling use case ${missing.map((u) => u.id).join(", ")}`);
-    else {
-      const joint = options.jointProbability?.get(initiative.id);
-      probability = joint ?? outlooks.reduce((p, o) => p * o.pOnTime!, 1);
-    }
-    const dates = outlooks.map((o) => o.goLive);
-    if (dates.every((d): d is string => d !== null)) goLive = dates.reduce((a, b) => (a > b ? a : b));
-    else if (missing.length === 0) problems.push("the forecast gives no go-live date for an enabling use case");
+    const e = enablerFigures(enablers);
+    plannedGoLive = e.latestDeadline;
+    if (e.missing.length > 0) problems.push(`no forecast for enabling use case ${e.missing.join(", ")}`);
+    else probability = options.jointProbability?.get(initiative.id) ?? e.probability;
+    if (e.latestGoLive !== null) goLive = e.latestGoLive;
+    else if (e.missing.length === 0) problems.push("the forecast gives no go-live date for an enabling use case");
   }
 
   const plannedAmount = planned.ok ? planned.amount : null;
   const forecastYearly = plannedAmount !== null && probability !== null ? plannedAmount * probability : null;
-  const forecast = forecastYearly !== null && goLive !== null ? forecastYearly * phaseShare(goLive, options.now, windowDays) : null;
-  const plannedInWindow = plannedAmount !== null && plannedGoLive !== null ? plannedAmount * phaseShare(plannedGoLive, options.now, windowDays) : null;
-  const statuses = outlooks.map((o) => o.status);
-  const status = statuses.length === 0 ? null : SEVERITY.find((s) => statuses.includes(s))!;
+  const forecast = forecastYearly !== null && goLive !== null ? forecastYearly * shareFrom(dayOf(context, goLive), windowStart, windowDays) : null;
+  const plannedInWindow =
+    plannedAmount !== null && plannedGoLive !== null ? plannedAmount * shareFrom(dayOf(context, plannedGoLive), windowStart, windowDays) : null;
+  const { status, atRisk } = worstStatus(enablers);
   return {
     id: initiative.id,
     number: initiative.number,
@@ -185,7 +204,7 @@ function initiativeBenefit(initiative: Initiative, useCases: UseCase[], options:
     url: initiative.url,
     owner: initiative.owner,
     valueStream: initiative.valueStream,
-    useCases: sorted.map((u) => u.id),
+    useCases: enablers.map((e) => e.useCase.id),
     planned: plannedAmount,
     plannedInWindow,
     probability,
@@ -195,9 +214,55 @@ function initiativeBenefit(initiative: Initiative, useCases: UseCase[], options:
     forecast,
     realized,
     status,
-    atRisk: statuses.some((s) => AT_RISK.has(s)),
+    atRisk,
     problems,
   };
+}
+
+/** Sum of the realized records, converted; null (with a problem each) when one cannot be converted. */
+function realizedSum(initiative: Initiative, currency: CurrencySettings, problems: string[]): number | null {
+  let realized: number | null = 0;
+  for (const record of initiative.realized) {
+    const amount = convert(record, currency);
+    if (amount.ok) realized = realized === null ? null : realized + amount.amount;
+    else {
+      problems.push(`realized benefit as of ${record.asOf}: ${amount.problem}`);
+      realized = null;
+    }
+  }
+  return realized;
+}
+
+/**
+ * One pass over the (non-empty, sorted) enablers: the latest deadline, the ids without a forecast, the product of the
+ * on-time probabilities (in id order, so the float result does not depend on how it is computed), and the latest
+ * go-live date (null when any is unknown).
+ */
+function enablerFigures(enablers: Enabler[]) {
+  let latestDeadline = enablers[0]!.useCase.deadline;
+  let latestGoLive: string | null = enablers[0]!.outlook.goLive;
+  let allGoLives = true;
+  let probability = 1;
+  const missing: string[] = [];
+  for (const { useCase, outlook } of enablers) {
+    if (useCase.deadline > latestDeadline) latestDeadline = useCase.deadline;
+    if (outlook.pOnTime === null) missing.push(useCase.id);
+    else probability *= outlook.pOnTime;
+    if (outlook.goLive === null) allGoLives = false;
+    else if (latestGoLive === null || outlook.goLive > latestGoLive) latestGoLive = outlook.goLive;
+  }
+  return { latestDeadline, missing, probability, latestGoLive: allGoLives ? latestGoLive : null };
+}
+
+/** Worst status among the enablers (SEVERITY order; null for none), and whether any is at risk. */
+function worstStatus(enablers: Enabler[]): { status: UseCaseRiskStatus | null; atRisk: boolean } {
+  let status: UseCaseRiskStatus | null = null;
+  let atRisk = false;
+  for (const { outlook } of enablers) {
+    if (status === null || SEVERITY_RANK.get(outlook.status)! < SEVERITY_RANK.get(status)!) status = outlook.status;
+    if (AT_RISK.has(outlook.status)) atRisk = true;
+  }
+  return { status, atRisk };
 }
 
 function outlookOf(useCase: UseCase, outlook: ReadonlyMap<string, UseCaseOutlook>): UseCaseOutlook {
@@ -210,17 +275,18 @@ function outlookOf(useCase: UseCase, outlook: ReadonlyMap<string, UseCaseOutlook
   return { ...given, pOnTime: p === null || !Number.isFinite(p) ? null : Math.min(1, Math.max(0, p)) };
 }
 
+/** Sums in row order (the same additions as one reduce per figure, so the same floats), in one pass. */
 function totals(rows: InitiativeBenefit[]): BenefitTotals {
-  const sum = (pick: (i: InitiativeBenefit) => number | null) => rows.reduce((s, i) => s + (pick(i) ?? 0), 0);
-  return {
-    initiatives: rows.length,
-    planned: sum((i) => i.planned),
-    plannedInWindow: sum((i) => i.plannedInWindow),
-    forecastYearly: sum((i) => i.forecastYearly),
-    forecast: sum((i) => i.forecast),
-    realized: sum((i) => i.realized),
-    atRisk: sum((i) => (i.atRisk ? i.planned : 0)),
-    atRiskInitiatives: rows.filter((i) => i.atRisk).length,
-    incomplete: rows.filter((i) => i.planned === null || i.forecast === null || i.realized === null).length,
-  };
+  const t: BenefitTotals = { initiatives: rows.length, planned: 0, plannedInWindow: 0, forecastYearly: 0, forecast: 0, realized: 0, atRisk: 0, atRiskInitiatives: 0, incomplete: 0 };
+  for (const i of rows) {
+    t.planned += i.planned ?? 0;
+    t.plannedInWindow += i.plannedInWindow ?? 0;
+    t.forecastYearly += i.forecastYearly ?? 0;
+    t.forecast += i.forecast ?? 0;
+    t.realized += i.realized ?? 0;
+    t.atRisk += (i.atRisk ? i.planned : 0) ?? 0;
+    if (i.atRisk) t.atRiskInitiatives += 1;
+    if (i.planned === null || i.forecast === null || i.realized === null) t.incomplete += 1;
+  }
+  return t;
 }

@@ -34,15 +34,33 @@ export function resolveNow(now: string): { iso: string; ms: number; day: string 
 
 /** Index in the pipeline of the last gate currently passed (passed minus reverted, up to `now`), -1 if none. */
 export function lastGateIndex(u: Pick<UseCase, "gates">, pipeline: readonly string[], now: number): number {
-  const events = u.gates.map((e) => ({ e, at: Date.parse(e.at) })).filter((x) => x.at <= now);
-  events.sort((a, b) => a.at - b.at);
   const passed = new Set<string>();
-  for (const { e } of events) {
+  for (const e of gateEventsInTimeOrder(u.gates, now)) {
     if (e.action === "passed") passed.add(e.gate);
     else passed.delete(e.gate);
   }
   for (let i = pipeline.length - 1; i >= 0; i--) if (passed.has(pipeline[i]!)) return i;
   return -1;
+}
+
+/**
+ * The gate events up to `now`, oldest first (ties keep their recorded order). Label histories are almost always
+ * recorded in time order already, so each date is parsed once and the events are only sorted when they need it.
+ */
+function gateEventsInTimeOrder<E extends { at: string }>(events: readonly E[], now: number): readonly E[] {
+  const kept: E[] = [];
+  const ms: number[] = [];
+  let ordered = true;
+  for (const e of events) {
+    const at = Date.parse(e.at);
+    if (!(at <= now)) continue; // also drops an unparsable date (NaN), as the comparison did before
+    if (ms.length > 0 && at < ms[ms.length - 1]!) ordered = false;
+    kept.push(e);
+    ms.push(at);
+  }
+  if (ordered) return kept;
+  const order = kept.map((_, i) => i).sort((a, b) => ms[a]! - ms[b]!); // stable: ties keep their recorded order
+  return order.map((i) => kept[i]!);
 }
 
 export function buildReport(snapshot: PortfolioSnapshot, options: BuildOptions, engines: ReportEngines = defaultEngines): ReportModel {
@@ -69,26 +87,33 @@ export function buildReport(snapshot: PortfolioSnapshot, options: BuildOptions, 
   const kpiView = engines.kpis(snapshot, engineOptions);
   const calibration = engines.calibration(snapshot, engineOptions);
 
-  const rows: UseCaseRow[] = [];
-  const summaryRows: SummaryUseCase[] = [];
   const squadIds = [...forecast.squadThroughput.keys()].sort(cmp);
   const squadIndex = new Map(squadIds.map((id, i) => [id, i]));
+  // Each use case's report row and summary entry, in snapshot order.
+  const entries: Array<{ row: UseCaseRow; summary: SummaryUseCase }> = [];
   for (const u of snapshot.useCases) {
     const f = forecast.useCases.get(u.id);
     const d = forecast.deployed.get(u.id);
     if (!f && !d) continue; // not filed yet, or closed without deploying (withdrawn)
     const last = lastGateIndex(u, pipeline, now.ms);
-    const base = { id: u.id, number: u.number, title: u.title, url: u.url, owner: u.productOwner ?? null, valueStream: u.valueStream, gate: last >= 0 ? pipeline[last]! : null, deadline: u.deadline };
+    const gate = last >= 0 ? pipeline[last]! : null;
     if (f) {
-      rows.push({ ...base, squads: f.squads.length ? f.squads : [u.squad], gatesLeft: f.gatesRemaining.length, status: f.status, pOnTime: f.pOnTime, p50: f.p50, p85: f.p85, remainingStories: f.remainingStories, estimated: f.estimated, lowConfidence: f.lowConfidence, throughputPerWeek: f.throughputPerWeek, why: f.why, deployedAt: null });
-      summaryRows.push([u.id, last, STATUS_CODES[f.status], f.p85, f.remainingStories, f.throughputPerWeek, Math.round(f.pOnTime * 1e4) / 1e4, f.scopeStories, f.estimated ? 1 : 0, gateMask(pipeline, f.gatesRemaining), f.squads.map((s) => squadIndex.get(s)).filter((i): i is number => i !== undefined)]);
+      entries.push({
+        row: useCaseRow(u, gate, { squads: f.squads.length ? f.squads : [u.squad], gatesLeft: f.gatesRemaining.length, status: f.status, pOnTime: f.pOnTime, p50: f.p50, p85: f.p85, remainingStories: f.remainingStories, estimated: f.estimated, lowConfidence: f.lowConfidence, throughputPerWeek: f.throughputPerWeek, why: f.why, deployedAt: null }),
+        summary: [u.id, last, STATUS_CODES[f.status], f.p85, f.remainingStories, f.throughputPerWeek, Math.round(f.pOnTime * 1e4) / 1e4, f.scopeStories, f.estimated ? 1 : 0, gateMask(pipeline, f.gatesRemaining), f.squads.map((s) => squadIndex.get(s)).filter((i): i is number => i !== undefined)],
+      });
     } else {
-      rows.push({ ...base, squads: [u.squad], gatesLeft: 0, status: "deployed", pOnTime: null, p50: null, p85: null, remainingStories: 0, estimated: false, lowConfidence: false, throughputPerWeek: null, why: [], deployedAt: d!.at });
-      summaryRows.push([u.id, last, STATUS_CODES.deployed, null, 0, null, null, 0, 0, 0, []]);
+      entries.push({
+        row: useCaseRow(u, gate, { squads: [u.squad], gatesLeft: 0, status: "deployed", pOnTime: null, p50: null, p85: null, remainingStories: 0, estimated: false, lowConfidence: false, throughputPerWeek: null, why: [], deployedAt: d!.at }),
+        summary: [u.id, last, STATUS_CODES.deployed, null, 0, null, null, 0, 0, 0, []],
+      });
     }
   }
+  // One sort by id serves both the summary and the changes (both list use cases by id; ids are unique).
+  const byId = [...entries].sort((a, b) => cmp(a.row.id, b.row.id));
+  const summaryRows = byId.map((e) => e.summary);
+  const rows = entries.map((e) => e.row);
   rows.sort((a, b) => SEVERITY[a.status] - SEVERITY[b.status] || cmp(a.deadline, b.deadline) || cmp(a.id, b.id));
-  summaryRows.sort((a, b) => cmp(a[0], b[0]));
 
   const inFlight = rows.filter((r) => r.status !== "deployed");
   const deployed = rows.filter((r) => r.status === "deployed");
@@ -103,7 +128,7 @@ export function buildReport(snapshot: PortfolioSnapshot, options: BuildOptions, 
   const changes: Changes = { since: previous?.week ?? null, newUseCases: [], slipped: [], gatesPassed: [], deployed: [] };
   if (previous !== null) {
     const prevById = new Map(previous.uc.map((e) => [e[0], e]));
-    for (const r of [...rows].sort((a, b) => cmp(a.id, b.id))) {
+    for (const { row: r } of byId) {
       const ref = { id: r.id, number: r.number, title: r.title, url: r.url };
       const p = prevById.get(r.id);
       if (!p) {
@@ -172,5 +197,37 @@ export function buildReport(snapshot: PortfolioSnapshot, options: BuildOptions, 
     changes,
     trend: trendKept,
     summary,
+  };
+}
+
+type RowFigures = Omit<UseCaseRow, "id" | "number" | "title" | "url" | "owner" | "valueStream" | "gate" | "deadline">;
+
+/**
+ * A use case's report row. Written as one object literal (not a spread of shared fields) so every row has the same
+ * shape: spreading into ten thousand 20-field objects was the slowest part of assembling a large report. The key
+ * order is the model's JSON order.
+ */
+function useCaseRow(u: UseCase, gate: string | null, f: RowFigures): UseCaseRow {
+  return {
+    id: u.id,
+    number: u.number,
+    title: u.title,
+    url: u.url,
+    owner: u.productOwner ?? null,
+    valueStream: u.valueStream,
+    gate,
+    deadline: u.deadline,
+    squads: f.squads,
+    gatesLeft: f.gatesLeft,
+    status: f.status,
+    pOnTime: f.pOnTime,
+    p50: f.p50,
+    p85: f.p85,
+    remainingStories: f.remainingStories,
+    estimated: f.estimated,
+    lowConfidence: f.lowConfidence,
+    throughputPerWeek: f.throughputPerWeek,
+    why: f.why,
+    deployedAt: f.deployedAt,
   };
 }
