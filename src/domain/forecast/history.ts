@@ -1,4 +1,4 @@
-import { compareIds, DAY_MS, ms, WEEK_MS, type ForecastInput, type ForecastUseCase } from "./input.js";
+import { compareIds, DAY_MS, ms, WEEK_MS, type ForecastGateEvent, type ForecastInput, type ForecastUseCase } from "./input.js";
 
 /**
  * Everything the forecast learns from the past, each from an input already cut at `now` (see `asOf`):
@@ -126,28 +126,60 @@ export function growthFactors(input: ForecastInput): number[] {
   return factors;
 }
 
-/** Current pass time of each gate (the last "passed" not followed by a "reverted"), replaying events in time order. */
-export function gatePasses(u: ForecastUseCase): Map<string, number> {
-  const passes = new Map<string, number>();
-  for (const e of eventsInTimeOrder(u)) {
-    if (e.action === "passed") passes.set(e.gate, e.atMs ?? ms(e.at));
-    else passes.delete(e.gate);
+/**
+ * Current pass time of each pipeline gate (the last "passed" not followed by a "reverted", replaying events in time
+ * order) into `out[gate index]`, NaN where not passed; events for gates outside the pipeline are ignored.
+ * Returns whether any gate is passed. Typed arrays instead of a Map per use case: this runs for every use case in
+ * every backtest replay.
+ */
+export function gatePasses(u: ForecastUseCase, gateIndex: ReadonlyMap<string, number>, out: Float64Array): boolean {
+  out.fill(Number.NaN);
+  const events = inTimeOrder(u.gates);
+  let any = false;
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
+    const g = gateIndex.get(e.gate);
+    if (g === undefined) continue;
+    out[g] = e.action === "passed" ? eventTime(e) : Number.NaN;
   }
-  return passes;
+  for (let g = 0; g < out.length; g++) if (!Number.isNaN(out[g]!)) any = true;
+  return any;
+}
+
+function eventTime(e: ForecastGateEvent): number {
+  return e.atMs ?? ms(e.at);
 }
 
 /** Gate events by time (stable); snapshots list them in time order already, so that is checked before sorting. */
-function eventsInTimeOrder(u: ForecastUseCase): readonly ForecastUseCase["gates"][number][] {
-  const at = (e: ForecastUseCase["gates"][number]) => e.atMs ?? ms(e.at);
-  for (let i = 1; i < u.gates.length; i++) {
-    if (at(u.gates[i]!) < at(u.gates[i - 1]!)) return [...u.gates].sort((a, b) => at(a) - at(b));
+function inTimeOrder(events: readonly ForecastGateEvent[]): readonly ForecastGateEvent[] {
+  for (let i = 1; i < events.length; i++) {
+    if (eventTime(events[i]!) < eventTime(events[i - 1]!)) return [...events].sort(byEventTime);
   }
-  return u.gates;
+  return events;
+}
+
+function byEventTime(a: ForecastGateEvent, b: ForecastGateEvent): number {
+  return eventTime(a) - eventTime(b);
+}
+
+/** Index of each gate in the pipeline (the first, if a pipeline repeats an id). */
+export function pipelineIndex(pipeline: ReadonlyArray<{ id: string }>): Map<string, number> {
+  const index = new Map<string, number>();
+  pipeline.forEach((g, i) => {
+    if (!index.has(g.id)) index.set(g.id, i);
+  });
+  return index;
 }
 
 /** Gates of the pipeline not passed (now), in pipeline order. */
-export function remainingGates(u: ForecastUseCase, pipeline: ReadonlyArray<{ id: string }>, passes: Map<string, number> = gatePasses(u)): string[] {
-  return pipeline.map((g) => g.id).filter((id) => !passes.has(id));
+export function remainingGates(u: ForecastUseCase, pipeline: ReadonlyArray<{ id: string }>, gateIndex = pipelineIndex(pipeline)): string[] {
+  const passes = new Float64Array(pipeline.length);
+  gatePasses(u, gateIndex, passes);
+  const left: string[] = [];
+  pipeline.forEach((g) => {
+    if (Number.isNaN(passes[gateIndex.get(g.id)!]!)) left.push(g.id);
+  });
+  return left;
 }
 
 /**
@@ -157,20 +189,18 @@ export function remainingGates(u: ForecastUseCase, pipeline: ReadonlyArray<{ id:
  */
 export function gateOverheadDays(input: ForecastInput): Map<string, number[]> {
   const pipeline = input.governance.pipeline.map((g) => g.id);
+  const gateIndex = pipelineIndex(input.governance.pipeline);
   const samples = pipeline.map(() => [] as number[]);
   const passedAt = new Float64Array(pipeline.length);
   for (const u of input.useCases) {
-    if (u.gates.length === 0) continue;
-    const passes = gatePasses(u);
-    if (passes.size === 0) continue;
-    for (let g = 0; g < pipeline.length; g++) passedAt[g] = passes.get(pipeline[g]!) ?? Number.NaN;
+    if (u.gates.length === 0 || !gatePasses(u, gateIndex, passedAt)) continue;
     const filed = u.filedMs ?? ms(u.filedAt);
     for (let g = 0; g < pipeline.length; g++) {
-      const pass = passedAt[g]!;
+      const pass = passedAt[gateIndex.get(pipeline[g]!)!]!;
       if (Number.isNaN(pass)) continue;
       let from = filed;
       for (let earlier = 0; earlier < g; earlier++) {
-        const t = passedAt[earlier]!;
+        const t = passedAt[gateIndex.get(pipeline[earlier]!)!]!;
         if (t <= pass && t > from) from = t; // NaN (not passed) fails both comparisons
       }
       for (const s of u.stories) {

@@ -1,7 +1,7 @@
 import type { ForecastConfig } from "../../config/sections/forecast.js";
 import { deriveSeed } from "../random.js";
 import { PeriodDistribution } from "./distribution.js";
-import { gateOverheadDays, growthFactors, isInFlight, remainingGates, sharesBySquad, squadIds, storiesPerCriterion, weeklyThroughput } from "./history.js";
+import { gateOverheadDays, growthFactors, isInFlight, pipelineIndex, remainingGates, sharesBySquad, squadIds, storiesPerCriterion, weeklyThroughput } from "./history.js";
 import { compareIds, endOfDay, WEEK_MS, type ForecastInput, type ForecastUseCase } from "./input.js";
 import { simulateJoint, WorkMode, type JointModel, type JointPart, type SquadDrawCache } from "./joint.js";
 import { ThroughputSampler } from "./simulate.js";
@@ -73,6 +73,7 @@ export interface PortfolioPlan {
 /** Plan the forecast of `input`, already cut at `now` (see `asOf`). */
 export function planPortfolio(input: ForecastInput, now: number, config: ForecastConfig, seed: string | number, maxPeriods: number): PortfolioPlan {
   const pipeline = input.governance.pipeline;
+  const gateIndex = pipelineIndex(pipeline);
 
   // Squads: own throughput, or the org-wide pool when the squad's history is too thin (flagged, never hidden).
   const ids = squadIds(input);
@@ -147,7 +148,7 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
         partIds.push(parts.push({ useCase: i, squad: squadIndex.get(squad) as number, open, initial, current }) - 1);
       }
     }
-    const gates = remainingGates(u, pipeline);
+    const gates = remainingGates(u, pipeline, gateIndex);
     const gateTime = gateTimeFor(gates);
     const missing = gates.filter((g) => (gateDays.get(g) ?? noSamples).length === 0);
     if (missing.length > 0) notes.push(`no history for gate${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: counted as no extra time`);
