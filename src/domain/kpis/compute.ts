@@ -1,6 +1,6 @@
 import type { ReportConfig } from "../../config/sections/report.js";
 import type { PortfolioSnapshot, UseCase } from "../snapshot/schema.js";
-import { gateTimeline, msToDays } from "./gates.js";
+import { msToDays, pipelineIndex, timedGateEvents, timelineOf, type TimedGateEvent } from "./gates.js";
 import { median, round1, spread, trendOf, type Trend } from "./stats.js";
 
 /**
@@ -219,11 +219,13 @@ export function computeKpis(snapshot: Pick<PortfolioSnapshot, "useCases" | "kpiI
   const waits = new Map<string, number[]>(pipeline.map((g) => [g, []]));
   const waitingNow = new Map<string, number>();
   const stuck: StuckUseCase[] = [];
+  const index = pipelineIndex(pipeline);
   for (const u of snapshot.useCases) {
     if (t(u.filedAt) > now) continue;
-    const timeline = gateTimeline(u, pipeline, now);
+    const events = timedGateEvents(u.gates, now); // parsed once for both the timeline and the time to MVP
+    const timeline = timelineOf(u, events, index, pipeline, now);
     for (const gate of timeline.completed) waits.get(gate)?.push(msToDays(timeline.waitedMs.get(gate) ?? 0));
-    const mvp = timeToMvp(u, intakeGate, mvpGate, now);
+    const mvp = mvpOf(u, events, intakeGate, mvpGate, now);
     if (mvp) mvps.push(mvp);
     const deployed = u.deployedAt !== undefined && t(u.deployedAt) <= now;
     if (u.state === "open" && !deployed && timeline.current) {
@@ -273,7 +275,7 @@ export function computeKpis(snapshot: Pick<PortfolioSnapshot, "useCases" | "kpiI
   });
 
   const gateDurations: GateDuration[] = pipeline.map((gate) => ({ gate, ...spread(waits.get(gate) ?? []), waitingNow: waitingNow.get(gate) ?? 0 }));
-  const allWaits = spread([...waits.values()].flat());
+  const allWaits = spread(([] as number[]).concat(...waits.values()));
   row({
     id: "timeInGate",
     name: "Time in gate",
@@ -316,17 +318,21 @@ export function computeKpis(snapshot: Pick<PortfolioSnapshot, "useCases" | "kpiI
  * gate was last passed, if its label is still on as of now (the snapshot's `mvpAt` when the history has no MVP event).
  */
 export function timeToMvp(u: Pick<UseCase, "gates" | "filedAt" | "mvpAt">, intakeGate: string, mvpGate: string, now: number): { days: number; at: number } | null {
-  const events = u.gates
-    .map((e, order) => ({ ...e, ms: t(e.at), order }))
-    .filter((e) => e.ms <= now)
-    .sort((a, b) => a.ms - b.ms || a.order - b.order);
-  const start = events.find((e) => e.gate === intakeGate && e.action === "passed")?.ms ?? t(u.filedAt);
-  const mvpEvents = events.filter((e) => e.gate === mvpGate);
+  return mvpOf(u, timedGateEvents(u.gates, now), intakeGate, mvpGate, now);
+}
+
+/** `timeToMvp` from the use case's timed gate events (up to now, oldest first). */
+function mvpOf(u: Pick<UseCase, "filedAt" | "mvpAt">, events: readonly TimedGateEvent[], intakeGate: string, mvpGate: string, now: number): { days: number; at: number } | null {
+  let start: number | undefined;
+  let lastMvp: TimedGateEvent | undefined;
+  for (const e of events) {
+    if (start === undefined && e.gate === intakeGate && e.action === "passed") start = e.ms;
+    if (e.gate === mvpGate) lastMvp = e;
+  }
+  start ??= t(u.filedAt);
   let end: number | null = null;
-  if (mvpEvents.length > 0) {
-    const last = mvpEvents.at(-1)!;
-    end = last.action === "passed" ? last.ms : null;
-  } else if (u.mvpAt !== undefined && t(u.mvpAt) <= now) end = t(u.mvpAt);
+  if (lastMvp !== undefined) end = lastMvp.action === "passed" ? lastMvp.ms : null;
+  else if (u.mvpAt !== undefined && t(u.mvpAt) <= now) end = t(u.mvpAt);
   if (end === null) return null;
   return { days: round1(Math.max(0, end - start) / DAY_MS)!, at: end };
 }

@@ -26,17 +26,56 @@ export interface GateTimeline {
 }
 
 export function gateTimeline(useCase: Pick<UseCase, "gates" | "filedAt" | "closedAt" | "state">, pipeline: readonly string[], nowMs: number): GateTimeline {
-  const index = new Map(pipeline.map((g, i) => [g, i]));
-  const events = useCase.gates
-    .map((e, order) => ({ ...e, ms: Date.parse(e.at), order }))
-    .filter((e) => e.ms <= nowMs && index.has(e.gate))
-    .sort((a, b) => a.ms - b.ms || a.order - b.order);
+  return timelineOf(useCase, timedGateEvents(useCase.gates, nowMs), pipelineIndex(pipeline), pipeline, nowMs);
+}
+
+/** A gate event with its time parsed. */
+export interface TimedGateEvent {
+  gate: string;
+  action: "passed" | "reverted";
+  ms: number;
+}
+
+/**
+ * The gate events up to `nowMs`, oldest first (ties keep their recorded order), each date parsed once. Histories are
+ * almost always recorded in time order, so they are only sorted when they need it. Computing the KPIs parses ten
+ * thousand histories: callers that need the events twice (timeline and time to MVP) share this list.
+ */
+export function timedGateEvents(gates: UseCase["gates"], nowMs: number): TimedGateEvent[] {
+  const events: TimedGateEvent[] = [];
+  let ordered = true;
+  for (const e of gates) {
+    const ms = Date.parse(e.at);
+    if (!(ms <= nowMs)) continue; // also drops an unparsable date (NaN), as filtering on `ms <= nowMs` does
+    if (events.length > 0 && ms < events[events.length - 1]!.ms) ordered = false;
+    events.push({ gate: e.gate, action: e.action, ms });
+  }
+  if (!ordered) events.sort((a, b) => a.ms - b.ms); // stable: ties keep their recorded order
+  return events;
+}
+
+/** Gate id → index in the pipeline. */
+export function pipelineIndex(pipeline: readonly string[]): ReadonlyMap<string, number> {
+  return new Map(pipeline.map((g, i) => [g, i]));
+}
+
+/** The timeline from the use case's timed events (all gates, as `timedGateEvents` gives them). */
+export function timelineOf(
+  useCase: Pick<UseCase, "filedAt" | "closedAt" | "state">,
+  events: readonly TimedGateEvent[],
+  index: ReadonlyMap<string, number>,
+  pipeline: readonly string[],
+  nowMs: number,
+): GateTimeline {
+  let lastPipelineEventMs: number | undefined;
+  for (const e of events) if (index.has(e.gate)) lastPipelineEventMs = e.ms;
   const filed = Date.parse(useCase.filedAt);
-  const closed = closedAt(useCase, events.at(-1)?.ms, nowMs);
+  const closed = closedAt(useCase, lastPipelineEventMs, nowMs);
   const openUntil = Math.min(closed ?? nowMs, nowMs);
 
-  const present = new Set<number>();
-  const furthestOf = () => (present.size === 0 ? -1 : Math.max(...present));
+  // present[i]: the label of pipeline gate i is on.
+  const present: boolean[] = pipeline.map(() => false);
+  const furthestOf = () => present.lastIndexOf(true);
   const waitingFor = (furthest: number) => (furthest + 1 < pipeline.length ? pipeline[furthest + 1]! : null);
   const waitedMs = new Map<string, number>();
   const credit = (gate: string | null, from: number, to: number) => {
@@ -50,11 +89,11 @@ export function gateTimeline(useCase: Pick<UseCase, "gates" | "filedAt" | "close
   let cursor = filed;
   if (gate !== null) waitedMs.set(gate, 0);
   for (const e of events) {
+    const i = index.get(e.gate);
+    if (i === undefined) continue; // not a gate of this pipeline
     credit(gate, cursor, e.ms);
     cursor = Math.max(cursor, e.ms);
-    const i = index.get(e.gate)!;
-    if (e.action === "passed") present.add(i);
-    else present.delete(i);
+    present[i] = e.action === "passed";
     const next = waitingFor(furthestOf());
     if (next !== gate) {
       gate = next;
