@@ -3,10 +3,10 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["lib/", "node_modules/", "demo-out/", "coverage/", "docs/**/*.html"] },
+  { ignores: ["lib/", "node_modules/", "demo-out/", "coverage/", "docs/**/*.html", "bench/tmp/"] },
   js.configs.recommended,
   // Plain JS entry points run on Node (TypeScript files get their globals from @types/node).
-  { files: ["bin/**/*.js"], languageOptions: { globals: { process: "readonly", console: "readonly" } } },
+  { files: ["bin/**/*.js", "bench/**/*.mjs"], languageOptions: { globals: { process: "readonly", console: "readonly", performance: "readonly" } } },
   ...tseslint.configs.recommended,
   {
     rules: {

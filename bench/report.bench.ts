@@ -6,20 +6,18 @@
  *   npm run bench -- --use-cases 2000 --trials 1000 --no-write   # a quick look, docs untouched
  *   --heap-cap <MB>   old-space cap for the capped run (default 200)
  *
- * Each measurement runs in its own child process, so the peak RSS (getrusage maxrss) is that of one job alone.
+ * Each measurement runs in its own child process (bench/report-job.mjs, on the compiled lib/ as production runs it),
+ * so the peak RSS (getrusage maxrss) is that of one job alone.
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { cpus, totalmem, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { defaultConfig } from "../src/config/schema.js";
 import { generatePortfolio, serializeSnapshot } from "../src/domain/snapshot/generate.js";
-import { parseSnapshot } from "../src/domain/snapshot/load.js";
-import { buildReport, defaultEngines, renderHtml, renderJson, renderMarkdown, type ReportEngines } from "../src/domain/report/index.js";
-import { loadChartJs } from "../src/domain/report/chartjs-loader.js";
 
-const SELF = fileURLToPath(import.meta.url);
+/** The job itself, as production runs it: compiled JS (lib/, built first), no TypeScript loader in the process. */
+const JOB = fileURLToPath(new URL("./report-job.mjs", import.meta.url));
 const NOW = "2026-11-23";
 
 interface ChildResult {
@@ -28,65 +26,9 @@ interface ChildResult {
   detail: Record<string, number | string>;
 }
 
-const rssMb = () => process.resourceUsage().maxRSS / 1024;
-
-function timed<T>(ms: Record<string, number>, key: string, fn: () => T): T {
-  const t = performance.now();
-  const out = fn();
-  ms[key] = (ms[key] ?? 0) + (performance.now() - t);
-  return out;
-}
-
-/** Child: one job, printed as JSON on stdout. */
-function child(mode: string, file: string, trials: number): ChildResult {
-  let text: string | null = readFileSync(file, "utf8");
-  const ms: Record<string, number> = {};
-  const detail: Record<string, number | string> = {};
-  if (mode === "parse") {
-    const runs: number[] = [];
-    const holder: unknown[] = [];
-    for (let i = 0; i < 5; i++) {
-      const t = performance.now();
-      holder.push(JSON.parse(text!));
-      runs.push(performance.now() - t);
-      // Peak RSS of holding the text and one parsed copy: the floor under any job that reads the snapshot.
-      if (i === 0) detail.peakOne = rssMb();
-      holder.length = 0;
-    }
-    runs.sort((a, b) => a - b);
-    ms.jsonParse = runs[2]!;
-    detail.runs = runs.map((r) => r.toFixed(0)).join(", ");
-    return { ms, maxRssMb: Number(detail.peakOne), detail };
-  }
-  let json: unknown = timed(ms, "jsonParse", () => JSON.parse(text!) as unknown);
-  text = null; // as the CLI does: neither the text nor the raw JSON is kept once validated
-  const parsed = timed(ms, "validate", () => parseSnapshot(json));
-  json = null;
-  if (!parsed.ok) throw new Error(parsed.problems.join("\n"));
-  const config = defaultConfig();
-  config.forecast.trials = trials;
-  const engines: ReportEngines = {
-    forecast: (s, o) => timed(ms, "forecast", () => defaultEngines.forecast(s, o)),
-    benefits: (s, f, o) => timed(ms, "benefits", () => defaultEngines.benefits(s, f, o)),
-    kpis: (s, o) => timed(ms, "kpis", () => defaultEngines.kpis(s, o)),
-    calibration: (s, o) => (mode === "report-no-backtest" ? null : timed(ms, "backtest", () => defaultEngines.calibration(s, o))),
-  };
-  const model = timed(ms, "buildReport", () => buildReport(parsed.snapshot, { now: NOW, config, seed: 1 }, engines));
-  ms.assemble = ms.buildReport! - (ms.forecast ?? 0) - (ms.benefits ?? 0) - (ms.kpis ?? 0) - (ms.backtest ?? 0);
-  const parts = timed(ms, "renderMarkdown", () => renderMarkdown(model).parts);
-  const html = timed(ms, "renderHtml", () => renderHtml(model, { chartJs: loadChartJs() }));
-  const out = timed(ms, "renderJson", () => renderJson(model));
-  detail.inFlight = model.headline.inFlight;
-  detail.markdownParts = parts.length;
-  detail.markdownChars = parts.reduce((s, p) => s + p.length, 0);
-  detail.htmlChars = html.length;
-  detail.jsonChars = out.length;
-  return { ms, maxRssMb: rssMb(), detail };
-}
-
 function runChild(mode: string, file: string, trials: number, heapMb?: number): ChildResult {
   const heap = heapMb === undefined ? [] : [`--max-old-space-size=${heapMb}`];
-  const out = execFileSync(process.execPath, [...heap, "--import", "tsx/esm", SELF, "--child", mode, file, String(trials)], {
+  const out = execFileSync(process.execPath, [...heap, JOB, mode, file, String(trials)], {
     encoding: "utf8",
     maxBuffer: 16 * 1024 * 1024,
     stdio: ["ignore", "pipe", "inherit"],
@@ -103,10 +45,8 @@ const pct = (part: number | undefined, whole: number | undefined) => (part === u
 const s = (ms: number | undefined) => (ms === undefined ? "—" : `${(ms / 1000).toFixed(2)} s`);
 
 async function main(): Promise<void> {
-  if (process.argv[2] === "--child") {
-    process.stdout.write(`${JSON.stringify(child(process.argv[3]!, process.argv[4]!, Number(process.argv[5])))}\n`);
-    return;
-  }
+  process.stderr.write("building lib/ (the job runs the compiled code)…\n");
+  execFileSync("npm", ["run", "-s", "build"], { stdio: "inherit" });
   const useCases = arg("--use-cases", 10_000);
   const trials = arg("--trials", 10_000);
   const write = !process.argv.includes("--no-write");

@@ -1,0 +1,67 @@
+// The weekly report job as production runs it (compiled JS from `npm run build`, no TypeScript loader), timed step
+// by step for bench/report.bench.ts, which spawns one process per job and reads the JSON line this prints.
+//   node bench/report-job.mjs <parse|report|report-no-backtest> <snapshot.json> <trials>
+import { readFileSync } from "node:fs";
+import { defaultConfig } from "../lib/config/schema.js";
+import { parseSnapshot } from "../lib/domain/snapshot/load.js";
+import { buildReport, defaultEngines, renderHtml, renderJson, renderMarkdown } from "../lib/domain/report/index.js";
+import { loadChartJs } from "../lib/domain/report/chartjs-loader.js";
+
+const rssMb = () => process.resourceUsage().maxRSS / 1024;
+
+function timed(ms, key, fn) {
+  const t = performance.now();
+  const out = fn();
+  ms[key] = (ms[key] ?? 0) + (performance.now() - t);
+  return out;
+}
+
+function job(mode, file, trials) {
+  let text = readFileSync(file, "utf8");
+  const ms = {};
+  const detail = {};
+  if (mode === "parse") {
+    const runs = [];
+    const holder = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      holder.push(JSON.parse(text));
+      runs.push(performance.now() - t);
+      // Peak RSS of holding the text and one parsed copy: the floor under any job that reads the snapshot.
+      if (i === 0) detail.peakOne = rssMb();
+      holder.length = 0;
+    }
+    runs.sort((a, b) => a - b);
+    ms.jsonParse = runs[2];
+    detail.runs = runs.map((r) => r.toFixed(0)).join(", ");
+    return { ms, maxRssMb: Number(detail.peakOne), detail };
+  }
+  let json = timed(ms, "jsonParse", () => JSON.parse(text));
+  text = null; // as the CLI does: neither the text nor the raw JSON is kept once validated
+  const parsed = timed(ms, "validate", () => parseSnapshot(json));
+  json = null;
+  if (!parsed.ok) throw new Error(parsed.problems.join("\n"));
+  const config = defaultConfig();
+  config.forecast.trials = trials;
+  const engines = {
+    forecast: (s, o) => timed(ms, "forecast", () => defaultEngines.forecast(s, o)),
+    benefits: (s, f, o) => timed(ms, "benefits", () => defaultEngines.benefits(s, f, o)),
+    kpis: (s, o) => timed(ms, "kpis", () => defaultEngines.kpis(s, o)),
+    calibration: (s, o) => (mode === "report-no-backtest" ? null : timed(ms, "backtest", () => defaultEngines.calibration(s, o))),
+  };
+  const model = timed(ms, "buildReport", () => buildReport(parsed.snapshot, { now: "2026-11-23", config, seed: 1 }, engines));
+  ms.assemble = ms.buildReport - (ms.forecast ?? 0) - (ms.benefits ?? 0) - (ms.kpis ?? 0) - (ms.backtest ?? 0);
+  detail.peakAfterBuild = rssMb();
+  const parts = timed(ms, "renderMarkdown", () => renderMarkdown(model).parts);
+  const html = timed(ms, "renderHtml", () => renderHtml(model, { chartJs: loadChartJs() }));
+  const out = timed(ms, "renderJson", () => renderJson(model));
+  detail.inFlight = model.headline.inFlight;
+  detail.markdownParts = parts.length;
+  detail.markdownChars = parts.reduce((s, p) => s + p.length, 0);
+  detail.htmlChars = html.length;
+  detail.jsonChars = out.length;
+  return { ms, maxRssMb: rssMb(), detail };
+}
+
+const [mode, file, trials] = process.argv.slice(2);
+process.stdout.write(`${JSON.stringify(job(mode, file, Number(trials)))}\n`);
