@@ -116,41 +116,36 @@ interface Context {
   options: BenefitOptions;
   windowDays: number;
   windowStart: number;
-  /** Day numbers by day text: a portfolio has a few hundred distinct go-live days, and Date.parse is slow. */
-  days: Map<string, number>;
 }
 
-function dayOf(context: Context, day: string): number {
-  let n = context.days.get(day);
-  if (n === undefined) {
-    n = dayNumber(day);
-    context.days.set(day, n);
-  }
-  return n;
-}
-
-/** A use case with its outlook resolved once (it enables several initiatives). */
+/**
+ * A use case as an enabler, resolved once (it enables several initiatives): its outlook, and the day numbers of its
+ * deadline and go-live (Date.parse is slow enough to matter when tens of thousands of initiatives need them).
+ */
 interface Enabler {
-  useCase: UseCase;
+  id: string;
+  deadline: string;
+  deadlineDay: number;
   outlook: UseCaseOutlook;
+  goLiveDay: number | null;
+}
+
+function enablerOf(useCase: UseCase, outlooks: ReadonlyMap<string, UseCaseOutlook>): Enabler {
+  const outlook = outlookOf(useCase, outlooks);
+  return {
+    id: useCase.id,
+    deadline: useCase.deadline,
+    deadlineDay: dayNumber(useCase.deadline),
+    outlook,
+    goLiveDay: outlook.goLive === null ? null : dayNumber(outlook.goLive),
+  };
 }
 
 export function computeBenefits(snapshot: Pick<PortfolioSnapshot, "initiatives" | "useCases">, options: BenefitOptions): BenefitRollup {
   const windowDays = options.windowDays ?? 365;
-  const context: Context = { options, windowDays, windowStart: dayNumber(options.now), days: new Map() };
-  // Walking the use cases in id order fills every initiative's list already sorted (sort is stable, so this equals
-  // sorting each list on its own), instead of sorting tens of thousands of small lists.
-  const byId = [...snapshot.useCases].sort((a, b) => a.id.localeCompare(b.id));
-  const enablers = new Map<string, Enabler[]>();
-  for (const useCase of byId) {
-    const enabler = { useCase, outlook: outlookOf(useCase, options.outlook) };
-    for (const id of useCase.initiatives) {
-      const list = enablers.get(id);
-      if (list) list.push(enabler);
-      else enablers.set(id, [enabler]);
-    }
-  }
-  const initiatives = snapshot.initiatives.map((initiative) => initiativeBenefit(initiative, enablers.get(initiative.id) ?? [], context));
+  const context: Context = { options, windowDays, windowStart: dayNumber(options.now) };
+  const enablers = enablersOf(snapshot, options);
+  const initiatives = snapshot.initiatives.map((initiative, k) => initiativeBenefit(initiative, enablers[k]!, context));
   const byStream = new Map<string, InitiativeBenefit[]>();
   for (const i of initiatives) {
     const list = byStream.get(i.valueStream);
@@ -170,6 +165,25 @@ export function computeBenefits(snapshot: Pick<PortfolioSnapshot, "initiatives" 
   };
 }
 
+/** Each initiative's enabling use cases (by position in `snapshot.initiatives`), sorted by id. */
+function enablersOf(snapshot: Pick<PortfolioSnapshot, "initiatives" | "useCases">, options: BenefitOptions): Enabler[][] {
+  // Initiatives with the same id (refused by the snapshot schema) share one list, as they did when grouped by id.
+  const lists = new Map<string, Enabler[]>();
+  const byPosition = snapshot.initiatives.map((i) => {
+    let list = lists.get(i.id);
+    if (!list) lists.set(i.id, (list = []));
+    return list;
+  });
+  // Walking the use cases in id order fills every list already sorted (sort is stable, so this equals sorting each
+  // list on its own), instead of sorting tens of thousands of small lists.
+  const byId = [...snapshot.useCases].sort((a, b) => a.id.localeCompare(b.id));
+  for (const useCase of byId) {
+    const enabler = enablerOf(useCase, options.outlook);
+    for (const id of useCase.initiatives) lists.get(id)?.push(enabler);
+  }
+  return byPosition;
+}
+
 /** Enabling use cases of one initiative, already sorted by id. */
 function initiativeBenefit(initiative: Initiative, enablers: Enabler[], context: Context): InitiativeBenefit {
   const { options, windowDays, windowStart } = context;
@@ -179,8 +193,8 @@ function initiativeBenefit(initiative: Initiative, enablers: Enabler[], context:
   const realized = realizedSum(initiative, options.currency, problems);
 
   let probability: number | null = null;
-  let goLive: string | null = null;
-  let plannedGoLive: string | null = null;
+  let goLive: Enabler | null = null;
+  let plannedGoLive: Enabler | null = null;
   if (enablers.length === 0) problems.push("no enabling use case is linked: benefit cannot be forecast");
   else {
     const e = enablerFigures(enablers);
@@ -193,9 +207,8 @@ function initiativeBenefit(initiative: Initiative, enablers: Enabler[], context:
 
   const plannedAmount = planned.ok ? planned.amount : null;
   const forecastYearly = plannedAmount !== null && probability !== null ? plannedAmount * probability : null;
-  const forecast = forecastYearly !== null && goLive !== null ? forecastYearly * shareFrom(dayOf(context, goLive), windowStart, windowDays) : null;
-  const plannedInWindow =
-    plannedAmount !== null && plannedGoLive !== null ? plannedAmount * shareFrom(dayOf(context, plannedGoLive), windowStart, windowDays) : null;
+  const forecast = forecastYearly !== null && goLive !== null ? forecastYearly * shareFrom(goLive.goLiveDay!, windowStart, windowDays) : null;
+  const plannedInWindow = plannedAmount !== null && plannedGoLive !== null ? plannedAmount * shareFrom(plannedGoLive.deadlineDay, windowStart, windowDays) : null;
   const { status, atRisk } = worstStatus(enablers);
   return {
     id: initiative.id,
@@ -204,12 +217,12 @@ function initiativeBenefit(initiative: Initiative, enablers: Enabler[], context:
     url: initiative.url,
     owner: initiative.owner,
     valueStream: initiative.valueStream,
-    useCases: enablers.map((e) => e.useCase.id),
+    useCases: enablers.map((e) => e.id),
     planned: plannedAmount,
     plannedInWindow,
     probability,
-    goLive,
-    plannedGoLive,
+    goLive: goLive?.outlook.goLive ?? null,
+    plannedGoLive: plannedGoLive?.deadline ?? null,
     forecastYearly,
     forecast,
     realized,
@@ -234,22 +247,23 @@ function realizedSum(initiative: Initiative, currency: CurrencySettings, problem
 }
 
 /**
- * One pass over the (non-empty, sorted) enablers: the latest deadline, the ids without a forecast, the product of the
- * on-time probabilities (in id order, so the float result does not depend on how it is computed), and the latest
- * go-live date (null when any is unknown).
+ * One pass over the (non-empty, sorted) enablers: the one with the latest deadline, the ids without a forecast, the
+ * product of the on-time probabilities (in id order, so the float result does not depend on how it is computed), and
+ * the one with the latest go-live day (null when any is unknown). Latest means the greatest day text, as before.
  */
 function enablerFigures(enablers: Enabler[]) {
-  let latestDeadline = enablers[0]!.useCase.deadline;
-  let latestGoLive: string | null = enablers[0]!.outlook.goLive;
+  let latestDeadline = enablers[0]!;
+  let latestGoLive: Enabler | null = null;
   let allGoLives = true;
   let probability = 1;
   const missing: string[] = [];
-  for (const { useCase, outlook } of enablers) {
-    if (useCase.deadline > latestDeadline) latestDeadline = useCase.deadline;
-    if (outlook.pOnTime === null) missing.push(useCase.id);
-    else probability *= outlook.pOnTime;
-    if (outlook.goLive === null) allGoLives = false;
-    else if (latestGoLive === null || outlook.goLive > latestGoLive) latestGoLive = outlook.goLive;
+  for (const e of enablers) {
+    if (e.deadline > latestDeadline.deadline) latestDeadline = e;
+    if (e.outlook.pOnTime === null) missing.push(e.id);
+    else probability *= e.outlook.pOnTime;
+    const day = e.outlook.goLive;
+    if (day === null) allGoLives = false;
+    else if (latestGoLive === null || day > latestGoLive.outlook.goLive!) latestGoLive = e;
   }
   return { latestDeadline, missing, probability, latestGoLive: allGoLives ? latestGoLive : null };
 }
