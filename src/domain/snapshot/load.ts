@@ -23,8 +23,15 @@ export function parseSnapshot(json: unknown): SnapshotResult {
     };
   }
   // Fast path: a document that is valid as it stands is returned as is (no copy). Anything else goes through zod,
-  // which is the authority and names each problem.
-  if (quickValidate(json)) return { ok: true, snapshot: json };
+  // which is the authority and names each problem. A throw (a getter, a proxy: never JSON.parse output) also goes to
+  // zod, whose guard below turns it into a problem; the quick check's visiting order is then not observable.
+  let quick: boolean;
+  try {
+    quick = quickValidate(json);
+  } catch {
+    quick = false;
+  }
+  if (quick) return { ok: true, snapshot: json as PortfolioSnapshot };
   let result: ReturnType<typeof portfolioSnapshotSchema.safeParse>;
   try {
     result = portfolioSnapshotSchema.safeParse(json);

@@ -99,4 +99,63 @@ describe("quickValidate", () => {
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problems).toEqual(["useCases[0].url: expected an http(s) URL"]);
   });
+
+  it("checks references in large collections (hashed id sets) exactly as zod does", () => {
+    type Doc = {
+      initiatives: Array<{ id: string; number: number }>;
+      useCases: Array<{ id: string; initiatives: string[] }>;
+      kpiInputs: { defects: Array<{ useCase: string }> };
+    };
+    const big = JSON.parse(JSON.stringify(generatePortfolio({ useCases: 150, seed: "refs", now: "2026-11-23" }))) as Doc;
+    expect(big.initiatives.length).toBeGreaterThan(8); // beyond the few ids compared one by one
+    expect(big.kpiInputs.defects.length).toBeGreaterThan(0);
+    const result = parseSnapshot(big);
+    expect(result.ok && result.snapshot).toBe(big); // accepted as it stands: the same object, no copy
+
+    const problems = (doc: Doc): string[] => {
+      expect(quickValidate(doc)).toBe(false);
+      const r = parseSnapshot(doc);
+      return r.ok ? [] : r.problems;
+    };
+    const initiativeId = big.initiatives[3]!.id;
+    const useCaseId = big.useCases[5]!.id;
+
+    const duplicate = structuredClone(big);
+    duplicate.initiatives.push(structuredClone(duplicate.initiatives[3]!));
+    expect(problems(duplicate)).toEqual([`initiatives[${big.initiatives.length}].id: duplicate id "${initiativeId}"`]);
+
+    const unknownInitiative = structuredClone(big);
+    unknownInitiative.useCases[7]!.initiatives = [initiativeId, `${initiativeId}9999999`]; // a known id and a near miss
+    expect(problems(unknownInitiative)).toEqual([`useCases[7].initiatives[1]: unknown initiative "${initiativeId}9999999"`]);
+
+    const unknownUseCase = structuredClone(big);
+    unknownUseCase.kpiInputs.defects[0]!.useCase = `${useCaseId}9999999`;
+    expect(problems(unknownUseCase)).toEqual([`kpiInputs.defects[0].useCase: unknown use case "${unknownUseCase.kpiInputs.defects[0]!.useCase}"`]);
+  });
+
+  it("lets a link through without parsing it only after its origin parsed, and only with a plain rest", () => {
+    expect(quickValidate(base)).toBe(true); // remembers https://github.com/
+    const withUrl = (url: string) => {
+      const doc = structuredClone(base) as { useCases: Array<{ url: string }> };
+      doc.useCases[0]!.url = url;
+      return doc;
+    };
+    const url = (base as { useCases: Array<{ url: string }> }).useCases[0]!.url;
+    expect(url.startsWith("https://github.com/")).toBe(true);
+    expect(quickValidate(withUrl(`${url}?tab=timeline#x`))).toBe(true);
+    // Same origin, but the rest has whitespace or a non-ASCII character: the full checks decide (whitespace: refused).
+    expect(quickValidate(withUrl(`${url} x`))).toBe(false);
+    expect(quickValidate(withUrl(`${url}\u00a0`))).toBe(false);
+    expect(quickValidate(withUrl(`${url}é`))).toBe(true);
+    // Another authority is parsed in full: a bad port is refused, as zod refuses it.
+    expect(quickValidate(withUrl("https://github.com:99999/acme/x/issues/1"))).toBe(false);
+    expect(parseSnapshot(withUrl("https://github.com:99999/acme/x/issues/1"))).toEqual({ ok: false, problems: ["useCases[0].url: expected an http(s) URL"] });
+  });
+
+  it("turns a throwing getter into a problem instead of throwing", () => {
+    const doc = structuredClone(base) as Record<string, unknown>;
+    Object.defineProperty(doc, "useCases", { enumerable: true, get: () => { throw new Error("boom"); } });
+    expect(() => parseSnapshot(doc)).not.toThrow();
+    expect(parseSnapshot(doc)).toEqual({ ok: false, problems: ["(top level): cannot read snapshot: boom"] });
+  });
 });
