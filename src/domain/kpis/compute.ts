@@ -140,9 +140,11 @@ export function computeKpis(snapshot: Pick<PortfolioSnapshot, "useCases" | "kpiI
   const escapedDefects: EscapedDefect[] = [];
   for (const d of snapshot.kpiInputs.defects) {
     const u = useCases.get(d.useCase);
+    // Cheap checks first: dates are only parsed for labelled defects of deployed use cases.
+    if (!u?.deployedAt || !d.labels.some((l) => l.toLowerCase() === label)) continue;
     const opened = t(d.openedAt);
-    if (!u?.deployedAt || opened > now || !d.labels.some((l) => l.toLowerCase() === label)) continue;
-    if (opened > t(u.deployedAt) && t(u.deployedAt) <= now) escapedDefects.push({ id: d.id, useCase: u.id, openedAt: d.openedAt, deployedAt: u.deployedAt });
+    const deployedAt = t(u.deployedAt);
+    if (opened <= now && opened > deployedAt && deployedAt <= now) escapedDefects.push({ id: d.id, useCase: u.id, openedAt: d.openedAt, deployedAt: u.deployedAt });
   }
   escapedDefects.sort((a, b) => cmp(a.openedAt, b.openedAt) || cmp(a.id, b.id));
   const recentEscaped = escapedDefects.filter((d) => t(d.openedAt) > windowStart);
@@ -161,9 +163,11 @@ export function computeKpis(snapshot: Pick<PortfolioSnapshot, "useCases" | "kpiI
   const production = new RegExp(config.productionEnvironmentPattern, "i");
   const perRepo = new Map<string, { deployments: number; failed: number }>();
   for (const s of snapshot.kpiInputs.deploymentStatuses) {
-    const at = t(s.at);
-    if (at > now || at <= windowStart || !production.test(s.environment)) continue;
+    // Cheap checks first: only finished deployments to production need their date parsed.
     if (s.state !== "success" && !FAILED.has(s.state)) continue;
+    if (!production.test(s.environment)) continue;
+    const at = t(s.at);
+    if (at > now || at <= windowStart) continue;
     const r = perRepo.get(s.repo) ?? { deployments: 0, failed: 0 };
     r.deployments += 1;
     if (FAILED.has(s.state)) r.failed += 1;
