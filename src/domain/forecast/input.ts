@@ -1,3 +1,5 @@
+import { parseIsoMs } from "../values/dates.js";
+
 /**
  * What the forecast reads from a portfolio snapshot: a structural subset of `PortfolioSnapshot`
  * (src/domain/snapshot/schema.ts), so a parsed snapshot is passed as is and tests can build small inputs by hand.
@@ -56,7 +58,7 @@ export const WEEK_MS = 7 * DAY_MS;
 
 /** Epoch ms of an ISO date-time; throws on garbage so a bad date never silently becomes NaN arithmetic. */
 export function ms(iso: string): number {
-  const t = Date.parse(iso);
+  const t = parseIsoMs(iso);
   if (Number.isNaN(t)) throw new RangeError(`not a date: "${iso}"`);
   return t;
 }
@@ -138,7 +140,7 @@ const parsedByInput = new WeakMap<readonly ForecastUseCase[], ParsedInput>();
 function parseDates(useCases: readonly ForecastUseCase[]): ParsedInput {
   let parsed = parsedByInput.get(useCases);
   if (parsed) return parsed;
-  const date = (iso: string | null | undefined) => (iso === null || iso === undefined ? Number.NaN : Date.parse(iso));
+  const date = (iso: string | null | undefined) => (iso === null || iso === undefined ? Number.NaN : parseIsoMs(iso));
   const dates = useCases.map((u) => {
     const d: ParsedDates = {
       filed: date(u.filedAt),
