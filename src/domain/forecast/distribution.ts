@@ -8,22 +8,33 @@
  * distribution of gate time); `trials` is then their total.
  */
 export class PeriodDistribution {
-  /** counts[k] = trials that finished in exactly k periods (k = 0 only when nothing was left to do). */
+  /** counts[k] = trials that finished in exactly k periods (k = 0 only when nothing was left to do); may end early. */
   readonly counts: Uint32Array | Float64Array;
   readonly trials: number;
   /** Trials that had not finished after `maxPeriods` periods. */
   readonly unfinished: number;
 
+  /**
+   * `counts` either in the histogram layout (maxPeriods + 2 slots, the last one "unfinished"), or — with `unfinished`
+   * given — periods 0…n−1 only (n ≤ maxPeriods + 1, later periods empty): exact distributions are short.
+   */
   constructor(
     counts: Uint32Array | Float64Array,
     readonly maxPeriods: number,
+    unfinished?: number,
   ) {
-    if (counts.length !== maxPeriods + 2) throw new RangeError(`histogram needs maxPeriods + 2 = ${maxPeriods + 2} slots, got ${counts.length}`);
-    this.counts = counts;
-    let total = 0;
-    for (const c of counts) total += c;
+    if (unfinished === undefined) {
+      if (counts.length !== maxPeriods + 2) throw new RangeError(`histogram needs maxPeriods + 2 = ${maxPeriods + 2} slots, got ${counts.length}`);
+      this.counts = counts.subarray(0, maxPeriods + 1);
+      this.unfinished = counts[maxPeriods + 1]!;
+    } else {
+      if (counts.length > maxPeriods + 1) throw new RangeError(`at most maxPeriods + 1 = ${maxPeriods + 1} periods, got ${counts.length}`);
+      this.counts = counts;
+      this.unfinished = unfinished;
+    }
+    let total = this.unfinished;
+    for (let k = 0; k < this.counts.length; k++) total += this.counts[k]!;
     this.trials = total;
-    this.unfinished = counts[maxPeriods + 1] ?? 0;
   }
 
   /** An empty histogram with room for 0…maxPeriods plus one "unfinished" slot. */
@@ -42,8 +53,8 @@ export class PeriodDistribution {
     // the rounding of exact probabilities (weights summing to 1, ADR 0033). 1e−9 is below one trial in a million.
     const rank = q * this.trials * (1 - 1e-9);
     let cumulative = 0;
-    for (let k = 0; k <= this.maxPeriods; k++) {
-      cumulative += this.counts[k] ?? 0;
+    for (let k = 0; k < this.counts.length; k++) {
+      cumulative += this.counts[k]!;
       if (cumulative >= rank) return k;
     }
     return null;
@@ -52,9 +63,9 @@ export class PeriodDistribution {
   /** Share of trials finished within `by` periods (inclusive). */
   probabilityByDeadline(by: number): number {
     if (this.trials === 0) return 0;
-    const last = Math.min(Math.floor(by), this.maxPeriods);
+    const last = Math.min(Math.floor(by), this.counts.length - 1);
     let done = 0;
-    for (let k = 0; k <= last; k++) done += this.counts[k] ?? 0;
+    for (let k = 0; k <= last; k++) done += this.counts[k]!;
     return done / this.trials;
   }
 

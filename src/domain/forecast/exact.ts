@@ -203,13 +203,17 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
   return work.map((_, j) => cdf.slice(j * (maxPeriods + 1), j * (maxPeriods + 1) + length[j]!));
 }
 
-/** A use case's `done` as PeriodDistribution counts (weights summing to 1): slots 0…maxPeriods and "unfinished". */
-export function exactCounts(done: Float64Array, maxPeriods: number): Float64Array {
-  const counts = new Float64Array(maxPeriods + 2);
+/**
+ * A use case's `done` as counts for PeriodDistribution (weights summing to 1): periods 0…n−1, and the weight not done
+ * within the cap. When the CDF stopped because it was certain, its sub-1e−12 tail is put in the next period.
+ */
+export function exactCounts(done: Float64Array, maxPeriods: number): { counts: Float64Array; unfinished: number } {
   let total = 0;
-  for (let k = 0; k < done.length && k <= maxPeriods; k++) total += counts[k] = done[k]!;
-  // The mass not yet placed: not done within the cap, or (when the CDF stopped as certain) a sub-1e−12 tail.
-  const rest = done.length > maxPeriods ? maxPeriods + 1 : done.length;
-  counts[rest] = counts[rest]! + Math.max(0, 1 - total);
-  return counts;
+  for (let k = 0; k < done.length; k++) total += done[k]!;
+  const rest = Math.max(0, 1 - total);
+  if (done.length > maxPeriods) return { counts: done, unfinished: rest };
+  const counts = new Float64Array(done.length + 1);
+  counts.set(done);
+  counts[done.length] = rest;
+  return { counts, unfinished: 0 };
 }

@@ -203,22 +203,27 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
 export function completionDistributions(plan: PortfolioPlan, config: ForecastConfig, drawCache?: SquadDrawCache): { distribution: (i: number) => PeriodDistribution; meanWork: Float64Array } {
   const { model, maxPeriods, plans } = plan;
 
-  let workCounts: (i: number) => ArrayLike<number>;
+  // Work done per period 0…n−1 (trial counts or exact weights), and the share not done within maxPeriods.
+  let work: (i: number) => { counts: Uint32Array | Float64Array; unfinished: number };
   let meanWork: Float64Array;
   if (config.method === "exact") {
     const exact = forecastExactly(model);
-    workCounts = (i) => exactCounts(exact.done[i]!, maxPeriods);
+    work = (i) => exactCounts(exact.done[i]!, maxPeriods);
     meanWork = exact.meanWork;
   } else {
     const simulated = simulateJoint({ ...model, trials: config.trials, drawCache: drawCache });
-    workCounts = (i) => simulated.histograms[i]!;
+    work = (i) => {
+      const histogram = simulated.histograms[i]!;
+      return { counts: histogram.subarray(0, maxPeriods + 1), unfinished: histogram[maxPeriods + 1]! };
+    };
     meanWork = simulated.meanWork;
   }
 
   const distribution = (i: number) => {
-    const work = workCounts(i) as Uint32Array | Float64Array;
+    const done = work(i);
     const gateTime = plans[i]!.gateTime;
-    return new PeriodDistribution(gateTime.isZero ? work : gateTime.delay(work, maxPeriods), maxPeriods);
+    const { counts, unfinished } = gateTime.isZero ? done : gateTime.delay(done.counts, done.unfinished, maxPeriods);
+    return new PeriodDistribution(counts, maxPeriods, unfinished);
   };
   return { distribution, meanWork };
 }

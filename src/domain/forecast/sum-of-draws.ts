@@ -55,23 +55,24 @@ export class SumOfDraws {
   }
 
   /**
-   * Weighted counts of "done in period k" after this delay: a trial done in week k with d more days is done in week
-   * ceil(k + d/7). Counts past `maxPeriods` (and trials that never finished) land in the "unfinished" slot.
+   * Weighted counts of "done in period k" after this delay, from counts for periods 0…n−1 and the ones not done within
+   * `maxPeriods`: a trial done in week k with d more days is done in week ceil(k + d/7). Anything pushed past
+   * `maxPeriods` joins the unfinished ones.
    */
-  delay(counts: ArrayLike<number>, maxPeriods: number): Float64Array {
-    const out = new Float64Array(maxPeriods + 2);
+  delay(counts: ArrayLike<number>, unfinished: number, maxPeriods: number): { counts: Float64Array; unfinished: number } {
     const shift = this.weekShift;
-    out[maxPeriods + 1] = counts[maxPeriods + 1] ?? 0;
-    for (let k = 0; k <= maxPeriods; k++) {
-      const c = counts[k] ?? 0;
+    const out = new Float64Array(Math.min(maxPeriods + 1, counts.length + shift.length - 1));
+    let late = unfinished;
+    for (let k = 0; k < counts.length; k++) {
+      const c = counts[k]!;
       if (c === 0) continue;
       for (let w = 0; w < shift.length; w++) {
         const p = shift[w]!;
         if (p === 0) continue;
-        const period = Math.min(maxPeriods + 1, k + w);
-        out[period] = out[period]! + c * p;
+        if (k + w <= maxPeriods) out[k + w] = out[k + w]! + c * p;
+        else late += c * p;
       }
     }
-    return out;
+    return { counts: out, unfinished: late };
   }
 }

@@ -7,12 +7,13 @@ import { exactDoneWithin, tolerance } from "./exact.js";
 import { randomModel } from "./random-model.js";
 
 /** P(done by week k) for k = 0…maxPeriods from a counts histogram (trials or exact weights). */
-function cdfOf(counts: ArrayLike<number>, maxPeriods: number): number[] {
-  let total = 0;
-  for (let k = 0; k < counts.length; k++) total += counts[k]!;
+function cdfOf(counts: ArrayLike<number> | { counts: ArrayLike<number>; unfinished: number }, maxPeriods: number): number[] {
+  const periods = "unfinished" in counts ? counts.counts : counts;
+  let total = "unfinished" in counts ? counts.unfinished : 0;
+  for (let k = 0; k < periods.length; k++) total += periods[k]!;
   const out: number[] = [];
   let done = 0;
-  for (let k = 0; k <= maxPeriods; k++) out.push((done += counts[k]!) / total);
+  for (let k = 0; k <= maxPeriods; k++) out.push((done += periods[k] ?? 0) / total);
   return out;
 }
 
@@ -63,8 +64,8 @@ describe("forecastExactly (the Monte Carlo's limit, computed)", () => {
   });
 
   it("a squad that never closed anything never finishes (all the mass is past the cap)", () => {
-    const counts = exactCounts(forecastExactly(oneQueue([0, 0, 0], [3], 30)).done[0]!, 30);
-    const distribution = new PeriodDistribution(counts, 30);
+    const { counts, unfinished } = exactCounts(forecastExactly(oneQueue([0, 0, 0], [3], 30)).done[0]!, 30);
+    const distribution = new PeriodDistribution(counts, 30, unfinished);
     expect(distribution.cannotFinish).toBe(true);
     expect(distribution.percentile(0.5)).toBeNull();
   });
@@ -89,7 +90,8 @@ describe("forecastExactly (the Monte Carlo's limit, computed)", () => {
 
   it("weights sum to 1 and the nearest-rank percentile reads them as shares", () => {
     const { done } = forecastExactly(oneQueue([1, 3], [6]));
-    const distribution = new PeriodDistribution(exactCounts(done[0]!, 80), 80);
+    const { counts, unfinished } = exactCounts(done[0]!, 80);
+    const distribution = new PeriodDistribution(counts, 80, unfinished);
     expect(distribution.trials).toBeCloseTo(1, 12);
     // S_k ≥ 6: k = 2 needs 3+3 (1/4); k = 3: 1 − P(S_3 < 6) = 1 − P(1,1,1 or two 1s and a 3) = 1 − 4/8 = 1/2.
     expect(distribution.probabilityByDeadline(2)).toBeCloseTo(0.25, 12);

@@ -21,12 +21,14 @@ describe("SumOfDraws (time remaining gates add)", () => {
 
   it("delay moves each week's trials by ceil(k + days/7), unfinished stay unfinished, over the cap is unfinished", () => {
     const sum = new SumOfDraws([[0, 8]]); // 0 or 8 days, half each
-    const counts = Uint32Array.from([2, 0, 4, 0, 0, 6]); // maxPeriods 4: slots 0..4 and 5 = unfinished
-    const out = sum.delay(counts, 4);
+    const counts = Uint32Array.from([2, 0, 4, 0, 0]); // maxPeriods 4: weeks 0..4, and 6 unfinished
+    const out = sum.delay(counts, 6, 4);
     // week 0: half stays at 0, half → ceil(8/7) = 2; week 2: half stays, half → ceil(2 + 8/7) = 4.
-    expect([...out]).toEqual([1, 0, 1 + 2, 0, 2, 6]);
-    const late = new SumOfDraws([[30]]).delay(Uint32Array.from([0, 0, 4, 0, 0, 0]), 4); // 2 + 30/7 > 4
-    expect([...late]).toEqual([0, 0, 0, 0, 0, 4]);
+    expect([...out.counts]).toEqual([1, 0, 1 + 2, 0, 2]);
+    expect(out.unfinished).toBe(6);
+    const late = new SumOfDraws([[30]]).delay(Uint32Array.from([0, 0, 4]), 0, 4); // 2 + 30/7 > 4; short input
+    expect([...late.counts]).toEqual([0, 0, 0, 0, 0]);
+    expect(late.unfinished).toBe(4);
   });
 
   it("delay equals the day-by-day rule ceil(k + d/7) for every possible sum (grouped by whole weeks of shift)", () => {
@@ -41,7 +43,8 @@ describe("SumOfDraws (time remaining gates add)", () => {
         expected[period] = expected[period]! + counts[k]! * sum.probabilities[j]!;
       });
     }
-    const out = sum.delay(counts, maxPeriods);
-    expected.forEach((e, k) => expect(out[k]!, `week ${k}`).toBeCloseTo(e, 9));
+    const out = sum.delay(counts.subarray(0, maxPeriods + 1), counts[maxPeriods + 1]!, maxPeriods);
+    const got = [...out.counts, out.unfinished];
+    expected.forEach((e, k) => expect(got[k]!, `week ${k}`).toBeCloseTo(e, 9));
   });
 });
