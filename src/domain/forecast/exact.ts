@@ -48,6 +48,14 @@ export function forecastExactly(model: QueueModel): ExactResult {
     if (!table) tables.set(samples, (table = distinctSamples(samples)));
     return table;
   };
+  // Growth beyond the open stories depends only on (initial, current): parts share these distributions.
+  const growthPmfs = new Map<number, IntPmf>();
+  const growthPmf = (initial: number, current: number): IntPmf => {
+    const key = initial * 0x10_0000 + current;
+    let pmf = growthPmfs.get(key);
+    if (!pmf) growthPmfs.set(key, (pmf = mappedPmf(distinct(growth), (f) => Math.max(0, Math.round(initial * f) - current))));
+    return pmf;
+  };
   const workOf: IntPmf[] = new Array<IntPmf>(parts.length);
   const meanWork = new Float64Array(useCases.length);
   useCases.forEach((u, i) => {
@@ -55,7 +63,7 @@ export function forecastExactly(model: QueueModel): ExactResult {
       const part = parts[id]!;
       let pmf: IntPmf;
       if (u.mode === WorkMode.Estimated) pmf = mappedPmf(distinct(u.ratios), (r) => Math.max(1, Math.round(u.criteria * r)));
-      else if (u.mode === WorkMode.Grows) pmf = mappedPmf(distinct(growth), (f) => part.open + Math.max(0, Math.round(part.initial * f) - part.current));
+      else if (u.mode === WorkMode.Grows) pmf = shifted(growthPmf(part.initial, part.current), part.open);
       else pmf = { lo: part.open + Math.max(0, part.initial - part.current), p: Float64Array.of(1) };
       workOf[id] = pmf;
       meanWork[i] = meanWork[i]! + pmfMean(pmf);
@@ -112,6 +120,11 @@ function mappedPmf(samples: DistinctSamples, value: (s: number) => number): IntP
   const p = new Float64Array(hi - lo + 1);
   mapped.forEach((v, i) => (p[v - lo] = p[v - lo]! + samples.shares[i]!));
   return { lo, p };
+}
+
+/** X + k for a whole k (the probabilities are shared, never mutated). */
+function shifted(pmf: IntPmf, k: number): IntPmf {
+  return { lo: pmf.lo + k, p: pmf.p };
 }
 
 function pmfMean(pmf: IntPmf): number {

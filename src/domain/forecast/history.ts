@@ -188,19 +188,36 @@ export function remainingGates(u: ForecastUseCase, pipeline: ReadonlyArray<{ id:
  * stories is not counted twice (the throughput simulation already covers the stories) — ADR 0031.
  */
 export function gateOverheadDays(input: ForecastInput): Map<string, number[]> {
-  const pipeline = input.governance.pipeline.map((g) => g.id);
-  const gateIndex = pipelineIndex(input.governance.pipeline);
+  const pipeline = input.governance.pipeline;
+  const gateIndex = pipelineIndex(pipeline);
   const samples = pipeline.map(() => [] as number[]);
-  const passedAt = new Float64Array(pipeline.length);
   for (const u of input.useCases) {
-    if (u.gates.length === 0 || !gatePasses(u, gateIndex, passedAt)) continue;
+    if (u.gates.length === 0) continue;
+    const days = gateOverheadsOf(u, pipeline, gateIndex);
+    for (let g = 0; g < days.length; g++) if (!Number.isNaN(days[g]!)) samples[g]!.push(days[g]!);
+  }
+  return new Map(pipeline.map((g, i) => [g.id, samples[i]!]));
+}
+
+/**
+ * One use case's gate overheads in pipeline order (NaN: not passed), remembered per use-case view and pipeline: the
+ * views are immutable, and the backtest's replays share the view of every use case with nothing after their cut.
+ */
+const overheadsByView = new WeakMap<ForecastUseCase, { pipeline: ReadonlyArray<{ id: string }>; days: Float64Array }>();
+
+function gateOverheadsOf(u: ForecastUseCase, pipeline: ReadonlyArray<{ id: string }>, gateIndex: ReadonlyMap<string, number>): Float64Array {
+  const kept = overheadsByView.get(u);
+  if (kept?.pipeline === pipeline) return kept.days;
+  const passedAt = new Float64Array(pipeline.length);
+  const days = new Float64Array(pipeline.length).fill(Number.NaN);
+  if (gatePasses(u, gateIndex, passedAt)) {
     const filed = u.filedMs ?? ms(u.filedAt);
     for (let g = 0; g < pipeline.length; g++) {
-      const pass = passedAt[gateIndex.get(pipeline[g]!)!]!;
+      const pass = passedAt[gateIndex.get(pipeline[g]!.id)!]!;
       if (Number.isNaN(pass)) continue;
       let from = filed;
       for (let earlier = 0; earlier < g; earlier++) {
-        const t = passedAt[gateIndex.get(pipeline[earlier]!)!]!;
+        const t = passedAt[gateIndex.get(pipeline[earlier]!.id)!]!;
         if (t <= pass && t > from) from = t; // NaN (not passed) fails both comparisons
       }
       for (const s of u.stories) {
@@ -208,8 +225,9 @@ export function gateOverheadDays(input: ForecastInput): Map<string, number[]> {
         const c = s.closedMs ?? ms(s.closedAt);
         if (c <= pass && c > from) from = c;
       }
-      samples[g]!.push(Math.max(0, (pass - from) / DAY_MS));
+      days[g] = Math.max(0, (pass - from) / DAY_MS);
     }
   }
-  return new Map(pipeline.map((id, g) => [id, samples[g]!]));
+  overheadsByView.set(u, { pipeline, days });
+  return days;
 }
