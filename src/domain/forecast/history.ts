@@ -81,6 +81,7 @@ export interface SquadShare {
 
 /** A use case's stories per squad (in squad id order), in one pass: what `initialStories(u, squad)` gives per squad. */
 export function sharesBySquad(u: ForecastUseCase): SquadShare[] {
+  if (u.stories.length === 0) return [];
   const split = splitTime(u);
   const cutoff = split === undefined ? Number.NEGATIVE_INFINITY : split + SPLIT_GRACE_MS;
   const shares: SquadShare[] = [];
@@ -169,17 +170,6 @@ export function pipelineIndex(pipeline: ReadonlyArray<{ id: string }>): Map<stri
     if (!index.has(g.id)) index.set(g.id, i);
   });
   return index;
-}
-
-/** Gates of the pipeline not passed (now), in pipeline order. */
-export function remainingGates(u: ForecastUseCase, pipeline: ReadonlyArray<{ id: string }>, gateIndex = pipelineIndex(pipeline)): string[] {
-  const passes = new Float64Array(pipeline.length);
-  gatePasses(u, gateIndex, passes);
-  const left: string[] = [];
-  pipeline.forEach((g) => {
-    if (Number.isNaN(passes[gateIndex.get(g.id)!]!)) left.push(g.id);
-  });
-  return left;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { ForecastConfig } from "../../config/sections/forecast.js";
 import { deriveSeed } from "../random.js";
 import { PeriodDistribution } from "./distribution.js";
-import { gateOverheadDays, growthFactors, isInFlight, pipelineIndex, remainingGates, sharesBySquad, squadIds, storiesPerCriterion, weeklyThroughput } from "./history.js";
+import { gateOverheadDays, gatePasses, growthFactors, isInFlight, pipelineIndex, sharesBySquad, squadIds, storiesPerCriterion, weeklyThroughput } from "./history.js";
 import { compareIds, endOfDay, WEEK_MS, type ForecastInput, type ForecastUseCase } from "./input.js";
 import { simulateJoint, WorkMode, type JointModel, type JointPart, type SquadDrawCache } from "./joint.js";
 import { ThroughputSampler } from "./simulate.js";
@@ -51,6 +51,13 @@ export interface Plan {
   deadlinePeriod: number;
   overdue: boolean;
   notes: string[];
+}
+
+/** The gates a use case has left (pipeline order), the time they add, and a note when one has no history. */
+interface GatesLeft {
+  gates: string[];
+  gateTime: SumOfDraws;
+  note: string | null;
 }
 
 export interface PortfolioPlan {
@@ -112,12 +119,31 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   const growth = Float64Array.from(growthFactors(input));
   const gateDays = new Map([...gateOverheadDays(input)].map(([gate, days]) => [gate, Float64Array.from(days)]));
   const noSamples = new Float64Array(0);
-  const gateTimes = new Map<string, SumOfDraws>();
-  const gateTimeFor = (gates: string[]): SumOfDraws => {
-    const key = JSON.stringify(gates);
-    let table = gateTimes.get(key);
-    if (!table) gateTimes.set(key, (table = new SumOfDraws(gates.map((g) => gateDays.get(g) ?? noSamples))));
-    return table;
+  // Gates left, keyed by which pipeline positions are not passed: use cases with the same gates left (there are only
+  // a few combinations) share their names, gate time (a convolution of the gates' histories) and note.
+  const gatesLeftByKey = new Map<number | string, GatesLeft>();
+  const passedAt = new Float64Array(pipeline.length);
+  const position = Int32Array.from(pipeline, (g) => gateIndex.get(g.id)!);
+  const gatesLeftOf = (u: ForecastUseCase): GatesLeft => {
+    gatePasses(u, gateIndex, passedAt);
+    let key: number | string = pipeline.length <= 30 ? 0 : "";
+    for (let g = 0; g < pipeline.length; g++) {
+      const left = Number.isNaN(passedAt[position[g]!]!);
+      if (typeof key === "number") key += left ? 1 << g : 0;
+      else key += left ? "1" : "0";
+    }
+    let entry = gatesLeftByKey.get(key);
+    if (!entry) {
+      const gates = pipeline.filter((_, g) => Number.isNaN(passedAt[position[g]!]!)).map((g) => g.id);
+      const missing = gates.filter((g) => (gateDays.get(g) ?? noSamples).length === 0);
+      entry = {
+        gates,
+        gateTime: new SumOfDraws(gates.map((g) => gateDays.get(g) ?? noSamples)),
+        note: missing.length > 0 ? `no history for gate${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: counted as no extra time` : null,
+      };
+      gatesLeftByKey.set(key, entry);
+    }
+    return entry;
   };
 
   // Parts and plans, use cases in id order (asOf sorted them) so streams never depend on input order.
@@ -148,10 +174,8 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
         partIds.push(parts.push({ useCase: i, squad: squadIndex.get(squad) as number, open, initial, current }) - 1);
       }
     }
-    const gates = remainingGates(u, pipeline, gateIndex);
-    const gateTime = gateTimeFor(gates);
-    const missing = gates.filter((g) => (gateDays.get(g) ?? noSamples).length === 0);
-    if (missing.length > 0) notes.push(`no history for gate${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: counted as no extra time`);
+    const { gates, gateTime, note } = gatesLeftOf(u);
+    if (note !== null) notes.push(note);
     const deadlineEnd = endOfDay(u.deadline);
     return {
       useCase: u,
