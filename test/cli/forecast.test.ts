@@ -81,7 +81,7 @@ describe("converge backtest", () => {
   });
 
   it("prints the calibration line, and the same figures with --json", async () => {
-    const args = ["backtest", "--snapshot", "samples/portfolio.json", "--weeks", "2", "--trials", "500", "--seed", "3"];
+    const args = ["backtest", "--snapshot", "samples/portfolio.json", "--weeks", "2", "--every", "1", "--trials", "500", "--seed", "3"];
     const line = await run(args);
     expect(line.stderr).toBe("");
     expect(line.code).toBe(0);

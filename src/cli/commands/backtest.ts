@@ -9,6 +9,7 @@ interface BacktestOptions {
   snapshot?: string;
   now?: string;
   weeks?: string;
+  every?: string;
   trials?: string;
   seed: string;
   json?: boolean;
@@ -23,6 +24,7 @@ export function register(program: Command): void {
     .option("--snapshot <file>", "portfolio snapshot JSON")
     .option("--now <date>", "the present (YYYY-MM-DD or ISO date-time); default: the snapshot's generatedAt")
     .option("--weeks <n>", "past weeks to replay (default: config forecast.backtestWeeks, 12)")
+    .option("--every <n>", "weeks between replays (default: config forecast.backtestEveryWeeks, 2)")
     .option("--trials <n>", "trials per replayed week (default: config forecast.backtestTrials, 250)")
     .option("--seed <seed>", "random seed", "converge")
     .option("--json", "print the calibration as JSON");
@@ -37,8 +39,9 @@ export function register(program: Command): void {
     if (!/^\d{4}-\d{2}-\d{2}(T.*)?$/.test(now) || Number.isNaN(Date.parse(now.length === 10 ? `${now}T00:00:00Z` : now))) {
       throw new CliError(`--now must be a date like 2026-11-23 or an ISO date-time, got "${now}"`, USAGE);
     }
-    const config: { backtestWeeks?: number; backtestTrials?: number } = {};
+    const config: { backtestWeeks?: number; backtestEveryWeeks?: number; backtestTrials?: number } = {};
     if (options.weeks !== undefined) config.backtestWeeks = parseCount(options.weeks, "--weeks", 1, 104);
+    if (options.every !== undefined) config.backtestEveryWeeks = parseCount(options.every, "--every", 1, 52);
     if (options.trials !== undefined) config.backtestTrials = parseCount(options.trials, "--trials", 100, 1_000_000);
     const seed = /^-?\d+$/.test(options.seed) ? Number(options.seed) : options.seed;
 

@@ -52,7 +52,16 @@ export const forecastSection = z
       .min(1)
       .max(104)
       .default(12)
-      .describe("Past weeks the backtest replays (one forecast as of each week, using no data from after it)."),
+      .describe("Past weeks the backtest replays (forecasts as of past weeks, using no data from after them)."),
+    backtestEveryWeeks: z
+      .number()
+      .int()
+      .min(1)
+      .max(52)
+      .default(2)
+      .describe(
+        "Replay a forecast every this many weeks within backtestWeeks (12, 10, … weeks ago with 2): consecutive weeks' forecasts of a use case are nearly the same, so every other week scores about as well at half the cost (ADR 0033).",
+      ),
     backtestTrials: z
       .number()
       .int()

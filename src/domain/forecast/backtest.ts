@@ -33,6 +33,8 @@ export interface WeekCalibration {
 export interface Calibration {
   asOf: string;
   weeks: number;
+  /** Weeks between replays (1: every week). */
+  everyWeeks: number;
   /** Forecasts (use case × replayed week) whose deadline has passed by now. */
   resolved: number;
   brier: number | null;
@@ -67,7 +69,7 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
   const drawCache = new SquadDrawCache();
   const replayConfig = { ...config, trials: config.backtestTrials };
   const seed = options.seed ?? DEFAULT_SEED;
-  for (let k = config.backtestWeeks; k >= 1; k--) {
+  for (let k = config.backtestWeeks; k >= 1; k -= config.backtestEveryWeeks) {
     const then = new Date(now - k * WEEK_MS).toISOString();
     // Only dates that have passed by now are scored: a deadline or P85 date at most k weeks after `then`. Weeks
     // beyond k cannot change any scored figure (a trial's draws up to week k do not depend on later ones), so the
@@ -118,6 +120,7 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
   return {
     asOf: new Date(now).toISOString(),
     weeks: config.backtestWeeks,
+    everyWeeks: config.backtestEveryWeeks,
     resolved,
     brier,
     baseRate,
@@ -130,10 +133,16 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
+/** "12 weeks", "1 week", "12 weeks (a forecast replayed every 2 weeks)" (the stride only when it skipped weeks). */
+function span(c: Calibration): string {
+  const weeks = c.weeks === 1 ? "1 week" : `${c.weeks} weeks`;
+  return c.everyWeeks > 1 && c.weeks > c.everyWeeks ? `${weeks} (a forecast replayed every ${c.everyWeeks} weeks)` : weeks;
+}
+
 /** The one calibration line the weekly report prints. */
 export function calibrationLine(c: Calibration): string {
   if (c.resolved === 0 && c.p85.resolved === 0) {
-    return `Backtest over the last ${c.weeks} weeks: no forecast has resolved yet (nothing deployed or past its deadline), so calibration is unknown.`;
+    return `Backtest over the last ${span(c)}: no forecast has resolved yet (nothing deployed or past its deadline), so calibration is unknown.`;
   }
   const parts: string[] = [];
   if (c.p85.coverage !== null) parts.push(`the P85 date held for ${pct(c.p85.coverage)} of ${c.p85.resolved} resolved forecasts (well calibrated: about 85%)`);
@@ -143,5 +152,5 @@ export function calibrationLine(c: Calibration): string {
     const skill = c.skill === null ? "" : `, skill ${c.skill >= 0 ? "+" : "−"}${pct(Math.abs(c.skill))}`;
     parts.push(`Brier score of P(on time) ${c.brier.toFixed(3)} vs ${c.baseBrier.toFixed(3)} for always saying the ${pct(c.baseRate)} base rate (lower is better${skill})`);
   }
-  return `Backtest over the last ${c.weeks} weeks: ${parts.join("; ")}.`;
+  return `Backtest over the last ${span(c)}: ${parts.join("; ")}.`;
 }

@@ -60,6 +60,13 @@ describe("backtest arithmetic (certain forecasts, scores by hand)", () => {
     expect(c.perWeek[0]).toMatchObject({ asOf: at(T), inFlight: 6, resolved: 4 });
   });
 
+  it("replays every backtestEveryWeeks weeks, oldest first, each a whole number of weeks before now", () => {
+    const strided = backtestPortfolio(input, { now: NOW, seed: 1, config: { backtestWeeks: 5, backtestEveryWeeks: 2 } });
+    const weeksBack = strided.perWeek.map((w) => (Date.parse(NOW) - Date.parse(w.asOf)) / (7 * 86_400_000));
+    expect(weeksBack).toEqual([5, 3, 1]);
+    expect(strided).toMatchObject({ weeks: 5, everyWeeks: 2 });
+  });
+
   it("Brier score, base rate and skill over the forecasts whose deadline has passed", () => {
     // (p, on time): on-time (1, 1), late (0, 0), lucky (0, 1), missed (1, 0) ⇒ Brier (0 + 0 + 1 + 1) / 4 = 0.5;
     // base rate 2/4 ⇒ its Brier is 0.25; skill = 1 − 0.5 / 0.25 = −1. u/future (deadline ahead) is not in it.
@@ -77,7 +84,7 @@ describe("backtest arithmetic (certain forecasts, scores by hand)", () => {
 
   it("prints one calibration line", () => {
     expect(calibrationLine(c)).toBe(
-      "Backtest over the last 1 weeks: the P85 date held for 50% of 2 resolved forecasts (well calibrated: about 85%); Brier score of P(on time) 0.500 vs 0.250 for always saying the 50% base rate (lower is better, skill −100%).",
+      "Backtest over the last 1 week: the P85 date held for 50% of 2 resolved forecasts (well calibrated: about 85%); Brier score of P(on time) 0.500 vs 0.250 for always saying the 50% base rate (lower is better, skill −100%).",
     );
   });
 });
@@ -97,12 +104,16 @@ describe("backtest uses no data from after the replayed week", () => {
 });
 
 describe("calibrationLine", () => {
-  const empty: Calibration = { asOf: NOW, weeks: 12, resolved: 0, brier: null, baseRate: null, baseBrier: null, skill: null, p85: { resolved: 0, covered: 0, coverage: null }, perWeek: [] };
+  const empty: Calibration = { asOf: NOW, weeks: 12, everyWeeks: 1, resolved: 0, brier: null, baseRate: null, baseBrier: null, skill: null, p85: { resolved: 0, covered: 0, coverage: null }, perWeek: [] };
   it("says calibration is unknown when nothing resolved", () => {
     expect(calibrationLine(empty)).toMatch(/no forecast has resolved yet/);
   });
   it("does not claim skill against a degenerate base rate", () => {
     const allLate = { ...empty, resolved: 4, brier: 0.1, baseRate: 0, baseBrier: 0, p85: { resolved: 4, covered: 3, coverage: 0.75 } };
     expect(calibrationLine(allLate)).toMatch(/all 4 resolved forecasts were late, so the Brier score \(0\.100\) has no base rate to beat/);
+  });
+  it("says how often it replayed", () => {
+    expect(calibrationLine(empty)).toMatch(/^Backtest over the last 12 weeks: /);
+    expect(calibrationLine({ ...empty, everyWeeks: 2 })).toMatch(/^Backtest over the last 12 weeks \(a forecast replayed every 2 weeks\): /);
   });
 });
