@@ -78,19 +78,24 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
     // completion distribution, exactly as forecastPortfolio computes them.
     const replayAt = ms(then);
     const planned = planPortfolio(asOf(snapshot, replayAt, cutViews), replayAt, replayConfig, seed, Math.max(1, Math.min(config.maxWeeks, k)));
-    const { distribution } = completionDistributions(planned, replayConfig, drawCache);
+    const { distribution, workDoneBy } = completionDistributions(planned, replayConfig, drawCache);
     const week: WeekCalibration = { asOf: then, inFlight: planned.plans.length, resolved: 0, brier: null, p85Resolved: 0, p85Covered: 0 };
     let squared = 0;
     planned.plans.forEach((plan, i) => {
       const u = known.get(plan.useCase.id);
       if (!u || (!isDeployed(u) && u.state === "closed")) return; // cancelled: no outcome to score
-      const d = distribution(i);
       const deployedAt = u.deployedAt === undefined ? undefined : ms(u.deployedAt);
       const deadline = endOfDay(plan.useCase.deadline);
+      const brier = !plan.overdue && deadline <= now;
+      // A P85 date is scored only if it has passed by now, i.e. within the replay's k weeks; completion is never
+      // earlier than the work, so a use case whose work is not 85% done by week k cannot be scored (its
+      // distribution is not built). The margin keeps this on the safe side of the percentile's own rounding.
+      if (!brier && workDoneBy(i, k) < 0.85 * (1 - 1e-6)) return;
+      const d = distribution(i);
       // Scored only once its deadline has passed, whatever happened: scoring early deployments before late ones
       // could be known would bias the sample towards "on time" (right-censoring). Already overdue when forecast:
       // the outcome was known then, so scoring it would flatter the Brier score.
-      if (!plan.overdue && deadline <= now) {
+      if (brier) {
         const pOnTime = d.probabilityByDeadline(plan.deadlinePeriod);
         const onTime = deployedAt !== undefined && deployedAt <= deadline;
         outcomes.push({ p: pOnTime, onTime });

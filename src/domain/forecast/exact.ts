@@ -25,6 +25,9 @@ import { WorkMode, type QueueModel } from "./joint.js";
  */
 const CERTAIN = 1 - 1e-9;
 
+/** A distribution with all its mass on one value (shared: distributions are never mutated). */
+const CERTAINLY = Float64Array.of(1);
+
 export interface ExactResult {
   /**
    * Per use case: P(done in exactly week k) for k = 0…n−1 (before gate time); the rest of the mass (1 − Σ) is
@@ -59,15 +62,24 @@ export function forecastExactly(model: QueueModel): ExactResult {
     if (!pmf) growthPmfs.set(key, (pmf = mappedPmf(distinct(growth), (f) => Math.max(0, Math.round(initial * f) - current))));
     return pmf;
   };
+  // An estimate depends only on the ratios drawn from and the number of criteria.
+  const estimates = new Map<ArrayLike<number>, Map<number, IntPmf>>();
+  const estimatePmf = (ratios: ArrayLike<number>, criteria: number): IntPmf => {
+    let byCriteria = estimates.get(ratios);
+    if (!byCriteria) estimates.set(ratios, (byCriteria = new Map()));
+    let pmf = byCriteria.get(criteria);
+    if (!pmf) byCriteria.set(criteria, (pmf = mappedPmf(distinct(ratios), (r) => Math.max(1, Math.round(criteria * r)))));
+    return pmf;
+  };
   const workOf: IntPmf[] = new Array<IntPmf>(parts.length);
   const meanWork = new Float64Array(useCases.length);
   useCases.forEach((u, i) => {
     for (const id of u.parts) {
       const part = parts[id]!;
       let pmf: IntPmf;
-      if (u.mode === WorkMode.Estimated) pmf = mappedPmf(distinct(u.ratios), (r) => Math.max(1, Math.round(u.criteria * r)));
+      if (u.mode === WorkMode.Estimated) pmf = estimatePmf(u.ratios, u.criteria);
       else if (u.mode === WorkMode.Grows) pmf = shifted(growthPmf(part.initial, part.current), part.open);
-      else pmf = { lo: part.open + Math.max(0, part.initial - part.current), p: Float64Array.of(1) };
+      else pmf = { lo: part.open + Math.max(0, part.initial - part.current), p: CERTAINLY };
       workOf[id] = pmf;
       meanWork[i] = meanWork[i]! + pmfMean(pmf);
     }
@@ -75,9 +87,10 @@ export function forecastExactly(model: QueueModel): ExactResult {
 
   // Per part: P(done by week t), t = 0…length−1 (certain from there on, or the cap was reached).
   const partCdf: Float64Array[] = new Array<Float64Array>(parts.length);
+  const scratch = new Scratch();
   for (const squad of squads) {
     if (squad.queue.length === 0) continue;
-    const cdfs = queueCdfs(distinct(squad.sampler.values), squad.queue.map((p) => workOf[p]!), maxPeriods);
+    const cdfs = queueCdfs(distinct(squad.sampler.values), squad.queue.map((p) => workOf[p]!), maxPeriods, scratch);
     squad.queue.forEach((p, j) => (partCdf[p] = cdfs[j]!));
   }
 
@@ -113,15 +126,18 @@ function distinctSamples(samples: ArrayLike<number>): DistinctSamples {
 
 /** P(X = value(s)) for s drawn uniformly from the samples, on whole numbers. */
 function mappedPmf(samples: DistinctSamples, value: (s: number) => number): IntPmf {
-  const mapped = Array.from(samples.values, value);
-  let lo = mapped[0]!;
-  let hi = lo;
-  for (const v of mapped) {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < samples.values.length; i++) {
+    const v = value(samples.values[i]!);
     if (v < lo) lo = v;
     if (v > hi) hi = v;
   }
   const p = new Float64Array(hi - lo + 1);
-  mapped.forEach((v, i) => (p[v - lo] = p[v - lo]! + samples.shares[i]!));
+  for (let i = 0; i < samples.values.length; i++) {
+    const v = value(samples.values[i]!) - lo;
+    p[v] = p[v]! + samples.shares[i]!;
+  }
   return { lo, p };
 }
 
@@ -153,7 +169,7 @@ function convolve(x: IntPmf, y: IntPmf): IntPmf {
  * until it is certain or t = maxPeriods. S_t's distribution is kept only up to M, the most work the queue can hold,
  * with everything at or above M in the last slot (absorbing): no part needs more.
  */
-function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: number): Float64Array[] {
+function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: number, scratch: Scratch): Float64Array[] {
   // Throughput: distinct whole values and their shares of the past weeks (low-confidence squads share one table).
   const values = throughput.values;
   const probs = throughput.shares;
@@ -173,15 +189,17 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
   const M = Math.max(1, ...cumulative.map((c) => c.lo + c.p.length - 1));
 
   const n = work.length;
-  const cdf = new Float64Array(n * (maxPeriods + 1));
+  const cdf = scratch.cdf(n * (maxPeriods + 1)); // every slot read back is written first (or zeroed below)
   const length = new Int32Array(n).fill(maxPeriods + 1);
   const open = new Uint8Array(n).fill(1);
-  for (let j = 0; j < n; j++) cdf[j * (maxPeriods + 1)] = zero[j]!; // done at week 0 only with no work at all
   const allZero = values.every((v) => v === 0);
+  if (allZero) cdf.fill(0, 0, n * (maxPeriods + 1)); // never done (but for no work): no later week is computed
+  for (let j = 0; j < n; j++) cdf[j * (maxPeriods + 1)] = zero[j]!; // done at week 0 only with no work at all
   let remaining = n;
-  let dist = new Float64Array(M + 1);
-  let next = new Float64Array(M + 1);
-  const survival = new Float64Array(M + 2);
+  let [dist, next] = scratch.pair(M + 1);
+  const survival = scratch.survival(M + 2);
+  dist.fill(0);
+  next.fill(0);
   dist[0] = 1;
   let low = 0; // lowest index of dist that can be non-zero
   for (let t = 1; t <= maxPeriods && remaining > 0 && !allZero; t++) {
@@ -217,6 +235,36 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
     }
   }
   return work.map((_, j) => cdf.slice(j * (maxPeriods + 1), j * (maxPeriods + 1) + length[j]!));
+}
+
+/**
+ * Working arrays queueCdfs reuses from one squad to the next (grown when a squad needs more): a portfolio has
+ * thousands of squads, and fresh arrays for each were most of the forecast's garbage.
+ */
+class Scratch {
+  private cdfs = new Float64Array(0);
+  private a = new Float64Array(0);
+  private b = new Float64Array(0);
+  private s = new Float64Array(0);
+
+  cdf(size: number): Float64Array {
+    if (this.cdfs.length < size) this.cdfs = new Float64Array(Math.max(size, 2 * this.cdfs.length));
+    return this.cdfs;
+  }
+
+  /** Two arrays of `size` (their contents are left over from the last squad). */
+  pair(size: number): [Float64Array, Float64Array] {
+    if (this.a.length < size) {
+      this.a = new Float64Array(Math.max(size, 2 * this.a.length));
+      this.b = new Float64Array(this.a.length);
+    }
+    return [this.a.subarray(0, size), this.b.subarray(0, size)];
+  }
+
+  survival(size: number): Float64Array {
+    if (this.s.length < size) this.s = new Float64Array(Math.max(size, 2 * this.s.length));
+    return this.s.subarray(0, size);
+  }
 }
 
 /**

@@ -193,12 +193,15 @@ export function gateOverheadDays(input: ForecastInput): Map<string, number[]> {
  * One use case's gate overheads in pipeline order (NaN: not passed), remembered per use-case view and pipeline: the
  * views are immutable, and the backtest's replays share the view of every use case with nothing after their cut.
  */
+/** Pass times of the use case at hand (gateOverheadsOf is not re-entrant: it only calls gatePasses). */
+let passScratch = new Float64Array(0);
+
 const overheadsByView = new WeakMap<ForecastUseCase, { pipeline: ReadonlyArray<{ id: string }>; days: Float64Array }>();
 
 function gateOverheadsOf(u: ForecastUseCase, pipeline: ReadonlyArray<{ id: string }>, gateIndex: ReadonlyMap<string, number>): Float64Array {
   const kept = overheadsByView.get(u);
   if (kept?.pipeline === pipeline) return kept.days;
-  const passedAt = new Float64Array(pipeline.length);
+  const passedAt = passScratch.length >= pipeline.length ? passScratch : (passScratch = new Float64Array(pipeline.length));
   const days = new Float64Array(pipeline.length).fill(Number.NaN);
   if (gatePasses(u, gateIndex, passedAt)) {
     const filed = u.filedMs ?? ms(u.filedAt);
@@ -210,7 +213,8 @@ function gateOverheadsOf(u: ForecastUseCase, pipeline: ReadonlyArray<{ id: strin
         const t = passedAt[gateIndex.get(pipeline[earlier]!.id)!]!;
         if (t <= pass && t > from) from = t; // NaN (not passed) fails both comparisons
       }
-      for (const s of u.stories) {
+      for (let i = 0; i < u.stories.length; i++) {
+        const s = u.stories[i]!;
         if (s.closedAt === null) continue;
         const c = s.closedMs ?? ms(s.closedAt);
         if (c <= pass && c > from) from = c;

@@ -226,7 +226,11 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
  * Each in-flight use case's completion distribution (work, then the gate time it has left: independent of the work,
  * so an exact convolution), by the configured method (ADR 0033), and its expected work.
  */
-export function completionDistributions(plan: PortfolioPlan, config: ForecastConfig, drawCache?: SquadDrawCache): { distribution: (i: number) => PeriodDistribution; meanWork: Float64Array } {
+export function completionDistributions(plan: PortfolioPlan, config: ForecastConfig, drawCache?: SquadDrawCache): {
+  distribution: (i: number) => PeriodDistribution;
+  workDoneBy: (i: number, k: number) => number;
+  meanWork: Float64Array;
+} {
   const { model, maxPeriods, plans } = plan;
 
   // Work done per period 0…n−1 (trial counts or exact weights), and the share not done within maxPeriods.
@@ -245,13 +249,24 @@ export function completionDistributions(plan: PortfolioPlan, config: ForecastCon
     meanWork = simulated.meanWork;
   }
 
+  // Share of the work done by week k (before gate time, which can only make it later).
+  const workDoneBy = (i: number, k: number) => {
+    const { counts, unfinished } = work(i);
+    let done = 0;
+    let total = unfinished;
+    for (let w = 0; w < counts.length; w++) {
+      total += counts[w]!;
+      if (w <= k) done += counts[w]!;
+    }
+    return total === 0 ? 0 : done / total;
+  };
   const distribution = (i: number) => {
     const done = work(i);
     const gateTime = plans[i]!.gateTime;
     const { counts, unfinished } = gateTime.isZero ? done : gateTime.delay(done.counts, done.unfinished, maxPeriods);
     return new PeriodDistribution(counts, maxPeriods, unfinished);
   };
-  return { distribution, meanWork };
+  return { distribution, workDoneBy, meanWork };
 }
 
 export function mean(values: ArrayLike<number>): number {

@@ -21,9 +21,14 @@ export class SumOfDraws {
     let pmf = new Float64Array([1]); // pmf[d] = P(sum = d days)
     for (const samples of sampleLists) {
       if (samples.length === 0) continue;
-      const days = Array.from(samples, (v) => Math.max(0, Math.round(v)));
-      const single = new Float64Array(Math.max(...days) + 1);
-      for (const d of days) single[d] = single[d]! + 1 / days.length;
+      // Gate histories hold thousands of samples: plain loops, no per-sample arrays.
+      let longest = 0;
+      for (let i = 0; i < samples.length; i++) longest = Math.max(longest, Math.round(samples[i]!));
+      const single = new Float64Array(longest + 1);
+      for (let i = 0; i < samples.length; i++) {
+        const d = Math.max(0, Math.round(samples[i]!));
+        single[d] = single[d]! + 1 / samples.length;
+      }
       const next = new Float64Array(pmf.length + single.length - 1);
       for (let a = 0; a < pmf.length; a++) {
         const pa = pmf[a]!;
