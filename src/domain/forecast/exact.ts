@@ -152,16 +152,16 @@ function pmfMean(pmf: IntPmf): number {
   return mean;
 }
 
-/** Distribution of X + Y for independent X, Y. */
-function convolve(x: IntPmf, y: IntPmf): IntPmf {
-  if (y.p.length === 1) return { lo: x.lo + y.lo, p: x.p }; // a fixed amount only shifts (arrays are never mutated)
-  const p = new Float64Array(x.p.length + y.p.length - 1);
-  for (let a = 0; a < x.p.length; a++) {
-    const pa = x.p[a]!;
+/** out[at …] = x[0 … xLength) convolved with y[from …]: the distribution of X + Y for independent X, Y. */
+function convolveInto(x: Float64Array, xLength: number, y: Float64Array, from: number, out: Float64Array, at: number): void {
+  const yLength = y.length - from;
+  if (yLength <= 0) return;
+  out.fill(0, at, at + xLength + yLength - 1);
+  for (let a = 0; a < xLength; a++) {
+    const pa = x[a]!;
     if (pa === 0) continue;
-    for (let b = 0; b < y.p.length; b++) p[a + b] = p[a + b]! + pa * y.p[b]!;
+    for (let b = 0; b < yLength; b++) out[at + a + b] = out[at + a + b]! + pa * y[from + b]!;
   }
-  return { lo: x.lo + y.lo, p };
 }
 
 /**
@@ -176,19 +176,43 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
   for (const v of values) if (!Number.isInteger(v) || v < 0) throw new RangeError(`throughput must be whole stories per week, got ${v}`);
 
   // Cumulative work of each queue position. A part whose work is 0 in a trial is done at week 0 wherever it waits (as
-  // in the Monte Carlo), so part j is done by week t with P(W_j = 0) plus P(W_j > 0 and S_t ≥ C_{j−1} + W_j).
-  const cumulative: IntPmf[] = [];
-  const zero = new Float64Array(work.length);
-  let total: IntPmf = { lo: 0, p: Float64Array.of(1) };
-  work.forEach((w, j) => {
-    zero[j] = w.lo === 0 ? w.p[0]! : 0;
-    const next = convolve(total, w);
-    cumulative.push(zero[j] === 0 ? next : convolve(total, { lo: 1, p: w.p.subarray(1) }));
-    total = next;
-  });
-  const M = Math.max(1, ...cumulative.map((c) => c.lo + c.p.length - 1));
-
+  // in the Monte Carlo), so part j is done by week t with P(W_j = 0) plus P(W_j > 0 and S_t ≥ C_{j−1} + W_j): the
+  // distribution scored for part j is C_{j−1} convolved with W_j's non-zero part. All of them live end to end in one
+  // reused buffer (offset[j], lo[j], size[j]); the running total C_j ping-pongs between two more.
   const n = work.length;
+  const zero = new Float64Array(n);
+  const lo = new Int32Array(n);
+  const offset = new Int32Array(n);
+  const size = new Int32Array(n);
+  let needed = 0;
+  let totalSize = 1;
+  for (let j = 0; j < n; j++) {
+    const w = work[j]!;
+    zero[j] = w.lo === 0 ? w.p[0]! : 0;
+    const nonZero = w.p.length - (w.lo === 0 ? 1 : 0);
+    size[j] = nonZero === 0 ? 0 : totalSize + nonZero - 1;
+    offset[j] = needed;
+    needed += size[j]!;
+    totalSize += w.p.length - 1;
+  }
+  const pmfs = scratch.pmfs(needed);
+  let [total, nextTotal] = scratch.totals(totalSize);
+  total[0] = 1;
+  let totalLo = 0;
+  let totalLength = 1;
+  let M = 1;
+  for (let j = 0; j < n; j++) {
+    const w = work[j]!;
+    const skip = w.lo === 0 ? 1 : 0; // the zero-work mass is not scored (done at week 0)
+    lo[j] = totalLo + w.lo + skip;
+    convolveInto(total, totalLength, w.p, skip, pmfs, offset[j]!);
+    convolveInto(total, totalLength, w.p, 0, nextTotal, 0);
+    [total, nextTotal] = [nextTotal, total];
+    totalLo += w.lo;
+    totalLength += w.p.length - 1;
+    if (size[j]! > 0) M = Math.max(M, lo[j]! + size[j]! - 1);
+  }
+
   const cdf = scratch.cdf(n * (maxPeriods + 1)); // every slot read back is written first (or zeroed below)
   const length = new Int32Array(n).fill(maxPeriods + 1);
   const open = new Uint8Array(n).fill(1);
@@ -223,9 +247,9 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
     for (let c = M; c >= 0; c--) survival[c] = survival[c + 1]! + (c >= low ? dist[c]! : 0);
     for (let j = 0; j < n; j++) {
       if (open[j] === 0) continue;
-      const c = cumulative[j]!;
       let p = zero[j]!;
-      for (let i = 0; i < c.p.length; i++) p += c.p[i]! * survival[c.lo + i]!;
+      const base = lo[j]! - offset[j]!;
+      for (let i = offset[j]!; i < offset[j]! + size[j]!; i++) p += pmfs[i]! * survival[base + i]!;
       cdf[j * (maxPeriods + 1) + t] = p;
       if (p >= CERTAIN) {
         open[j] = 0;
@@ -246,6 +270,9 @@ class Scratch {
   private a = new Float64Array(0);
   private b = new Float64Array(0);
   private s = new Float64Array(0);
+  private p = new Float64Array(0);
+  private t1 = new Float64Array(0);
+  private t2 = new Float64Array(0);
 
   cdf(size: number): Float64Array {
     if (this.cdfs.length < size) this.cdfs = new Float64Array(Math.max(size, 2 * this.cdfs.length));
@@ -259,6 +286,20 @@ class Scratch {
       this.b = new Float64Array(this.a.length);
     }
     return [this.a.subarray(0, size), this.b.subarray(0, size)];
+  }
+
+  pmfs(size: number): Float64Array {
+    if (this.p.length < size) this.p = new Float64Array(Math.max(size, 2 * this.p.length));
+    return this.p;
+  }
+
+  /** Two arrays of at least `size` for a running total (contents left over). */
+  totals(size: number): [Float64Array, Float64Array] {
+    if (this.t1.length < size) {
+      this.t1 = new Float64Array(Math.max(size, 2 * this.t1.length));
+      this.t2 = new Float64Array(this.t1.length);
+    }
+    return [this.t1, this.t2];
   }
 
   survival(size: number): Float64Array {
