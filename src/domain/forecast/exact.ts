@@ -25,6 +25,9 @@ import { WorkMode, type QueueModel } from "./joint.js";
  */
 const CERTAIN = 1 - 1e-9;
 
+/** Done at week 0 with certainty. */
+const NOTHING_LEFT = Float64Array.of(1);
+
 /** A distribution with all its mass on one value (shared: distributions are never mutated). */
 const CERTAINLY = Float64Array.of(1);
 
@@ -94,20 +97,12 @@ export function forecastExactly(model: QueueModel): ExactResult {
     squad.queue.forEach((p, j) => (partCdf[p] = cdfs[j]!));
   }
 
-  const done = useCases.map((u) => {
-    if (u.parts.length === 0) return Float64Array.of(1); // nothing left: done at week 0, as in every trial
-    const cdfs = u.parts.map((p) => partCdf[p]!);
-    const length = Math.max(...cdfs.map((c) => c.length));
-    const out = new Float64Array(length);
-    let previous = 0;
-    for (let t = 0; t < length; t++) {
-      let all = 1;
-      for (const cdf of cdfs) all *= t < cdf.length ? cdf[t]! : cdf[cdf.length - 1]!;
-      out[t] = Math.max(0, all - previous);
-      previous = Math.max(previous, all);
-    }
-    return out;
-  });
+  const done = new Array<Float64Array>(useCases.length);
+  for (let i = 0; i < useCases.length; i++) {
+    const ids = useCases[i]!.parts;
+    // Nothing left: done at week 0, as in every trial. One part: its CDF as is. Several: the product (independent).
+    done[i] = ids.length === 0 ? NOTHING_LEFT : weekly(ids.length === 1 ? partCdf[ids[0]!]! : productOf(ids.map((p) => partCdf[p]!)));
+  }
   return { done, meanWork };
 }
 
@@ -152,6 +147,66 @@ function pmfMean(pmf: IntPmf): number {
   return mean;
 }
 
+/** P(every part done by week t) = Π P(part done by t), each CDF staying at its last value past its end. */
+function productOf(cdfs: Float64Array[]): Float64Array {
+  let length = 0;
+  for (const cdf of cdfs) length = Math.max(length, cdf.length);
+  const out = new Float64Array(length).fill(1);
+  for (const cdf of cdfs) {
+    for (let t = 0; t < length; t++) out[t] = out[t]! * cdf[Math.min(t, cdf.length - 1)]!;
+  }
+  return out;
+}
+
+/** P(done in week t) from P(done by week t) (never negative where rounding made the CDF dip). */
+function weekly(cdf: Float64Array): Float64Array {
+  const out = new Float64Array(cdf.length);
+  let previous = 0;
+  for (let t = 0; t < cdf.length; t++) {
+    out[t] = Math.max(0, cdf[t]! - previous);
+    previous = Math.max(previous, cdf[t]!);
+  }
+  return out;
+}
+
+/*
+ * The week-by-week loop's steps are small functions of typed arrays and numbers: V8 optimises each on its own and keeps
+ * it optimised. Written inline in queueCdfs they were deoptimised again and again (after garbage collections), and the
+ * unoptimised float arithmetic allocated tens of MB per forecast.
+ */
+
+/** next = dist + one week's throughput (values with shares probs), capped at M; returns next's lowest possible index. */
+function addOneWeek(dist: Float64Array, next: Float64Array, values: Float64Array, probs: Float64Array, low: number, M: number): number {
+  next.fill(0, low, M + 1);
+  let minValue = M;
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k]!;
+    const q = probs[k]!;
+    if (v < minValue) minValue = v;
+    const limit = M - v; // s + v < M stays exact; the rest is absorbed in M
+    for (let s = low; s < limit; s++) next[s + v] = next[s + v]! + dist[s]! * q;
+    let tail = 0;
+    for (let s = Math.max(low, limit); s <= M; s++) tail += dist[s]!;
+    next[M] = next[M]! + tail * q;
+  }
+  return Math.min(M, low + minValue);
+}
+
+/** survival[c] = P(S ≥ c) for c = 0…M (and 0 at M + 1), from S's distribution (zero below `low`). */
+function survivalOf(dist: Float64Array, survival: Float64Array, low: number, M: number): void {
+  survival[M + 1] = 0;
+  for (let c = M; c >= low; c--) survival[c] = survival[c + 1]! + dist[c]!;
+  for (let c = low - 1; c >= 0; c--) survival[c] = survival[low]!;
+}
+
+/** Σ_i pmfs[offset + i] · survival[lo + i]: P(S ≥ C) for C distributed as pmfs[offset …] from value lo. */
+function expectation(pmfs: Float64Array, offset: number, size: number, survival: Float64Array, lo: number): number {
+  let p = 0;
+  const base = lo - offset;
+  for (let i = offset; i < offset + size; i++) p += pmfs[i]! * survival[base + i]!;
+  return p;
+}
+
 /** out[at …] = x[0 … xLength) convolved with y[from …]: the distribution of X + Y for independent X, Y. */
 function convolveInto(x: Float64Array, xLength: number, y: Float64Array, from: number, out: Float64Array, at: number): void {
   const yLength = y.length - from;
@@ -173,7 +228,12 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
   // Throughput: distinct whole values and their shares of the past weeks (low-confidence squads share one table).
   const values = throughput.values;
   const probs = throughput.shares;
-  for (const v of values) if (!Number.isInteger(v) || v < 0) throw new RangeError(`throughput must be whole stories per week, got ${v}`);
+  let allZero = true;
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k]!;
+    if (!Number.isInteger(v) || v < 0) throw new RangeError(`throughput must be whole stories per week, got ${v}`);
+    if (v !== 0) allZero = false;
+  }
 
   // Cumulative work of each queue position. A part whose work is 0 in a trial is done at week 0 wherever it waits (as
   // in the Monte Carlo), so part j is done by week t with P(W_j = 0) plus P(W_j > 0 and S_t ≥ C_{j−1} + W_j): the
@@ -196,7 +256,10 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
     totalSize += w.p.length - 1;
   }
   const pmfs = scratch.pmfs(needed);
-  let [total, nextTotal] = scratch.totals(totalSize);
+  // Swaps by hand below: array destructuring goes through the iterator protocol, an allocation per swap.
+  const totals = scratch.totals(totalSize);
+  let total = totals[0];
+  let nextTotal = totals[1];
   total[0] = 1;
   let totalLo = 0;
   let totalLength = 1;
@@ -207,7 +270,9 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
     lo[j] = totalLo + w.lo + skip;
     convolveInto(total, totalLength, w.p, skip, pmfs, offset[j]!);
     convolveInto(total, totalLength, w.p, 0, nextTotal, 0);
-    [total, nextTotal] = [nextTotal, total];
+    const swap = total;
+    total = nextTotal;
+    nextTotal = swap;
     totalLo += w.lo;
     totalLength += w.p.length - 1;
     if (size[j]! > 0) M = Math.max(M, lo[j]! + size[j]! - 1);
@@ -216,40 +281,27 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
   const cdf = scratch.cdf(n * (maxPeriods + 1)); // every slot read back is written first (or zeroed below)
   const length = new Int32Array(n).fill(maxPeriods + 1);
   const open = new Uint8Array(n).fill(1);
-  const allZero = values.every((v) => v === 0);
   if (allZero) cdf.fill(0, 0, n * (maxPeriods + 1)); // never done (but for no work): no later week is computed
   for (let j = 0; j < n; j++) cdf[j * (maxPeriods + 1)] = zero[j]!; // done at week 0 only with no work at all
   let remaining = n;
-  let [dist, next] = scratch.pair(M + 1);
+  const pair = scratch.pair(M + 1);
+  let dist = pair[0];
+  let next = pair[1];
   const survival = scratch.survival(M + 2);
   dist.fill(0);
   next.fill(0);
   dist[0] = 1;
   let low = 0; // lowest index of dist that can be non-zero
   for (let t = 1; t <= maxPeriods && remaining > 0 && !allZero; t++) {
-    // S_t = S_{t−1} + one drawn week, capped at M.
-    next.fill(0, low);
-    let minValue = Number.POSITIVE_INFINITY;
-    for (let k = 0; k < values.length; k++) {
-      const v = values[k]!;
-      const q = probs[k]!;
-      if (v < minValue) minValue = v;
-      const limit = M - v; // s + v < M stays exact; the rest is absorbed in M
-      for (let s = low; s < limit; s++) next[s + v] = next[s + v]! + dist[s]! * q;
-      let tail = 0;
-      for (let s = Math.max(low, limit); s <= M; s++) tail += dist[s]!;
-      next[M] = next[M]! + tail * q;
-    }
-    low = Math.min(M, low + minValue);
-    [dist, next] = [next, dist];
-    // survival[c] = P(S_t ≥ c)
-    survival[M + 1] = 0;
-    for (let c = M; c >= 0; c--) survival[c] = survival[c + 1]! + (c >= low ? dist[c]! : 0);
+    // S_t = S_{t−1} + one drawn week, capped at M; then survival[c] = P(S_t ≥ c).
+    low = addOneWeek(dist, next, values, probs, low, M);
+    const swap = dist;
+    dist = next;
+    next = swap;
+    survivalOf(dist, survival, low, M);
     for (let j = 0; j < n; j++) {
       if (open[j] === 0) continue;
-      let p = zero[j]!;
-      const base = lo[j]! - offset[j]!;
-      for (let i = offset[j]!; i < offset[j]! + size[j]!; i++) p += pmfs[i]! * survival[base + i]!;
+      const p = zero[j]! + expectation(pmfs, offset[j]!, size[j]!, survival, lo[j]!);
       cdf[j * (maxPeriods + 1) + t] = p;
       if (p >= CERTAIN) {
         open[j] = 0;
@@ -258,7 +310,10 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
       }
     }
   }
-  return work.map((_, j) => cdf.slice(j * (maxPeriods + 1), j * (maxPeriods + 1) + length[j]!));
+  // A plain loop: work.map here met arrays of different element kinds and kept deoptimizing this function.
+  const out = new Array<Float64Array>(n);
+  for (let j = 0; j < n; j++) out[j] = cdf.slice(j * (maxPeriods + 1), j * (maxPeriods + 1) + length[j]!);
+  return out;
 }
 
 /**

@@ -12,11 +12,16 @@ export class ThroughputSampler {
 
   constructor(values: readonly number[] | Float64Array) {
     if (values.length === 0) throw new RangeError("throughput history is empty: need at least one past period");
-    for (const v of values) {
+    // Index loops: this runs once per squad per forecast, on plain arrays and typed arrays alike.
+    this.values = new Float64Array(values.length);
+    let allZero = true;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
       if (!Number.isFinite(v) || v < 0) throw new RangeError(`throughput values must be finite and ≥ 0, got ${v}`);
+      this.values[i] = v;
+      if (v !== 0) allZero = false;
     }
-    this.values = Float64Array.from(values);
-    this.allZero = this.values.every((v) => v === 0);
+    this.allZero = allZero;
   }
 
   draw(rng: Rng): number {
