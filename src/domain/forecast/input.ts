@@ -217,27 +217,32 @@ export function asOf(input: ForecastInput, now: number, views?: CutViews): Forec
     }
     if (!before(d.filed, u.filedAt)) continue;
     // Stories known at `now`, each as the snapshot has it or with a later close undone (views shared, see CutViews).
-    let stories: ForecastStory[] | null = [];
-    let whole = true;
+    // A first pass without allocating: most cuts keep a use case's stories whole, and then the shared list is reused.
+    let known = 0;
+    let undone = 0;
     for (let j = 0; j < u.stories.length; j++) {
       const s = u.stories[j]!;
-      const opened = d.opened[j]!;
-      if (!before(opened, s.openedAt)) {
-        whole = false;
-        continue;
-      }
-      let story: ForecastStory;
-      if (s.closedAt === null || before(d.storyClosed[j]!, s.closedAt)) {
-        story = v.stories[j] ??= { id: s.id, squad: s.squad, openedAt: s.openedAt, closedAt: s.closedAt, openedMs: opened, closedMs: s.closedAt === null ? null : d.storyClosed[j]! };
-      } else {
-        whole = false;
-        story = v.openStories[j] ??= { id: s.id, squad: s.squad, openedAt: s.openedAt, closedAt: null, openedMs: opened, closedMs: null };
-      }
-      stories.push(story);
+      if (!before(d.opened[j]!, s.openedAt)) continue;
+      known++;
+      if (s.closedAt !== null && !before(d.storyClosed[j]!, s.closedAt)) undone++;
     }
-    if (whole) {
-      v.allStories ??= stories;
-      stories = null;
+    let stories: readonly ForecastStory[];
+    if (known === u.stories.length && undone === 0 && v.allStories) stories = v.allStories;
+    else {
+      const list = new Array<ForecastStory>(known);
+      let at = 0;
+      for (let j = 0; j < u.stories.length; j++) {
+        const s = u.stories[j]!;
+        const opened = d.opened[j]!;
+        if (!(opened <= now)) continue;
+        if (s.closedAt === null || d.storyClosed[j]! <= now) {
+          list[at++] = v.stories[j] ??= { id: s.id, squad: s.squad, openedAt: s.openedAt, closedAt: s.closedAt, openedMs: opened, closedMs: s.closedAt === null ? null : d.storyClosed[j]! };
+        } else {
+          list[at++] = v.openStories[j] ??= { id: s.id, squad: s.squad, openedAt: s.openedAt, closedAt: null, openedMs: opened, closedMs: null };
+        }
+      }
+      if (known === u.stories.length && undone === 0) v.allStories = list;
+      stories = list;
     }
     let gates: ForecastGateEvent[] | null = [];
     for (let j = 0; j < u.gates.length; j++) {
@@ -257,7 +262,7 @@ export function asOf(input: ForecastInput, now: number, views?: CutViews): Forec
       filedAt: u.filedAt,
       filedMs: d.filed,
       acceptanceCriteria: u.acceptanceCriteria,
-      stories: stories ?? v.allStories!,
+      stories,
       gates: gates ?? v.allGates!,
     };
     if (before(d.split, u.splitAt)) {
