@@ -126,7 +126,7 @@ async function main(): Promise<void> {
       "",
       `Where the time goes (full report, with the flags): forecast ${pct(full.ms.forecast, full.ms.buildReport)}, backtest ${pct(full.ms.backtest, full.ms.buildReport)}, ` +
         `benefits + KPIs ${pct((full.ms.benefits ?? 0) + (full.ms.kpis ?? 0), full.ms.buildReport)}, report assembly ${pct(full.ms.assemble, full.ms.buildReport)} of buildReport. ` +
-        `Memory: reading the file and holding one parsed copy already peaks at ${parse.maxRssMb.toFixed(0)} MB (the parsed strings keep slices of the text alive). ` +
+        `Memory: reading the file and parsing it already peaks at ${parse.maxRssMb.toFixed(0)} MB (the file's bytes, its text and the parsed objects, ~80 MB each, are briefly all alive). ` +
         `The old-space limit makes V8 collect instead of growing its heap: without it the same job peaks at ${unbounded.maxRssMb.toFixed(0)} MB.`,
       "",
       `Targets: buildReport ≤ 3 × JSON.parse (${s(3 * jp)} here), about 2 s, peak ≤ 300 MB on a 2-core machine. With \`${JOB_FLAGS.join(" ")}\`: ` +
