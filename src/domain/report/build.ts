@@ -9,6 +9,7 @@ import type { ReportEngines } from "./engines.js";
 import { defaultEngines } from "./adapters.js";
 import { AT_RISK_STATUSES, REPORT_MODEL_VERSION, type Changes, type ReportModel, type UseCaseRow, type UseCaseStatus } from "./model.js";
 import { STATUS_CODES, TREND_WEEKS, gateMask, parseSummary, type ReportSummary, type SummaryUseCase } from "./summary.js";
+import { timedGateEvents } from "../kpis/gates.js";
 import { isoWeek } from "./format.js";
 
 export { defaultEngines };
@@ -35,32 +36,12 @@ export function resolveNow(now: string): { iso: string; ms: number; day: string 
 /** Index in the pipeline of the last gate currently passed (passed minus reverted, up to `now`), -1 if none. */
 export function lastGateIndex(u: Pick<UseCase, "gates">, pipeline: readonly string[], now: number): number {
   const passed = new Set<string>();
-  for (const e of gateEventsInTimeOrder(u.gates, now)) {
+  for (const e of timedGateEvents(u.gates, now)) {
     if (e.action === "passed") passed.add(e.gate);
     else passed.delete(e.gate);
   }
   for (let i = pipeline.length - 1; i >= 0; i--) if (passed.has(pipeline[i]!)) return i;
   return -1;
-}
-
-/**
- * The gate events up to `now`, oldest first (ties keep their recorded order). Label histories are almost always
- * recorded in time order already, so each date is parsed once and the events are only sorted when they need it.
- */
-function gateEventsInTimeOrder<E extends { at: string }>(events: readonly E[], now: number): readonly E[] {
-  const kept: E[] = [];
-  const ms: number[] = [];
-  let ordered = true;
-  for (const e of events) {
-    const at = Date.parse(e.at);
-    if (!(at <= now)) continue; // also drops an unparsable date (NaN), as the comparison did before
-    if (ms.length > 0 && at < ms[ms.length - 1]!) ordered = false;
-    kept.push(e);
-    ms.push(at);
-  }
-  if (ordered) return kept;
-  const order = kept.map((_, i) => i).sort((a, b) => ms[a]! - ms[b]!); // stable: ties keep their recorded order
-  return order.map((i) => kept[i]!);
 }
 
 export function buildReport(snapshot: PortfolioSnapshot, options: BuildOptions, engines: ReportEngines = defaultEngines): ReportModel {
