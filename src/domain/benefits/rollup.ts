@@ -1,5 +1,6 @@
 import type { Initiative, PortfolioSnapshot, UseCase } from "../snapshot/schema.js";
 import { convert, type CurrencySettings } from "./money.js";
+import { parseIsoMs } from "../values/dates.js";
 
 /**
  * Benefit rollups (issue 4, ADR 0040): planned, forecast and realized benefit per initiative and per value stream,
@@ -95,7 +96,7 @@ export interface BenefitRollup {
 }
 
 const DAY_MS = 86_400_000;
-const dayNumber = (day: string): number => Math.floor(Date.parse(`${day.slice(0, 10)}T00:00:00Z`) / DAY_MS);
+const dayNumber = (day: string): number => Math.floor(parseIsoMs(`${day.slice(0, 10)}T00:00:00Z`) / DAY_MS);
 const isoDay = (n: number): string => new Date(n * DAY_MS).toISOString().slice(0, 10);
 const SEVERITY_RANK = new Map(SEVERITY.map((s, rank) => [s, rank]));
 

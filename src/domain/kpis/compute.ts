@@ -2,6 +2,7 @@ import type { ReportConfig } from "../../config/sections/report.js";
 import type { PortfolioSnapshot, UseCase } from "../snapshot/schema.js";
 import { msToDays, pipelineIndex, timedGateEvents, timelineOf, type TimedGateEvent } from "./gates.js";
 import { median, round1, spread, trendOf, type Trend } from "./stats.js";
+import { parseIsoMs } from "../values/dates.js";
 
 /**
  * The program's common KPIs (issue 4), computed from a snapshot as of `now`. Every KPI carries a one-line definition;
@@ -111,7 +112,7 @@ export interface KpiOptions {
 }
 
 const DAY_MS = 86_400_000;
-const t = (iso: string): number => Date.parse(iso);
+const t = (iso: string): number => parseIsoMs(iso);
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const FAILED = new Set(["failure", "error"]);
 

@@ -1,4 +1,5 @@
 import type { UseCase } from "../snapshot/schema.js";
+import { parseIsoMs } from "../values/dates.js";
 
 /**
  * Gate timelines from the label history (issue 4). A use case waits for the gate after the furthest gate whose label
@@ -45,7 +46,7 @@ export function timedGateEvents(gates: UseCase["gates"], nowMs: number): TimedGa
   const events: TimedGateEvent[] = [];
   let ordered = true;
   for (const e of gates) {
-    const ms = Date.parse(e.at);
+    const ms = parseIsoMs(e.at);
     if (!(ms <= nowMs)) continue; // also drops an unparsable date (NaN), as filtering on `ms <= nowMs` does
     if (events.length > 0 && ms < events[events.length - 1]!.ms) ordered = false;
     events.push({ gate: e.gate, action: e.action, ms });
@@ -69,7 +70,7 @@ export function timelineOf(
 ): GateTimeline {
   let lastPipelineEventMs: number | undefined;
   for (const e of events) if (index.has(e.gate)) lastPipelineEventMs = e.ms;
-  const filed = Date.parse(useCase.filedAt);
+  const filed = parseIsoMs(useCase.filedAt);
   const closed = closedAt(useCase, lastPipelineEventMs, nowMs);
   const openUntil = Math.min(closed ?? nowMs, nowMs);
 
@@ -113,7 +114,7 @@ export function timelineOf(
 /** When the issue closed: `closedAt`, else (closed with no date) its last gate event, else never. */
 function closedAt(useCase: Pick<UseCase, "closedAt" | "state">, lastEventMs: number | undefined, nowMs: number): number | null {
   if (useCase.state !== "closed") return null;
-  if (useCase.closedAt) return Date.parse(useCase.closedAt);
+  if (useCase.closedAt) return parseIsoMs(useCase.closedAt);
   return lastEventMs ?? nowMs;
 }
 
