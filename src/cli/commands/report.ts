@@ -16,6 +16,7 @@ interface ReportOptions {
   seed: string;
   config?: string;
   previous?: string;
+  method?: string;
   trials?: string;
   history: string;
 }
@@ -43,10 +44,11 @@ export function register(program: Command): void {
     .option("--now <date>", "the report's day, YYYY-MM-DD (default: the snapshot's generatedAt day)")
     .option("--format <format>", "md | html | json", "md")
     .option("--out <path>", "write to this file instead of stdout (a long Markdown report adds .part2.md, …)")
-    .option("--seed <n>", "random seed: the same inputs and seed always give the same report", "1")
+    .option("--seed <n>", "random seed of the Monte Carlo (--method monte-carlo): the same inputs and seed always give the same report", "1")
     .option("--config <file>", ".github/converge.yml to use instead of the defaults")
     .option("--previous <file>", "last week's Markdown report: its hidden summary drives \"changes since last week\"")
-    .option("--trials <n>", "Monte Carlo trials (default: forecast.trials from the config)")
+    .option("--method <method>", "forecast method: exact (computed, no sampling) | monte-carlo (default: forecast.method from the config, exact)")
+    .option("--trials <n>", "Monte Carlo trials with --method monte-carlo (default: forecast.trials from the config)")
     .option("--history <weeks>", "replay this many past weeks first (from the same snapshot) for changes and trends when there is no previous report", "0")
     .action(async (options: ReportOptions) => {
       if (options.snapshot === undefined) throw new CliError("missing --snapshot <file>", USAGE);
@@ -56,6 +58,10 @@ export function register(program: Command): void {
       if (options.now !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.now)) throw new CliError(`--now must be a date like 2026-11-23, got "${options.now}"`, USAGE);
       if (options.out !== undefined && resolve(options.out) === resolve(options.snapshot)) throw new CliError("--out would overwrite the snapshot; choose another path", USAGE);
       const config = await loadConfig(options.config);
+      if (options.method !== undefined) {
+        if (options.method !== "exact" && options.method !== "monte-carlo") throw new CliError(`--method must be exact or monte-carlo, got "${options.method}"`, USAGE);
+        config.forecast.method = options.method;
+      }
       if (options.trials !== undefined) {
         const trials = Number(options.trials);
         if (!Number.isInteger(trials) || trials < 100 || trials > 1_000_000) throw new CliError(`--trials must be an integer from 100 to 1000000, got "${options.trials}"`, USAGE);

@@ -64,6 +64,25 @@ describe("converge report (CLI)", { timeout: 60_000 }, () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it("--method monte-carlo simulates with --trials and --seed, and agrees with the exact default within 5 SE", async () => {
+    const args = ["report", "--snapshot", "samples/portfolio.json", "--now", "2026-11-23", "--format", "json"];
+    type Figures = { meta: { method: string; trials: number; seed: number }; useCases: Array<{ id: string; pOnTime: number | null }> };
+    const exact = JSON.parse((await cli(...args)).stdout) as Figures;
+    const trials = 20_000;
+    const simulated = JSON.parse((await cli(...args, "--method", "monte-carlo", "--trials", String(trials), "--seed", "3")).stdout) as Figures;
+    expect(exact.meta).toMatchObject({ method: "exact" });
+    expect(simulated.meta).toMatchObject({ method: "monte-carlo", trials, seed: 3 });
+    const byId = new Map(simulated.useCases.map((u) => [u.id, u.pOnTime]));
+    for (const u of exact.useCases) {
+      if (u.pOnTime === null) continue;
+      const p = u.pOnTime;
+      expect(Math.abs(byId.get(u.id)! - p), u.id).toBeLessThanOrEqual(5 * Math.sqrt((p * (1 - p)) / trials) + 1 / trials);
+    }
+    const bad = await cli(...args, "--method", "guess");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--method must be exact or monte-carlo, got "guess"');
+  });
+
   it("a missing file or bad option: a clear one-line error", async () => {
     const missing = await cli("report", "--snapshot", join(dir, "nope.json"));
     expect(missing.code).toBe(2);
