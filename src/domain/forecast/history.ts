@@ -11,11 +11,14 @@ export function weeklyThroughput(input: ForecastInput, now: number, weeks: numbe
   const bySquad = new Map<string, number[]>();
   for (const id of ids) bySquad.set(id, new Array<number>(weeks).fill(0));
   const start = now - weeks * WEEK_MS;
-  for (const u of input.useCases) {
+  // Index loops throughout these history passes: they run over every story of the portfolio in every backtest replay.
+  for (let i = 0; i < input.useCases.length; i++) {
+    const stories = input.useCases[i]!.stories;
     // A use case's stories mostly sit with one squad: look its row up once per run of the same squad.
     let squad: string | undefined;
     let row: number[] | undefined;
-    for (const s of u.stories) {
+    for (let j = 0; j < stories.length; j++) {
+      const s = stories[j]!;
       if (s.closedAt === null) continue;
       const t = s.closedMs ?? ms(s.closedAt);
       if (t <= start || t > now) continue;
@@ -31,12 +34,14 @@ export function weeklyThroughput(input: ForecastInput, now: number, weeks: numbe
 /** Squad ids from the squad list and from every reference, sorted: a story's squad missing from the list still counts. */
 export function squadIds(input: ForecastInput): string[] {
   const ids = new Set(input.squads.map((s) => s.id));
-  for (const u of input.useCases) {
+  for (let i = 0; i < input.useCases.length; i++) {
+    const u = input.useCases[i]!;
     ids.add(u.squad);
     let last = u.squad;
-    for (const s of u.stories) {
+    for (let j = 0; j < u.stories.length; j++) {
       // A use case's stories mostly sit with one squad: skip the set lookup for a repeat.
-      if (s.squad !== last) ids.add((last = s.squad));
+      const squad = u.stories[j]!.squad;
+      if (squad !== last) ids.add((last = squad));
     }
   }
   return [...ids].sort(compareIds);
@@ -79,6 +84,10 @@ export interface SquadShare {
   initial: number;
 }
 
+function bySquadId(a: SquadShare, b: SquadShare): number {
+  return compareIds(a.squad, b.squad);
+}
+
 /** A use case's stories per squad (in squad id order), in one pass: what `initialStories(u, squad)` gives per squad. */
 export function sharesBySquad(u: ForecastUseCase): SquadShare[] {
   if (u.stories.length === 0) return [];
@@ -86,16 +95,18 @@ export function sharesBySquad(u: ForecastUseCase): SquadShare[] {
   const cutoff = split === undefined ? Number.NEGATIVE_INFINITY : split + SPLIT_GRACE_MS;
   const shares: SquadShare[] = [];
   let share: SquadShare | undefined;
-  for (const s of u.stories) {
+  for (let j = 0; j < u.stories.length; j++) {
+    const s = u.stories[j]!;
     if (share?.squad !== s.squad) {
-      share = shares.find((x) => x.squad === s.squad); // a handful of squads at most
+      share = undefined;
+      for (let k = 0; k < shares.length; k++) if (shares[k]!.squad === s.squad) share = shares[k]; // a handful at most
       if (!share) shares.push((share = { squad: s.squad, open: 0, current: 0, initial: 0 }));
     }
     share.current++;
     if (s.closedAt === null) share.open++;
     if (split !== undefined && (s.openedMs ?? ms(s.openedAt)) <= cutoff) share.initial++;
   }
-  return shares.sort((a, b) => compareIds(a.squad, b.squad));
+  return shares.length > 1 ? shares.sort(bySquadId) : shares;
 }
 
 /**
@@ -180,37 +191,18 @@ export function pipelineIndex(pipeline: ReadonlyArray<{ id: string }>): Map<stri
 export function gateOverheadDays(input: ForecastInput): Map<string, number[]> {
   const pipeline = input.governance.pipeline;
   const gateIndex = pipelineIndex(pipeline);
+  const position = Int32Array.from(pipeline, (g) => gateIndex.get(g.id)!);
   const samples = pipeline.map(() => [] as number[]);
+  const passedAt = new Float64Array(pipeline.length);
   for (const u of input.useCases) {
-    if (u.gates.length === 0) continue;
-    const days = gateOverheadsOf(u, pipeline, gateIndex);
-    for (let g = 0; g < days.length; g++) if (!Number.isNaN(days[g]!)) samples[g]!.push(days[g]!);
-  }
-  return new Map(pipeline.map((g, i) => [g.id, samples[i]!]));
-}
-
-/**
- * One use case's gate overheads in pipeline order (NaN: not passed), remembered per use-case view and pipeline: the
- * views are immutable, and the backtest's replays share the view of every use case with nothing after their cut.
- */
-/** Pass times of the use case at hand (gateOverheadsOf is not re-entrant: it only calls gatePasses). */
-let passScratch = new Float64Array(0);
-
-const overheadsByView = new WeakMap<ForecastUseCase, { pipeline: ReadonlyArray<{ id: string }>; days: Float64Array }>();
-
-function gateOverheadsOf(u: ForecastUseCase, pipeline: ReadonlyArray<{ id: string }>, gateIndex: ReadonlyMap<string, number>): Float64Array {
-  const kept = overheadsByView.get(u);
-  if (kept?.pipeline === pipeline) return kept.days;
-  const passedAt = passScratch.length >= pipeline.length ? passScratch : (passScratch = new Float64Array(pipeline.length));
-  const days = new Float64Array(pipeline.length).fill(Number.NaN);
-  if (gatePasses(u, gateIndex, passedAt)) {
+    if (u.gates.length === 0 || !gatePasses(u, gateIndex, passedAt)) continue;
     const filed = u.filedMs ?? ms(u.filedAt);
     for (let g = 0; g < pipeline.length; g++) {
-      const pass = passedAt[gateIndex.get(pipeline[g]!.id)!]!;
+      const pass = passedAt[position[g]!]!;
       if (Number.isNaN(pass)) continue;
       let from = filed;
       for (let earlier = 0; earlier < g; earlier++) {
-        const t = passedAt[gateIndex.get(pipeline[earlier]!.id)!]!;
+        const t = passedAt[position[earlier]!]!;
         if (t <= pass && t > from) from = t; // NaN (not passed) fails both comparisons
       }
       for (let i = 0; i < u.stories.length; i++) {
@@ -219,9 +211,8 @@ function gateOverheadsOf(u: ForecastUseCase, pipeline: ReadonlyArray<{ id: strin
         const c = s.closedMs ?? ms(s.closedAt);
         if (c <= pass && c > from) from = c;
       }
-      days[g] = Math.max(0, (pass - from) / DAY_MS);
+      samples[g]!.push(Math.max(0, (pass - from) / DAY_MS));
     }
   }
-  overheadsByView.set(u, { pipeline, days });
-  return days;
+  return new Map(pipeline.map((g, i) => [g.id, samples[i]!]));
 }

@@ -195,12 +195,14 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   const queues: number[][] = ids.map(() => []);
   for (let p = 0; p < parts.length; p++) queues[parts[p]!.squad]!.push(p);
   const order = (p: number) => plans[parts[p]!.useCase]!.useCase;
+  const byQueueOrder = (a: number, b: number) => {
+    const ua = order(a);
+    const ub = order(b);
+    return ua.priority - ub.priority || compareIds(ua.deadline, ub.deadline) || compareIds(ua.id, ub.id);
+  };
   for (const queue of queues) {
-    queue.sort((a, b) => {
-      const ua = order(a);
-      const ub = order(b);
-      return ua.priority - ub.priority || compareIds(ua.deadline, ub.deadline) || compareIds(ua.id, ub.id);
-    });
+    if (queue.length <= 32) insertionSort(queue, byQueueOrder);
+    else queue.sort(byQueueOrder); // both stable: the same order
   }
 
   // The work, jointly across squads; gate time is added per use case afterwards (it is independent of the work).
@@ -267,6 +269,22 @@ export function completionDistributions(plan: PortfolioPlan, config: ForecastCon
     return new PeriodDistribution(counts, maxPeriods, unfinished);
   };
   return { distribution, workDoneBy, meanWork };
+}
+
+/**
+ * Stable in-place sort for the short lists a squad's queue is (a handful of parts): Array.prototype.sort allocates a
+ * work area on every call, and the backtest sorts every squad's queue in every replay.
+ */
+function insertionSort<T>(items: T[], compare: (a: T, b: T) => number): void {
+  for (let i = 1; i < items.length; i++) {
+    const item = items[i]!;
+    let j = i - 1;
+    while (j >= 0 && compare(items[j]!, item) > 0) {
+      items[j + 1] = items[j]!;
+      j--;
+    }
+    items[j + 1] = item;
+  }
 }
 
 export function mean(values: ArrayLike<number>): number {
