@@ -175,21 +175,21 @@ function weekly(cdf: Float64Array): Float64Array {
  * unoptimised float arithmetic allocated tens of MB per forecast.
  */
 
-/** next = dist + one week's throughput (values with shares probs), capped at M; returns next's lowest possible index. */
-function addOneWeek(dist: Float64Array, next: Float64Array, values: Float64Array, probs: Float64Array, low: number, M: number): number {
+/**
+ * next = dist + one week's throughput (values with shares probs), capped at M. dist is zero outside [low, high]; the
+ * caller moves that window on by the smallest and largest value (early weeks touch only its start).
+ */
+function addOneWeek(dist: Float64Array, next: Float64Array, values: Float64Array, probs: Float64Array, low: number, high: number, M: number): void {
   next.fill(0, low, M + 1);
-  let minValue = M;
   for (let k = 0; k < values.length; k++) {
     const v = values[k]!;
     const q = probs[k]!;
-    if (v < minValue) minValue = v;
-    const limit = M - v; // s + v < M stays exact; the rest is absorbed in M
+    const limit = Math.min(M - v, high + 1); // s + v < M stays exact; the rest is absorbed in M
     for (let s = low; s < limit; s++) next[s + v] = next[s + v]! + dist[s]! * q;
     let tail = 0;
-    for (let s = Math.max(low, limit); s <= M; s++) tail += dist[s]!;
+    for (let s = Math.max(low, M - v); s <= high; s++) tail += dist[s]!;
     next[M] = next[M]! + tail * q;
   }
-  return Math.min(M, low + minValue);
 }
 
 /** survival[c] = P(S ≥ c) for c = 0…M (and 0 at M + 1), from S's distribution (zero below `low`). */
@@ -291,10 +291,19 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
   dist.fill(0);
   next.fill(0);
   dist[0] = 1;
-  let low = 0; // lowest index of dist that can be non-zero
+  let low = 0; // dist is zero outside [low, high]
+  let high = 0;
+  let minValue = M;
+  let maxValue = 0;
+  for (let k = 0; k < values.length; k++) {
+    minValue = Math.min(minValue, values[k]!);
+    maxValue = Math.max(maxValue, values[k]!);
+  }
   for (let t = 1; t <= maxPeriods && remaining > 0 && !allZero; t++) {
     // S_t = S_{t−1} + one drawn week, capped at M; then survival[c] = P(S_t ≥ c).
-    low = addOneWeek(dist, next, values, probs, low, M);
+    addOneWeek(dist, next, values, probs, low, high, M);
+    low = Math.min(M, low + minValue);
+    high = Math.min(M, high + maxValue);
     const swap = dist;
     dist = next;
     next = swap;
