@@ -134,7 +134,14 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
 
   // Per use case results.
   for (const part of parts) squads[part.squad]!.openStories += part.open;
-  const weekDate = (k: number | null) => (k === null ? null : isoDay(now + k * WEEK_MS));
+  // Dates of weeks from now: a few dozen distinct ones for thousands of use cases.
+  const weekDates = new Map<number, string>();
+  const weekDate = (k: number | null) => {
+    if (k === null) return null;
+    let day = weekDates.get(k);
+    if (day === undefined) weekDates.set(k, (day = isoDay(now + k * WEEK_MS)));
+    return day;
+  };
   const useCases: UseCaseForecast[] = plans.map((plan, i) => {
     const u = plan.useCase;
     const distribution = completion(i);
