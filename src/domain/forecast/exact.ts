@@ -25,10 +25,10 @@ import { WorkMode, type QueueModel } from "./joint.js";
  */
 const CERTAIN = 1 - 1e-9;
 
-/** Done at week 0 with certainty. */
-const NOTHING_LEFT = Float64Array.of(1);
-
-/** A distribution with all its mass on one value (shared: distributions are never mutated). */
+/**
+ * All the mass on one value (shared: distributions are never mutated): a fixed amount of work, and "done at week 0"
+ * for a use case with nothing left.
+ */
 const CERTAINLY = Float64Array.of(1);
 
 export interface ExactResult {
@@ -101,7 +101,7 @@ export function forecastExactly(model: QueueModel): ExactResult {
   for (let i = 0; i < useCases.length; i++) {
     const ids = useCases[i]!.parts;
     // Nothing left: done at week 0, as in every trial. One part: its CDF as is. Several: the product (independent).
-    done[i] = ids.length === 0 ? NOTHING_LEFT : weekly(ids.length === 1 ? partCdf[ids[0]!]! : productOf(ids.map((p) => partCdf[p]!)));
+    done[i] = ids.length === 0 ? CERTAINLY : weekly(ids.length === 1 ? partCdf[ids[0]!]! : productOf(ids.map((p) => partCdf[p]!)));
   }
   return { done, meanWork };
 }
@@ -255,11 +255,10 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
     needed += size[j]!;
     totalSize += w.p.length - 1;
   }
-  const pmfs = scratch.pmfs(needed);
+  const pmfs = scratch.pmfs.atLeast(needed);
   // Swaps by hand below: array destructuring goes through the iterator protocol, an allocation per swap.
-  const totals = scratch.totals(totalSize);
-  let total = totals[0];
-  let nextTotal = totals[1];
+  let total = scratch.total.atLeast(totalSize);
+  let nextTotal = scratch.nextTotal.atLeast(totalSize);
   total[0] = 1;
   let totalLo = 0;
   let totalLength = 1;
@@ -278,18 +277,18 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
     if (size[j]! > 0) M = Math.max(M, lo[j]! + size[j]! - 1);
   }
 
-  const cdf = scratch.cdf(n * (maxPeriods + 1)); // every slot read back is written first (or zeroed below)
+  const cdf = scratch.cdf.atLeast(n * (maxPeriods + 1)); // every slot read back is written first (or zeroed below)
   const length = new Int32Array(n).fill(maxPeriods + 1);
   const open = new Uint8Array(n).fill(1);
   if (allZero) cdf.fill(0, 0, n * (maxPeriods + 1)); // never done (but for no work): no later week is computed
   for (let j = 0; j < n; j++) cdf[j * (maxPeriods + 1)] = zero[j]!; // done at week 0 only with no work at all
   let remaining = n;
-  const pair = scratch.pair(M + 1);
-  let dist = pair[0];
-  let next = pair[1];
-  const survival = scratch.survival(M + 2);
-  dist.fill(0);
-  next.fill(0);
+  // Reused buffers may be longer than M + 1: every loop below stays within 0…M (survival within 0…M + 1).
+  let dist = scratch.dist.atLeast(M + 1);
+  let next = scratch.next.atLeast(M + 1);
+  const survival = scratch.survival.atLeast(M + 2);
+  dist.fill(0, 0, M + 1);
+  next.fill(0, 0, M + 1);
   dist[0] = 1;
   let low = 0; // dist is zero outside [low, high]
   let high = 0;
@@ -330,45 +329,22 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
  * thousands of squads, and fresh arrays for each were most of the forecast's garbage.
  */
 class Scratch {
-  private cdfs = new Float64Array(0);
-  private a = new Float64Array(0);
-  private b = new Float64Array(0);
-  private s = new Float64Array(0);
-  private p = new Float64Array(0);
-  private t1 = new Float64Array(0);
-  private t2 = new Float64Array(0);
+  readonly cdf = new GrowingBuffer();
+  readonly dist = new GrowingBuffer();
+  readonly next = new GrowingBuffer();
+  readonly survival = new GrowingBuffer();
+  readonly pmfs = new GrowingBuffer();
+  readonly total = new GrowingBuffer();
+  readonly nextTotal = new GrowingBuffer();
+}
 
-  cdf(size: number): Float64Array {
-    if (this.cdfs.length < size) this.cdfs = new Float64Array(Math.max(size, 2 * this.cdfs.length));
-    return this.cdfs;
-  }
+/** One reused array, grown (doubling) when asked for more; its contents are whatever the last user left. */
+class GrowingBuffer {
+  private array = new Float64Array(0);
 
-  /** Two arrays of `size` (their contents are left over from the last squad). */
-  pair(size: number): [Float64Array, Float64Array] {
-    if (this.a.length < size) {
-      this.a = new Float64Array(Math.max(size, 2 * this.a.length));
-      this.b = new Float64Array(this.a.length);
-    }
-    return [this.a.subarray(0, size), this.b.subarray(0, size)];
-  }
-
-  pmfs(size: number): Float64Array {
-    if (this.p.length < size) this.p = new Float64Array(Math.max(size, 2 * this.p.length));
-    return this.p;
-  }
-
-  /** Two arrays of at least `size` for a running total (contents left over). */
-  totals(size: number): [Float64Array, Float64Array] {
-    if (this.t1.length < size) {
-      this.t1 = new Float64Array(Math.max(size, 2 * this.t1.length));
-      this.t2 = new Float64Array(this.t1.length);
-    }
-    return [this.t1, this.t2];
-  }
-
-  survival(size: number): Float64Array {
-    if (this.s.length < size) this.s = new Float64Array(Math.max(size, 2 * this.s.length));
-    return this.s.subarray(0, size);
+  atLeast(size: number): Float64Array {
+    if (this.array.length < size) this.array = new Float64Array(Math.max(size, 2 * this.array.length));
+    return this.array;
   }
 }
 
