@@ -174,13 +174,21 @@ function byEventTime(a: ForecastGateEvent, b: ForecastGateEvent): number {
   return eventTime(a) - eventTime(b);
 }
 
-/** Index of each gate in the pipeline (the first, if a pipeline repeats an id). */
-export function pipelineIndex(pipeline: ReadonlyArray<{ id: string }>): Map<string, number> {
+/**
+ * Where gatePasses puts each gate: `index` maps a gate id to its slot (the first position, if a pipeline repeated an
+ * id), and `position[g]` is the slot of the pipeline's g-th gate.
+ */
+export interface PipelineLookup {
+  index: ReadonlyMap<string, number>;
+  position: Int32Array;
+}
+
+export function pipelineLookup(pipeline: ReadonlyArray<{ id: string }>): PipelineLookup {
   const index = new Map<string, number>();
   pipeline.forEach((g, i) => {
     if (!index.has(g.id)) index.set(g.id, i);
   });
-  return index;
+  return { index, position: Int32Array.from(pipeline, (g) => index.get(g.id)!) };
 }
 
 /**
@@ -190,8 +198,7 @@ export function pipelineIndex(pipeline: ReadonlyArray<{ id: string }>): Map<stri
  */
 export function gateOverheadDays(input: ForecastInput): Map<string, number[]> {
   const pipeline = input.governance.pipeline;
-  const gateIndex = pipelineIndex(pipeline);
-  const position = Int32Array.from(pipeline, (g) => gateIndex.get(g.id)!);
+  const { index: gateIndex, position } = pipelineLookup(pipeline);
   const samples = pipeline.map(() => [] as number[]);
   const passedAt = new Float64Array(pipeline.length);
   for (const u of input.useCases) {

@@ -1,7 +1,7 @@
 import type { ForecastConfig } from "../../config/sections/forecast.js";
 import { deriveSeed } from "../random.js";
 import { PeriodDistribution } from "./distribution.js";
-import { gateOverheadDays, gatePasses, growthFactors, isInFlight, pipelineIndex, sharesBySquad, squadIds, storiesPerCriterion, weeklyThroughput } from "./history.js";
+import { gateOverheadDays, gatePasses, growthFactors, isInFlight, pipelineLookup, sharesBySquad, squadIds, storiesPerCriterion, weeklyThroughput } from "./history.js";
 import { compareIds, endOfDay, WEEK_MS, type ForecastInput, type ForecastUseCase } from "./input.js";
 import { simulateJoint, WorkMode, type JointModel, type JointPart, type SquadDrawCache } from "./joint.js";
 import { ThroughputSampler } from "./simulate.js";
@@ -80,7 +80,7 @@ export interface PortfolioPlan {
 /** Plan the forecast of `input`, already cut at `now` (see `asOf`). */
 export function planPortfolio(input: ForecastInput, now: number, config: ForecastConfig, seed: string | number, maxPeriods: number): PortfolioPlan {
   const pipeline = input.governance.pipeline;
-  const gateIndex = pipelineIndex(pipeline);
+  const { index: gateIndex, position } = pipelineLookup(pipeline);
 
   // Squads: own throughput, or the org-wide pool when the squad's history is too thin (flagged, never hidden).
   const ids = squadIds(input);
@@ -123,7 +123,6 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   // a few combinations) share their names, gate time (a convolution of the gates' histories) and note.
   const gatesLeftByKey = new Map<number | string, GatesLeft>();
   const passedAt = new Float64Array(pipeline.length);
-  const position = Int32Array.from(pipeline, (g) => gateIndex.get(g.id)!);
   const gatesLeftOf = (u: ForecastUseCase): GatesLeft => {
     gatePasses(u, gateIndex, passedAt);
     let key: number | string = pipeline.length <= 30 ? 0 : "";
