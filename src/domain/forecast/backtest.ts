@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import { forecastSection, type ForecastConfig } from "../../config/sections/forecast.js";
-import { isDeployed } from "./history.js";
-import { asOf, CutViews, endOfDay, isoDay, ms, WEEK_MS, type ForecastInput } from "./input.js";
+import { isCancelled, isDeployed } from "./history.js";
+import { endOfDay, isoDay, ms, WEEK_MS, type ForecastInput } from "./input.js";
+import { timelineOf } from "./timeline.js";
 import { SquadDrawCache } from "./joint.js";
 import { completionDistributions, planPortfolio } from "./plan.js";
 import { DEFAULT_SEED } from "./portfolio.js";
@@ -57,9 +58,8 @@ export interface BacktestOptions {
 export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOptions): Calibration {
   const config = forecastSection.parse(options.config ?? {});
   const now = ms(options.now.length === 10 ? `${options.now}T00:00:00Z` : options.now);
-  // The replays share their input views (dropped with this call), as they share their squads' draws.
-  const cutViews = new CutViews();
-  const known = new Map(asOf(snapshot, now, cutViews).useCases.map((u) => [u.id, u]));
+  // Outcomes as known now (the replays read the same timeline, each only up to its own instant).
+  const timeline = timelineOf(snapshot);
   const outcomes: Array<{ p: number; onTime: boolean }> = [];
   const perWeek: WeekCalibration[] = [];
   let p85Resolved = 0;
@@ -77,15 +77,14 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
     // Only the scored figures are computed (no reasons, summaries or report ordering): the plan and each use case's
     // completion distribution, exactly as forecastPortfolio computes them.
     const replayAt = ms(then);
-    const planned = planPortfolio(asOf(snapshot, replayAt, cutViews), replayAt, replayConfig, seed, Math.max(1, Math.min(config.maxWeeks, k)));
+    const planned = planPortfolio(snapshot, replayAt, replayConfig, seed, Math.max(1, Math.min(config.maxWeeks, k)));
     const { distribution, workDoneBy } = completionDistributions(planned, replayConfig, drawCache);
     const week: WeekCalibration = { asOf: then, inFlight: planned.plans.length, resolved: 0, brier: null, p85Resolved: 0, p85Covered: 0 };
     let squared = 0;
     planned.plans.forEach((plan, i) => {
-      const u = known.get(plan.useCase.id);
-      if (!u || (!isDeployed(u) && u.state === "closed")) return; // cancelled: no outcome to score
-      const deployedAt = u.deployedAt === undefined ? undefined : ms(u.deployedAt);
-      const deadline = endOfDay(plan.useCase.deadline);
+      if (isCancelled(timeline, plan.index, now)) return; // no outcome to score
+      const deployedAt = isDeployed(timeline, plan.index, now) ? timeline.deployed[plan.index]! : undefined;
+      const deadline = timeline.deadlineEnd[plan.index]!;
       const brier = !plan.overdue && deadline <= now;
       // A P85 date is scored only if it has passed by now, i.e. within the replay's k weeks; completion is never
       // earlier than the work, so a use case whose work is not 85% done by week k cannot be scored (its

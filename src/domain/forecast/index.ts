@@ -19,7 +19,7 @@
  *     thresholds, `overdue` past the deadline), why, and `movement` (scope,
  *     throughput, gates) against `previous` (last week's `summary`). Program: expected miss share vs target and the
  *     realized miss rate.
- *   - `now` cuts the input (`asOf`): nothing after it is read. Same (snapshot, now, config, seed) ⇒ same output.
+ *   - `now` is a cut: the forecast reads the input only as known then (timeline.ts). Same (snapshot, now, config, seed) ⇒ same output.
  *
  * Backtest — `backtestPortfolio(snapshot, { now, config, seed })` → `Calibration` (P85 coverage, Brier score vs the
  * base-rate forecaster, over forecasts whose dates have passed); `calibrationLine(calibration)` is the report's line.
@@ -40,7 +40,7 @@ export {
   type SimulateThroughputInput,
   type ThroughputForecast,
 } from "./simulate.js";
-export { asOf, type ForecastInput, type ForecastUseCase, type ForecastStory, type ForecastGateEvent } from "./input.js";
+export { type ForecastInput, type ForecastUseCase, type ForecastStory, type ForecastGateEvent } from "./input.js";
 export {
   forecastPortfolio,
   statusFor,

@@ -1,8 +1,9 @@
 import type { ForecastConfig } from "../../config/sections/forecast.js";
 import { deriveSeed } from "../random.js";
 import { PeriodDistribution } from "./distribution.js";
-import { gateOverheadDays, gatePasses, growthFactors, isInFlight, pipelineLookup, sharesBySquad, squadIds, storiesPerCriterion, weeklyThroughput } from "./history.js";
-import { compareIds, endOfDay, WEEK_MS, type ForecastInput, type ForecastUseCase } from "./input.js";
+import { deployedScope, gateOverheadDays, gatePasses, isInFlight, pipelineLookup, sharesBySquad, squadsKnown, weeklyThroughput } from "./history.js";
+import { compareIds, WEEK_MS, type ForecastInput, type ForecastUseCase } from "./input.js";
+import { timelineOf } from "./timeline.js";
 import { simulateJoint, WorkMode, type JointModel, type JointPart, type SquadDrawCache } from "./joint.js";
 import { ThroughputSampler } from "./simulate.js";
 import { SumOfDraws } from "./sum-of-draws.js";
@@ -32,6 +33,9 @@ export interface SquadForecast {
 /** Below this many samples a squad's own stories-per-criterion history is too thin; the org-wide one is used. */
 const MIN_OWN_RATIO_SAMPLES = 3;
 
+/** Shared empty sample list (no history). */
+const noSamples = new Float64Array(0);
+
 /** One squad's part of one use case: the open stories it holds and the scope it started with. */
 export interface Part extends JointPart {
   useCase: number;
@@ -39,7 +43,13 @@ export interface Part extends JointPart {
 
 /** What a use case needs drawn in each trial, prepared once. */
 export interface Plan {
+  /** The use case as in the snapshot (not cut: read its stories and gates through the plan's figures). */
   useCase: ForecastUseCase;
+  /** Its index in the snapshot's list (and the timeline's). */
+  index: number;
+  /** Stories known at the forecast's instant: open then, and all of them (the scope). */
+  openStories: number;
+  scopeStories: number;
   parts: number[];
   /** Not split: the owning squad's part is estimated from `criteria` × stories per criterion. */
   estimated: boolean;
@@ -77,22 +87,25 @@ export interface PortfolioPlan {
   model: Omit<JointModel, "trials">;
 }
 
-/** Plan the forecast of `input`, already cut at `now` (see `asOf`). */
+/** Plan the forecast of `input` as known at `now` (nothing after it is read: see timeline.ts). */
 export function planPortfolio(input: ForecastInput, now: number, config: ForecastConfig, seed: string | number, maxPeriods: number): PortfolioPlan {
+  const t = timelineOf(input);
   const pipeline = input.governance.pipeline;
-  const { index: gateIndex, position } = pipelineLookup(pipeline);
+  const lookup = pipelineLookup(t, pipeline);
+  const { slotOf, position } = lookup;
 
   // Squads: own throughput, or the org-wide pool when the squad's history is too thin (flagged, never hidden).
-  const ids = squadIds(input);
-  const squadIndex = new Map(ids.map((id, i) => [id, i]));
+  const known = squadsKnown(t, now);
+  const ids = known.ids;
   const names = new Map(input.squads.map((s) => [s.id, s.name]));
-  const weekly = weeklyThroughput(input, now, config.throughputWindowWeeks, ids);
-  const pooled = ids.flatMap((id) => weekly.get(id) ?? []);
+  const weekly = weeklyThroughput(t, now, config.throughputWindowWeeks, known.local, ids.length);
+  const pooled = weekly.flat();
   const orgSampler = new ThroughputSampler(pooled.length > 0 ? pooled : [0]);
   const orgMean = mean(orgSampler.values);
-  const squads: SquadForecast[] = ids.map((id) => {
-    const history = weekly.get(id) ?? [];
-    const nonZeroWeeks = history.filter((v) => v > 0).length;
+  const squads: SquadForecast[] = ids.map((id, s) => {
+    const history = weekly[s]!;
+    let nonZeroWeeks = 0;
+    for (const v of history) if (v > 0) nonZeroWeeks++;
     const lowConfidence = nonZeroWeeks < config.minNonZeroWeeks;
     const squad: SquadForecast = {
       id,
@@ -112,19 +125,18 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
 
   // History the draws come from.
   // Sample arrays are built once and shared by every plan that draws from them (never copied per use case).
-  const ratios = storiesPerCriterion(input);
-  const ownRatios = new Map([...ratios.bySquad].map(([id, r]) => [id, Float64Array.from(r)]));
-  const orgRatios = Float64Array.from(ratios.org);
+  const scope = deployedScope(t, now);
+  const ownRatios = new Map([...scope.bySquad].map(([squad, r]) => [squad, Float64Array.from(r)]));
+  const orgRatios = Float64Array.from(scope.org);
   const defaultRatios = Float64Array.of(config.defaultStoriesPerCriterion);
-  const growth = Float64Array.from(growthFactors(input));
-  const gateDays = new Map([...gateOverheadDays(input)].map(([gate, days]) => [gate, Float64Array.from(days)]));
-  const noSamples = new Float64Array(0);
+  const growth = Float64Array.from(scope.growth);
+  const gateDays = gateOverheadDays(t, now, lookup).map((days) => Float64Array.from(days));
   // Gates left, keyed by which pipeline positions are not passed: use cases with the same gates left (there are only
   // a few combinations) share their names, gate time (a convolution of the gates' histories) and note.
   const gatesLeftByKey = new Map<number | string, GatesLeft>();
   const passedAt = new Float64Array(pipeline.length);
-  const gatesLeftOf = (u: ForecastUseCase): GatesLeft => {
-    gatePasses(u, gateIndex, passedAt);
+  const gatesLeftOf = (i: number): GatesLeft => {
+    gatePasses(t, i, now, slotOf, passedAt);
     let key: number | string = pipeline.length <= 30 ? 0 : "";
     for (let g = 0; g < pipeline.length; g++) {
       const left = Number.isNaN(passedAt[position[g]!]!);
@@ -133,11 +145,11 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
     }
     let entry = gatesLeftByKey.get(key);
     if (!entry) {
-      const gates = pipeline.filter((_, g) => Number.isNaN(passedAt[position[g]!]!)).map((g) => g.id);
-      const missing = gates.filter((g) => (gateDays.get(g) ?? noSamples).length === 0);
+      const left = pipeline.flatMap((gate, g) => (Number.isNaN(passedAt[position[g]!]!) ? [g] : []));
+      const missing = left.filter((g) => gateDays[g]!.length === 0).map((g) => pipeline[g]!.id);
       entry = {
-        gates,
-        gateTime: new SumOfDraws(gates.map((g) => gateDays.get(g) ?? noSamples)),
+        gates: left.map((g) => pipeline[g]!.id),
+        gateTime: new SumOfDraws(left.map((g) => gateDays[g]!)),
         note: missing.length > 0 ? `no history for gate${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: counted as no extra time` : null,
       };
       gatesLeftByKey.set(key, entry);
@@ -145,19 +157,26 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
     return entry;
   };
 
-  // Parts and plans, use cases in id order (asOf sorted them) so streams never depend on input order.
-  const inFlight = input.useCases.filter(isInFlight);
+  // Parts and plans, use cases in id order so streams never depend on input order.
   const parts: Part[] = [];
-  const plans: Plan[] = inFlight.map((u, i) => planUseCase(u, i));
+  const plans: Plan[] = [];
+  for (let k = 0; k < t.byId.length; k++) {
+    const i = t.byId[k]!;
+    if (isInFlight(t, i, now)) plans.push(planUseCase(i, plans.length));
+  }
 
-  function planUseCase(u: ForecastUseCase, i: number): Plan {
+  function planUseCase(index: number, p: number): Plan {
+    const u = t.useCases[index]!;
     const notes: string[] = [];
-    const owner = squadIndex.get(u.squad) as number;
-    const estimated = u.stories.length === 0;
+    const owner = t.owner[index]!;
+    const shares = sharesBySquad(t, index, now);
+    const estimated = shares.length === 0;
     const partIds: number[] = [];
     let ratioSamples = noSamples;
+    let openStories = 0;
+    let scopeStories = 0;
     if (estimated) {
-      const own = ownRatios.get(u.squad) ?? noSamples;
+      const own = ownRatios.get(owner) ?? noSamples;
       if (own.length >= MIN_OWN_RATIO_SAMPLES) ratioSamples = own;
       else if (orgRatios.length > 0) ratioSamples = orgRatios;
       else {
@@ -165,19 +184,24 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
         notes.push(`no deployed use case to learn stories per criterion from: assumed ${config.defaultStoriesPerCriterion}`);
       }
       if (u.acceptanceCriteria.length === 0) notes.push("no acceptance criteria: estimated as if it had one");
-      partIds.push(parts.push({ useCase: i, squad: owner, open: 0, initial: 0, current: 0 }) - 1);
+      partIds.push(parts.push({ useCase: p, squad: known.local[owner]!, open: 0, initial: 0, current: 0 }) - 1);
     } else {
-      for (const { squad, open, initial, current } of sharesBySquad(u)) {
+      for (const { squad, open, initial, current } of shares) {
+        openStories += open;
+        scopeStories += current;
         // Scope grows while work is in progress; a part with nothing open is finished and never waits in a queue.
         if (open === 0) continue;
-        partIds.push(parts.push({ useCase: i, squad: squadIndex.get(squad) as number, open, initial, current }) - 1);
+        partIds.push(parts.push({ useCase: p, squad: known.local[squad]!, open, initial, current }) - 1);
       }
     }
-    const { gates, gateTime, note } = gatesLeftOf(u);
+    const { gates, gateTime, note } = gatesLeftOf(index);
     if (note !== null) notes.push(note);
-    const deadlineEnd = endOfDay(u.deadline);
+    const deadlineEnd = t.deadlineEnd[index]!;
     return {
       useCase: u,
+      index,
+      openStories,
+      scopeStories,
       parts: partIds,
       estimated,
       criteria: Math.max(1, u.acceptanceCriteria.length),

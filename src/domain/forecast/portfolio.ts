@@ -1,7 +1,8 @@
 import type { z } from "zod";
 import { forecastSection, type ForecastConfig } from "../../config/sections/forecast.js";
-import { isDeployed } from "./history.js";
-import { asOf, compareIds, endOfDay, isoDay, ms, WEEK_MS, type CutViews, type ForecastInput } from "./input.js";
+import { isDeployed, isFiled } from "./history.js";
+import { compareIds, isoDay, ms, WEEK_MS, type ForecastInput } from "./input.js";
+import { timelineOf } from "./timeline.js";
 import { explainMovement, summarizeForecast, type ForecastMovement, type ForecastSummary } from "./movement.js";
 import type { SquadDrawCache } from "./joint.js";
 import { completionDistributions, mean, planPortfolio, type Plan, type SquadForecast } from "./plan.js";
@@ -108,8 +109,6 @@ export interface PortfolioForecastOptions {
   horizonWeeks?: number;
   /** Squads' draws shared between runs with the same seed (the backtest's replays); results are unchanged. */
   drawCache?: SquadDrawCache;
-  /** Input views shared with other cuts of the same snapshot (the backtest's replays), see `CutViews`. */
-  cutViews?: CutViews;
 }
 
 export const DEFAULT_SEED = "converge";
@@ -124,10 +123,9 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
   const config = forecastSection.parse(options.config ?? {});
   const seed = options.seed ?? DEFAULT_SEED;
   const now = ms(options.now.length === 10 ? `${options.now}T00:00:00Z` : options.now);
-  const input = asOf(snapshot, now, options.cutViews);
   const maxPeriods = Math.max(1, Math.min(config.maxWeeks, Math.floor(options.horizonWeeks ?? config.maxWeeks)));
 
-  const planned = planPortfolio(input, now, config, seed, maxPeriods);
+  const planned = planPortfolio(snapshot, now, config, seed, maxPeriods);
   const { ids, squads, orgMean, parts, plans, queues } = planned;
   const { distribution: completion, meanWork } = completionDistributions(planned, config, options.drawCache);
 
@@ -166,9 +164,9 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
       p50Date: weekDate(p50Weeks),
       p85Date: weekDate(p85Weeks),
       overdue: plan.overdue,
-      remainingStories: u.stories.filter((s) => s.closedAt === null).length,
+      remainingStories: plan.openStories,
       expectedStories: meanWork[i]!,
-      scopeStories: u.stories.length,
+      scopeStories: plan.scopeStories,
       estimated: plan.estimated,
       gatesRemaining,
       expectedGateDays: plan.gateTime.mean,
@@ -205,13 +203,13 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
     return why;
   }
 
-  const deployed: DeployedUseCase[] = input.useCases.filter(isDeployed).map((u) => ({
-    id: u.id,
-    title: u.title,
-    deadline: u.deadline,
-    deployedAt: u.deployedAt as string,
-    late: ms(u.deployedAt as string) > endOfDay(u.deadline),
-  }));
+  const timeline = timelineOf(snapshot);
+  const deployed: DeployedUseCase[] = [];
+  for (const i of timeline.byId) {
+    if (!isFiled(timeline, i, now) || !isDeployed(timeline, i, now)) continue;
+    const u = timeline.useCases[i]!;
+    deployed.push({ id: u.id, title: u.title, deadline: u.deadline, deployedAt: u.deployedAt as string, late: timeline.deployed[i]! > timeline.deadlineEnd[i]! });
+  }
 
   const statusCounts: Record<ForecastStatus, number> = { on_track: 0, at_risk: 0, off_track: 0, overdue: 0 };
   for (const f of useCases) statusCounts[f.status]++;

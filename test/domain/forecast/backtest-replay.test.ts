@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { backtestPortfolio } from "../../../src/domain/forecast/backtest.js";
 import { forecastPortfolio, type ForecastInput } from "../../../src/domain/forecast/index.js";
-import { asOf, endOfDay, ms, WEEK_MS } from "../../../src/domain/forecast/input.js";
+import { endOfDay, ms, WEEK_MS } from "../../../src/domain/forecast/input.js";
+import { cutByHand } from "./cut-by-hand.js";
 import { generatePortfolio } from "../../../src/domain/snapshot/generate.js";
 
 /**
@@ -10,7 +11,7 @@ import { generatePortfolio } from "../../../src/domain/snapshot/generate.js";
  */
 function referenceScores(snapshot: ForecastInput, now: string, weeks: number, every: number) {
   const nowMs = ms(`${now}T00:00:00Z`);
-  const known = new Map(asOf(snapshot, nowMs).useCases.map((u) => [u.id, u]));
+  const known = new Map(cutByHand(snapshot, nowMs).useCases.map((u) => [u.id, u]));
   const perWeek: Array<{ resolved: number; p85Resolved: number; p85Covered: number; brier: number | null }> = [];
   for (let k = weeks; k >= 1; k -= every) {
     const then = new Date(nowMs - k * WEEK_MS).toISOString();

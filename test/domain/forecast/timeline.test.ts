@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { backtestPortfolio } from "../../../src/domain/forecast/backtest.js";
+import { forecastPortfolio } from "../../../src/domain/forecast/index.js";
+import { DAY_MS } from "../../../src/domain/forecast/input.js";
+import { generatePortfolio } from "../../../src/domain/snapshot/generate.js";
+import { cutByHand } from "./cut-by-hand.js";
+import { ALPHA, at, history, inFlight, NOW, portfolio } from "./portfolio-fixtures.js";
+
+/**
+ * The forecast never copies the snapshot cut at its instant: it reads one timeline of the whole snapshot and compares
+ * every date with the instant (timeline.ts, history.ts). These tests hold that to "reads nothing after the instant":
+ * the forecast of the whole input equals the forecast of the input cut by hand, at instants that split stories,
+ * gate events, splits, deployments and closes.
+ */
+describe("forecast as of an instant reads nothing after it", () => {
+  const forecastAt = (input: Parameters<typeof forecastPortfolio>[0], t: number) => forecastPortfolio(input, { now: new Date(t).toISOString(), seed: 4 });
+
+  it("on hand-made use cases: a story closed after the instant is open as of it, a later gate pass is not passed", () => {
+    const input = portfolio([
+      history("h/alpha", "alpha", ALPHA),
+      inFlight("u/a", { alpha: 4, beta: 2 }, { gates: [{ gate: "ready", action: "passed", at: at(-25) }, { gate: "mvp", action: "passed", at: at(-3) }] }),
+      inFlight("u/late", { alpha: 2 }, { filedAt: at(-10), splitAt: at(-5) }),
+      inFlight("u/cancelled", { beta: 1 }, { state: "closed", closedAt: at(-6) }),
+    ], ["alpha", "beta"], ["ready", "mvp"]);
+    const now = Date.parse(NOW);
+    const closedAt = Date.parse(input.useCases[0]!.stories.at(-1)!.closedAt!);
+    for (const t of [now, now - 2 * DAY_MS, now - 8 * DAY_MS, now - 40 * DAY_MS, closedAt - 1, closedAt]) {
+      expect(forecastAt(input, t), new Date(t).toISOString()).toEqual(forecastAt(cutByHand(input, t), t));
+    }
+    // Eight days back: the history use case is in flight (deployed a day ago), u/cancelled too (closed 6 days ago).
+    const before = forecastAt(input, now - 8 * DAY_MS);
+    expect(before.useCases.map((u) => u.id).sort()).toEqual(["h/alpha", "u/a", "u/cancelled", "u/late"]);
+    expect(forecastAt(input, now).useCases.map((u) => u.id).sort()).toEqual(["u/a", "u/late"]);
+    expect(before.useCases.find((u) => u.id === "u/a")!.gatesRemaining).toEqual(["mvp"]);
+  });
+
+  it("on a generated portfolio, at a dozen instants, forecast and backtest alike", () => {
+    const now = "2026-11-23";
+    const snapshot = generatePortfolio({ useCases: 150, seed: 11, now });
+    const nowMs = Date.parse(`${now}T00:00:00Z`);
+    for (const days of [0, -3.5, -17, -40, -90, -200]) {
+      const t = nowMs + days * DAY_MS;
+      expect(forecastAt(snapshot, t), `${days} days`).toEqual(forecastAt(cutByHand(snapshot, t), t));
+    }
+    // The backtest scores replays against outcomes known at its present: cutting the input there changes nothing.
+    const at = new Date(nowMs - 10 * DAY_MS).toISOString();
+    expect(backtestPortfolio(snapshot, { now: at })).toEqual(backtestPortfolio(cutByHand(snapshot, Date.parse(at)), { now: at }));
+  });
+});
