@@ -6,6 +6,7 @@ import { defaultConfig } from "../lib/config/schema.js";
 import { parseSnapshot } from "../lib/domain/snapshot/load.js";
 import { buildReport, defaultEngines, renderHtml, renderJson, renderMarkdown } from "../lib/domain/report/index.js";
 import { loadChartJs } from "../lib/domain/report/chartjs-loader.js";
+import { releaseParsedText } from "../lib/cli/io.js";
 
 const rssMb = () => process.resourceUsage().maxRSS / 1024;
 
@@ -40,6 +41,7 @@ function job(mode, file, trials) {
   text = null; // as the CLI does: neither the text nor the raw JSON is kept once validated
   const parsed = timed(ms, "validate", () => parseSnapshot(json));
   json = null;
+  releaseParsedText(); // as the CLI does (a no-op unless the job runs with --expose-gc)
   if (!parsed.ok) throw new Error(parsed.problems.join("\n"));
   const config = defaultConfig();
   config.forecast.trials = trials;

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { backtestPortfolio, calibrationLine } from "../../domain/forecast/index.js";
 import { parseSnapshotText } from "../../domain/snapshot/load.js";
 import { CliError } from "../errors.js";
-import { printJson, readUserFile } from "../io.js";
+import { printJson, readUserFile, releaseParsedText } from "../io.js";
 import { parseCount, usageErrorsExit2 } from "./forecast.js";
 
 interface BacktestOptions {
@@ -35,6 +35,7 @@ export function register(program: Command): void {
     if (!parsed.ok) {
       throw new CliError(`${options.snapshot} is not a valid portfolio snapshot:\n${parsed.problems.map((p) => `  - ${p}`).join("\n")}`, USAGE);
     }
+    releaseParsedText();
     const now = options.now ?? parsed.snapshot.generatedAt;
     if (!/^\d{4}-\d{2}-\d{2}(T.*)?$/.test(now) || Number.isNaN(Date.parse(now.length === 10 ? `${now}T00:00:00Z` : now))) {
       throw new CliError(`--now must be a date like 2026-11-23 or an ISO date-time, got "${now}"`, USAGE);

@@ -6,7 +6,7 @@ import { buildReport, buildReportWithHistory, extractSummary, renderHtml, render
 import { loadChartJs } from "../../domain/report/chartjs-loader.js";
 import { readConfigFile } from "../config-file.js";
 import { CliError } from "../errors.js";
-import { readUserFile, writeOutput } from "../io.js";
+import { readUserFile, releaseParsedText, writeOutput } from "../io.js";
 
 interface ReportOptions {
   snapshot?: string;
@@ -70,6 +70,7 @@ export function register(program: Command): void {
       // The text goes out of scope once parsed: a large snapshot is not held twice while the report is computed.
       const parsed = parseSnapshotText(await readUserFile(options.snapshot, "snapshot file"));
       if (!parsed.ok) throw new CliError(`${options.snapshot} is not a valid portfolio snapshot:\n${parsed.problems.map((p) => `  - ${p}`).join("\n")}`, 1);
+      releaseParsedText();
       let previous: ReportSummary | null | undefined;
       if (options.previous !== undefined) {
         const result = extractSummary(await readUserFile(options.previous, "previous report"));

@@ -21,19 +21,12 @@ export class SumOfDraws {
     let pmf = new Float64Array([1]); // pmf[d] = P(sum = d days)
     for (const samples of sampleLists) {
       if (samples.length === 0) continue;
-      // Gate histories hold thousands of samples: plain loops, no per-sample arrays.
-      let longest = 0;
-      for (let i = 0; i < samples.length; i++) longest = Math.max(longest, Math.round(samples[i]!));
-      const single = new Float64Array(longest + 1);
-      for (let i = 0; i < samples.length; i++) {
-        const d = Math.max(0, Math.round(samples[i]!));
-        single[d] = single[d]! + 1 / samples.length;
-      }
-      const next = new Float64Array(pmf.length + single.length - 1);
+      const single = singleDraw(samples);
+      const next = new Float64Array(pmf.length + single.span - 1);
       for (let a = 0; a < pmf.length; a++) {
         const pa = pmf[a]!;
         if (pa === 0) continue;
-        for (let b = 0; b < single.length; b++) if (single[b] !== 0) next[a + b] = next[a + b]! + pa * single[b]!;
+        for (let k = 0; k < single.days.length; k++) next[a + single.days[k]!] = next[a + single.days[k]!]! + pa * single.shares[k]!;
       }
       pmf = next;
     }
@@ -80,4 +73,43 @@ export class SumOfDraws {
     }
     return { counts: out, unfinished: late };
   }
+}
+
+/** One draw from a sample list, in whole days: the days with any share (ascending) and their shares; span = last + 1. */
+interface SingleDraw {
+  days: Int32Array;
+  shares: Float64Array;
+  span: number;
+}
+
+/**
+ * A plan builds one SumOfDraws per combination of gates left, from the same few gate histories (thousands of
+ * samples each): each history's single-draw distribution is made once per sample list, kept while the list lives.
+ */
+const singles = new WeakMap<ArrayLike<number>, SingleDraw>();
+
+function singleDraw(samples: ArrayLike<number>): SingleDraw {
+  let single = singles.get(samples);
+  if (single) return single;
+  // Gate histories hold thousands of samples: plain loops, no per-sample arrays.
+  let longest = 0;
+  for (let i = 0; i < samples.length; i++) longest = Math.max(longest, Math.round(samples[i]!));
+  const dense = new Float64Array(longest + 1);
+  for (let i = 0; i < samples.length; i++) {
+    const d = Math.max(0, Math.round(samples[i]!));
+    dense[d] = dense[d]! + 1 / samples.length;
+  }
+  // Only the days that occur: the convolution skips the (many) days no sample fell on.
+  let count = 0;
+  for (let d = 0; d < dense.length; d++) if (dense[d] !== 0) count++;
+  const days = new Int32Array(count);
+  const shares = new Float64Array(count);
+  for (let d = 0, k = 0; d < dense.length; d++) {
+    if (dense[d] === 0) continue;
+    days[k] = d;
+    shares[k++] = dense[d]!;
+  }
+  single = { days, shares, span: dense.length };
+  singles.set(samples, single);
+  return single;
 }

@@ -131,13 +131,17 @@ function buildTimeline(input: ForecastInput): Timeline {
     }
     // Gate events in time order (stable): snapshots list them so already, which is checked before sorting.
     t.gateFrom[i] = event;
-    let order: readonly number[] | null = null;
-    for (let j = 1; j < u.gates.length && order === null; j++) {
-      if (ms(u.gates[j]!.at) < ms(u.gates[j - 1]!.at)) order = [...u.gates.keys()].sort((a, b) => ms(u.gates[a]!.at) - ms(u.gates[b]!.at) || a - b);
+    let sorted = true;
+    for (let j = 0; j < u.gates.length; j++) {
+      t.gateAt[event + j] = ms(u.gates[j]!.at);
+      if (j > 0 && t.gateAt[event + j]! < t.gateAt[event + j - 1]!) sorted = false;
     }
+    const at = sorted ? null : t.gateAt.slice(event, event + u.gates.length);
+    const order = at === null ? null : [...u.gates.keys()].sort((a, b) => at[a]! - at[b]! || a - b);
     for (let j = 0; j < u.gates.length; j++, event++) {
-      const e = u.gates[order === null ? j : order[j]!]!;
-      t.gateAt[event] = ms(e.at);
+      const k = order === null ? j : order[j]!;
+      const e = u.gates[k]!;
+      if (at !== null) t.gateAt[event] = at[k]!;
       let g = gateIndex.get(e.gate);
       if (g === undefined) gateIndex.set(e.gate, (g = gateIds.push(e.gate) - 1));
       t.gate[event] = g;

@@ -47,3 +47,26 @@ describe("forecast as of an instant reads nothing after it", () => {
     expect(backtestPortfolio(snapshot, { now: at })).toEqual(backtestPortfolio(cutByHand(snapshot, Date.parse(at)), { now: at }));
   });
 });
+
+describe("timeline", () => {
+  it("replays a use case's gate events in time order however the snapshot lists them (equal times keep their order)", () => {
+    const gates = [
+      { gate: "ready", action: "passed" as const, at: at(-25) },
+      { gate: "mvp", action: "passed" as const, at: at(-9) },
+      { gate: "mvp", action: "reverted" as const, at: at(-9) },
+      { gate: "mvp", action: "passed" as const, at: at(-2) },
+    ];
+    const make = (events: typeof gates) =>
+      portfolio([history("h/alpha", "alpha", ALPHA), inFlight("u/a", { alpha: 4 }, { gates: events })], ["alpha", "beta"], ["ready", "mvp"]);
+    const shuffled = [gates[3]!, gates[1]!, gates[0]!, gates[2]!];
+    const now = Date.parse(NOW);
+    for (const days of [0, -5, -9, -20]) {
+      const t = now + days * DAY_MS;
+      const forecast = forecastPortfolio(make(shuffled), { now: new Date(t).toISOString() });
+      expect(forecast, `${days} days`).toEqual(forecastPortfolio(make(gates), { now: new Date(t).toISOString() }));
+    }
+    // Between the revert and the second pass the mvp gate is left; after it, none is.
+    expect(forecastPortfolio(make(shuffled), { now: at(-5) }).useCases.find((u) => u.id === "u/a")!.gatesRemaining).toEqual(["mvp"]);
+    expect(forecastPortfolio(make(shuffled), { now: NOW }).useCases.find((u) => u.id === "u/a")!.gatesRemaining).toEqual([]);
+  });
+});
