@@ -64,7 +64,4 @@ export function isoDay(t: number): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
-/** Locale-independent id order (localeCompare varies by ICU build; a forecast must not). */
-export function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+export { compareIds } from "../snapshot/id-order.js";

@@ -99,7 +99,8 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   const ids = known.ids;
   const names = new Map(input.squads.map((s) => [s.id, s.name]));
   const weekly = weeklyThroughput(t, now, config.throughputWindowWeeks, known.local, ids.length);
-  const pooled = weekly.flat();
+  const pooled: number[] = [];
+  for (const row of weekly) for (let w = 0; w < row.length; w++) pooled.push(row[w]!); // (Array.flat is generic and slow)
   const orgSampler = new ThroughputSampler(pooled.length > 0 ? pooled : [0]);
   const orgMean = mean(orgSampler.values);
   const squads: SquadForecast[] = ids.map((id, s) => {

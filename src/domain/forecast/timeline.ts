@@ -1,3 +1,4 @@
+import { idOrder } from "../snapshot/id-order.js";
 import { compareIds, endOfDay, ms, type ForecastInput, type ForecastUseCase } from "./input.js";
 
 /**
@@ -88,7 +89,7 @@ function buildTimeline(input: ForecastInput): Timeline {
 
   const t: Timeline = {
     useCases,
-    byId: Int32Array.from(useCases.keys()).sort((a, b) => compareIds(useCases[a]!.id, useCases[b]!.id) || a - b),
+    byId: idOrder(useCases),
     filed: new Float64Array(n),
     split: new Float64Array(n),
     deployed: new Float64Array(n),

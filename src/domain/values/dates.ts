@@ -33,6 +33,12 @@ function daysFromCivil(y: number, m: number, d: number): number {
   return era * 146_097 + doe - 719_468;
 }
 
+/** Days in month m (1–12) of year y, proleptic Gregorian. */
+function daysInMonth(y: number, m: number): number {
+  if (m === 2) return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
+  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+}
+
 /** The number made of `count` digits of s from `at`, or −1 if any is not a digit. */
 function digits(s: string, at: number, count: number): number {
   let n = 0;
@@ -46,9 +52,9 @@ function digits(s: string, at: number, count: number): number {
 
 /**
  * `Date.parse` for the two shapes snapshots are made of — `YYYY-MM-DD` and `YYYY-MM-DDTHH:MM:SSZ` — without its
- * general parser (a 10,000-use-case snapshot holds ~250,000 dates, and the backtest cuts it a dozen times). Any other
- * shape, and any day past the 28th (where Date.parse has its own roll-over rules), goes to Date.parse itself, so the
- * result is always exactly Date.parse's.
+ * general parser (a 10,000-use-case snapshot holds ~250,000 dates). Any other shape, and any day its month does not
+ * have (2026-02-30: Date.parse has its own roll-over rules for those), goes to Date.parse itself, so the result is
+ * always exactly Date.parse's.
  */
 export function parseIsoMs(s: string): number {
   const n = s.length;
@@ -59,7 +65,7 @@ export function parseIsoMs(s: string): number {
     const h = n === 20 ? digits(s, 11, 2) : 0;
     const min = n === 20 ? digits(s, 14, 2) : 0;
     const sec = n === 20 ? digits(s, 17, 2) : 0;
-    if (y >= 0 && m >= 1 && m <= 12 && d >= 1 && d <= 28 && h >= 0 && h <= 23 && min >= 0 && min <= 59 && sec >= 0 && sec <= 59) {
+    if (y >= 0 && m >= 1 && m <= 12 && d >= 1 && (d <= 28 || d <= daysInMonth(y, m)) && h >= 0 && h <= 23 && min >= 0 && min <= 59 && sec >= 0 && sec <= 59) {
       return ((daysFromCivil(y, m, d) * 24 + h) * 60 + min) * 60_000 + sec * 1000;
     }
   }

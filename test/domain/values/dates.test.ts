@@ -21,6 +21,10 @@ describe("parseIsoMs (Date.parse, fast for the snapshot's two date shapes)", () 
       ),
       { numRuns: 2000 },
     );
+    // Month ends, leap days (and century years that are not leap years), and days a month does not have.
+    for (const edge of ["2024-02-29", "2023-02-29", "2000-02-29T12:00:00Z", "2100-02-29", "1900-02-28", "2026-04-30", "2026-04-31", "2026-12-31T23:59:59Z", "2026-02-30"]) {
+      expect(Object.is(parseIsoMs(edge), Date.parse(edge)), edge).toBe(true);
+    }
     for (const other of ["2026-11-23T10:00:00.123Z", "2026-11-23T10:00:00+02:00", "2026-1-01", "20261123", "", "2026-11-2xT10:00:00Z", "yesterday"]) {
       expect(Object.is(parseIsoMs(other), Date.parse(other)), other).toBe(true);
     }
