@@ -259,10 +259,10 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
   // distribution scored for part j is C_{j−1} convolved with W_j's non-zero part. All of them live end to end in one
   // reused buffer (offset[j], lo[j], size[j]); the running total C_j ping-pongs between two more.
   const n = work.length;
-  const zero = new Float64Array(n);
-  const lo = new Int32Array(n);
-  const offset = new Int32Array(n);
-  const size = new Int32Array(n);
+  const zero = scratch.zero.atLeast(n);
+  const lo = scratch.lo.atLeast(n);
+  const offset = scratch.offset.atLeast(n);
+  const size = scratch.size.atLeast(n);
   let needed = 0;
   let totalSize = 1;
   for (let j = 0; j < n; j++) {
@@ -297,8 +297,8 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
   }
 
   const cdf = scratch.cdf.atLeast(n * (maxPeriods + 1)); // every slot read back is written first (or zeroed below)
-  const length = new Int32Array(n).fill(maxPeriods + 1);
-  const open = new Uint8Array(n).fill(1);
+  const length = scratch.length.atLeast(n).fill(maxPeriods + 1, 0, n);
+  const open = scratch.open.atLeast(n).fill(1, 0, n);
   if (allZero) cdf.fill(0, 0, n * (maxPeriods + 1)); // never done (but for no work): no later week is computed
   for (let j = 0; j < n; j++) cdf[j * (maxPeriods + 1)] = zero[j]!; // done at week 0 only with no work at all
   let remaining = n;
@@ -348,21 +348,32 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
  * thousands of squads, and fresh arrays for each were most of the forecast's garbage.
  */
 class Scratch {
-  readonly cdf = new GrowingBuffer();
-  readonly dist = new GrowingBuffer();
-  readonly next = new GrowingBuffer();
-  readonly survival = new GrowingBuffer();
-  readonly pmfs = new GrowingBuffer();
-  readonly total = new GrowingBuffer();
-  readonly nextTotal = new GrowingBuffer();
+  readonly cdf = new GrowingBuffer(Float64Array);
+  readonly dist = new GrowingBuffer(Float64Array);
+  readonly next = new GrowingBuffer(Float64Array);
+  readonly survival = new GrowingBuffer(Float64Array);
+  readonly pmfs = new GrowingBuffer(Float64Array);
+  readonly total = new GrowingBuffer(Float64Array);
+  readonly nextTotal = new GrowingBuffer(Float64Array);
+  // Per queue position (a queue holds a handful of parts; thousands of queues per forecast).
+  readonly zero = new GrowingBuffer(Float64Array);
+  readonly lo = new GrowingBuffer(Int32Array);
+  readonly offset = new GrowingBuffer(Int32Array);
+  readonly size = new GrowingBuffer(Int32Array);
+  readonly length = new GrowingBuffer(Int32Array);
+  readonly open = new GrowingBuffer(Uint8Array);
 }
 
 /** One reused array, grown (doubling) when asked for more; its contents are whatever the last user left. */
-class GrowingBuffer {
-  private array = new Float64Array(0);
+class GrowingBuffer<T extends Float64Array | Int32Array | Uint8Array> {
+  private array: T;
 
-  atLeast(size: number): Float64Array {
-    if (this.array.length < size) this.array = new Float64Array(Math.max(size, 2 * this.array.length));
+  constructor(private readonly kind: new (length: number) => T) {
+    this.array = new kind(0);
+  }
+
+  atLeast(size: number): T {
+    if (this.array.length < size) this.array = new this.kind(Math.max(size, 2 * this.array.length));
     return this.array;
   }
 }

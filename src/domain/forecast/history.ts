@@ -126,20 +126,56 @@ export function deployedScope(t: Timeline, now: number): { bySquad: Map<number, 
   const bySquad = new Map<number, number[]>();
   const org: number[] = [];
   const growth: number[] = [];
+  const kept = keptScope(t);
   for (let k = 0; k < t.byId.length; k++) {
     const i = t.byId[k]!;
     if (!isFiled(t, i, now) || !isDeployed(t, i, now)) continue;
-    const { current, initial } = storyCounts(t, i, now);
-    if (initial > 0) growth.push(current / initial);
-    const criteria = t.useCases[i]!.acceptanceCriteria.length;
-    if (current === 0 || criteria === 0) continue;
-    const ratio = current / criteria;
+    let ratio: number;
+    let grew: number;
+    if (kept.known[i] === 1 && t.settled[i]! <= now) {
+      ratio = kept.ratio[i]!;
+      grew = kept.growth[i]!;
+    } else {
+      const { current, initial } = storyCounts(t, i, now);
+      const criteria = t.useCases[i]!.acceptanceCriteria.length;
+      grew = initial > 0 ? current / initial : Number.NaN;
+      ratio = current > 0 && criteria > 0 ? current / criteria : Number.NaN;
+      if (t.settled[i]! <= now) {
+        kept.ratio[i] = ratio;
+        kept.growth[i] = grew;
+        kept.known[i] = 1;
+      }
+    }
+    if (!Number.isNaN(grew)) growth.push(grew);
+    if (Number.isNaN(ratio)) continue;
     org.push(ratio);
     const own = bySquad.get(t.owner[i]!);
     if (own) own.push(ratio);
     else bySquad.set(t.owner[i]!, [ratio]);
   }
   return { bySquad, org, growth };
+}
+
+/**
+ * History figures of settled use cases (nothing about them after the instant asked), kept per timeline: they read the
+ * same as of every later instant, and the backtest asks at half a dozen. NaN: the use case gives no such figure.
+ */
+interface KeptScope {
+  known: Uint8Array;
+  ratio: Float64Array;
+  growth: Float64Array;
+}
+
+const keptScopes = new WeakMap<Timeline, KeptScope>();
+
+function keptScope(t: Timeline): KeptScope {
+  let kept = keptScopes.get(t);
+  if (!kept) {
+    const n = t.useCases.length;
+    kept = { known: new Uint8Array(n), ratio: new Float64Array(n), growth: new Float64Array(n) };
+    keptScopes.set(t, kept);
+  }
+  return kept;
 }
 
 /**
@@ -162,22 +198,35 @@ export function gatePasses(t: Timeline, i: number, now: number, slotOf: Int32Arr
 
 /**
  * Where gatePasses puts each gate: `slotOf[timeline gate]` is the gate's slot (the first position, if a pipeline
- * repeated an id; −1 outside the pipeline), and `position[g]` is the slot of the pipeline's g-th gate.
+ * repeated an id; −1 outside the pipeline), and `position[g]` is the slot of the pipeline's g-th gate. One per
+ * (timeline, pipeline), so it also keeps the gate overheads of settled use cases (see gateOverheadDays).
  */
 export interface PipelineLookup {
   slotOf: Int32Array;
   position: Int32Array;
+  /** @internal Gate overhead samples of settled use cases: use case i's are pairs from[i] … from[i] + count[i] − 1. */
+  kept: { from: Int32Array; count: Int32Array; gate: number[]; days: number[] };
 }
 
+const lookups = new WeakMap<Timeline, WeakMap<ReadonlyArray<{ id: string }>, PipelineLookup>>();
+
 export function pipelineLookup(t: Timeline, pipeline: ReadonlyArray<{ id: string }>): PipelineLookup {
-  const index = new Map<string, number>();
-  pipeline.forEach((g, i) => {
-    if (!index.has(g.id)) index.set(g.id, i);
-  });
-  return {
-    slotOf: Int32Array.from(t.gateIds, (id) => index.get(id) ?? -1),
-    position: Int32Array.from(pipeline, (g) => index.get(g.id)!),
-  };
+  let byPipeline = lookups.get(t);
+  if (!byPipeline) lookups.set(t, (byPipeline = new WeakMap()));
+  let lookup = byPipeline.get(pipeline);
+  if (!lookup) {
+    const index = new Map<string, number>();
+    pipeline.forEach((g, i) => {
+      if (!index.has(g.id)) index.set(g.id, i);
+    });
+    lookup = {
+      slotOf: Int32Array.from(t.gateIds, (id) => index.get(id) ?? -1),
+      position: Int32Array.from(pipeline, (g) => index.get(g.id)!),
+      kept: { from: new Int32Array(t.useCases.length).fill(-1), count: new Int32Array(t.useCases.length), gate: [], days: [] },
+    };
+    byPipeline.set(pipeline, lookup);
+  }
+  return lookup;
 }
 
 /**
@@ -187,12 +236,19 @@ export function pipelineLookup(t: Timeline, pipeline: ReadonlyArray<{ id: string
  * stories) — ADR 0031.
  */
 export function gateOverheadDays(t: Timeline, now: number, lookup: PipelineLookup): number[][] {
-  const { slotOf, position } = lookup;
+  const { slotOf, position, kept } = lookup;
   const samples = Array.from(position, () => [] as number[]);
   const passedAt = new Float64Array(position.length);
   for (let k = 0; k < t.byId.length; k++) {
     const i = t.byId[k]!;
-    if (!isFiled(t, i, now) || !gatePasses(t, i, now, slotOf, passedAt)) continue;
+    if (!isFiled(t, i, now)) continue;
+    const settled = t.settled[i]! <= now;
+    if (settled && kept.from[i] !== -1) {
+      for (let x = kept.from[i]!; x < kept.from[i]! + kept.count[i]!; x++) samples[kept.gate[x]!]!.push(kept.days[x]!);
+      continue;
+    }
+    if (settled) kept.from[i] = kept.gate.length;
+    if (!gatePasses(t, i, now, slotOf, passedAt)) continue;
     for (let g = 0; g < position.length; g++) {
       const pass = passedAt[position[g]!]!;
       if (Number.isNaN(pass)) continue;
@@ -205,7 +261,13 @@ export function gateOverheadDays(t: Timeline, now: number, lookup: PipelineLooku
         const c = t.storyClosed[j]!;
         if (c <= pass && c > from && t.opened[j]! <= now) from = c;
       }
-      samples[g]!.push(Math.max(0, (pass - from) / DAY_MS));
+      const days = Math.max(0, (pass - from) / DAY_MS);
+      samples[g]!.push(days);
+      if (settled) {
+        kept.gate.push(g);
+        kept.days.push(days);
+        kept.count[i]!++;
+      }
     }
   }
   return samples;

@@ -33,7 +33,8 @@ export interface SquadForecast {
 /** Below this many samples a squad's own stories-per-criterion history is too thin; the org-wide one is used. */
 const MIN_OWN_RATIO_SAMPLES = 3;
 
-/** Shared empty sample list (no history). */
+/** Shared empty lists: no history to draw from; nothing lowering confidence. */
+const NO_NOTES: readonly string[] = Object.freeze([]);
 const noSamples = new Float64Array(0);
 
 /** One squad's part of one use case: the open stories it holds and the scope it started with. */
@@ -60,7 +61,8 @@ export interface Plan {
   gateTime: SumOfDraws;
   deadlinePeriod: number;
   overdue: boolean;
-  notes: string[];
+  /** Why confidence is lower (shared and empty when there is nothing to say). */
+  notes: readonly string[];
 }
 
 /** The gates a use case has left (pipeline order), the time they add, and a note when one has no history. */
@@ -168,7 +170,7 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
 
   function planUseCase(index: number, p: number): Plan {
     const u = t.useCases[index]!;
-    const notes: string[] = [];
+    let notes: string[] | null = null; // most plans have none: no array each
     const owner = t.owner[index]!;
     const shares = sharesBySquad(t, index, now);
     const estimated = shares.length === 0;
@@ -182,9 +184,9 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
       else if (orgRatios.length > 0) ratioSamples = orgRatios;
       else {
         ratioSamples = defaultRatios;
-        notes.push(`no deployed use case to learn stories per criterion from: assumed ${config.defaultStoriesPerCriterion}`);
+        (notes ??= []).push(`no deployed use case to learn stories per criterion from: assumed ${config.defaultStoriesPerCriterion}`);
       }
-      if (u.acceptanceCriteria.length === 0) notes.push("no acceptance criteria: estimated as if it had one");
+      if (u.acceptanceCriteria.length === 0) (notes ??= []).push("no acceptance criteria: estimated as if it had one");
       partIds.push(parts.push({ useCase: p, squad: known.local[owner]!, open: 0, initial: 0, current: 0 }) - 1);
     } else {
       for (const { squad, open, initial, current } of shares) {
@@ -196,7 +198,7 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
       }
     }
     const { gates, gateTime, note } = gatesLeftOf(index);
-    if (note !== null) notes.push(note);
+    if (note !== null) (notes ??= []).push(note);
     const deadlineEnd = t.deadlineEnd[index]!;
     return {
       useCase: u,
@@ -211,7 +213,7 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
       gateTime,
       deadlinePeriod: Math.floor((deadlineEnd - now) / WEEK_MS),
       overdue: now > deadlineEnd,
-      notes,
+      notes: notes ?? NO_NOTES,
     };
   }
 

@@ -226,7 +226,7 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
     realizedMissRate: deployed.length === 0 ? null : deployedLate / deployed.length,
   };
 
-  const summary = summarizeForecast(isoDateTime(now), squads, useCases);
+  const inIdOrder = useCases.slice(); // the summary lists use cases in id order (sorted for the report below)
   if (options.previous) {
     for (const f of useCases) {
       const movement = explainMovement(f, options.previous, squads);
@@ -237,7 +237,11 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
   const severity: Record<ForecastStatus, number> = { overdue: 0, off_track: 1, at_risk: 2, on_track: 3 };
   useCases.sort((a, b) => severity[a.status] - severity[b.status] || a.priority - b.priority || compareIds(a.deadline, b.deadline) || compareIds(a.id, b.id));
 
-  return { asOf: isoDateTime(now), seed, trials: config.trials, windowWeeks: config.throughputWindowWeeks, squads, useCases, deployed, program, summary };
+  const result = { asOf: isoDateTime(now), seed, trials: config.trials, windowWeeks: config.throughputWindowWeeks, squads, useCases, deployed, program } as PortfolioForecast;
+  // Made when first read: the weekly report keeps its own summary and never reads this one (7,000 entries of garbage).
+  let summary: ForecastSummary | undefined;
+  Object.defineProperty(result, "summary", { enumerable: true, get: () => (summary ??= summarizeForecast(result.asOf, squads, inIdOrder)) });
+  return result;
 }
 
 export function statusFor(pOnTime: number, config: Pick<ForecastConfig, "onTrackProbability" | "atRiskProbability">): ForecastStatus {

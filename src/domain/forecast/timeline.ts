@@ -28,6 +28,11 @@ export interface Timeline {
   deadlineEnd: Float64Array;
   /** Owning squad (index into `squadIds`). */
   owner: Int32Array;
+  /**
+   * The latest time of anything about the use case (filing, split, deployment, close, every story's opening and
+   * close, every gate event): from then on it reads the same as of any instant, so its history figures can be kept.
+   */
+  settled: Float64Array;
   /** Use case i's stories are story indexes storyFrom[i] … storyFrom[i + 1] − 1, in snapshot order. */
   storyFrom: Int32Array;
   opened: Float64Array;
@@ -97,6 +102,7 @@ function buildTimeline(input: ForecastInput): Timeline {
     closedState: new Uint8Array(n),
     deadlineEnd: new Float64Array(n),
     owner: new Int32Array(n),
+    settled: new Float64Array(n),
     storyFrom: new Int32Array(n + 1),
     opened: new Float64Array(stories),
     storyClosed: new Float64Array(stories),
@@ -151,6 +157,7 @@ function buildTimeline(input: ForecastInput): Timeline {
   }
   t.storyFrom[n] = story;
   t.gateFrom[n] = event;
+  for (let i = 0; i < n; i++) t.settled[i] = latestOf(t, i);
 
   // Squad indexes in id order, so that index order is the squads' sort order everywhere downstream.
   const interned = [...squadIndex.keys()];
@@ -162,4 +169,21 @@ function buildTimeline(input: ForecastInput): Timeline {
   for (let i = 0; i < n; i++) t.owner[i] = rank[t.owner[i]!]!;
   for (let j = 0; j < stories; j++) t.storySquad[j] = rank[t.storySquad[j]!]!;
   return t;
+}
+
+/** The latest present time about use case i (absent ones are NaN and never win a comparison). */
+function latestOf(t: Timeline, i: number): number {
+  let latest = t.filed[i]!;
+  const consider = (x: number) => {
+    if (x > latest) latest = x;
+  };
+  consider(t.split[i]!);
+  consider(t.deployed[i]!);
+  consider(t.closed[i]!);
+  for (let j = t.storyFrom[i]!; j < t.storyFrom[i + 1]!; j++) {
+    consider(t.opened[j]!);
+    consider(t.storyClosed[j]!);
+  }
+  for (let e = t.gateFrom[i]!; e < t.gateFrom[i + 1]!; e++) consider(t.gateAt[e]!);
+  return latest;
 }
