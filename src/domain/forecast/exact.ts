@@ -88,20 +88,25 @@ export function forecastExactly(model: QueueModel): ExactResult {
     }
   });
 
-  // Per part: P(done by week t), t = 0…length−1 (certain from there on, or the cap was reached).
-  const partCdf: Float64Array[] = new Array<Float64Array>(parts.length);
+  // Per part: P(done by week t), t = 0…length−1 (certain from there on, or the cap was reached), end to end in one
+  // array (a typed array per part was a measurable share of a backtest replay).
+  const cdfs: PartCdfs = { data: new Float64Array(1024), used: 0, start: new Int32Array(parts.length), length: new Int32Array(parts.length) };
   const scratch = new Scratch();
   for (const squad of squads) {
     if (squad.queue.length === 0) continue;
-    const cdfs = queueCdfs(distinct(squad.sampler.values), squad.queue.map((p) => workOf[p]!), maxPeriods, scratch);
-    squad.queue.forEach((p, j) => (partCdf[p] = cdfs[j]!));
+    queueCdfs(distinct(squad.sampler.values), squad.queue.map((p) => workOf[p]!), maxPeriods, scratch, squad.queue, cdfs);
   }
 
   const done = new Array<Float64Array>(useCases.length);
   for (let i = 0; i < useCases.length; i++) {
     const ids = useCases[i]!.parts;
     // Nothing left: done at week 0, as in every trial. One part: its CDF as is. Several: the product (independent).
-    done[i] = ids.length === 0 ? CERTAINLY : weekly(ids.length === 1 ? partCdf[ids[0]!]! : productOf(ids.map((p) => partCdf[p]!)));
+    if (ids.length === 0) done[i] = CERTAINLY;
+    else if (ids.length === 1) done[i] = weekly(cdfs.data, cdfs.start[ids[0]!]!, cdfs.length[ids[0]!]!);
+    else {
+      const product = productOf(ids.map((p) => cdfs.data.subarray(cdfs.start[p]!, cdfs.start[p]! + cdfs.length[p]!)));
+      done[i] = weekly(product, 0, product.length);
+    }
   }
   return { done, meanWork };
 }
@@ -177,15 +182,37 @@ function productOf(cdfs: Float64Array[]): Float64Array {
   return out;
 }
 
-/** P(done in week t) from P(done by week t) (never negative where rounding made the CDF dip). */
-function weekly(cdf: Float64Array): Float64Array {
-  const out = new Float64Array(cdf.length);
+/** P(done in week t) from P(done by week t) = cdf[start + t] (never negative where rounding made the CDF dip). */
+function weekly(cdf: Float64Array, start: number, length: number): Float64Array {
+  const out = new Float64Array(length);
   let previous = 0;
-  for (let t = 0; t < cdf.length; t++) {
-    out[t] = Math.max(0, cdf[t]! - previous);
-    previous = Math.max(previous, cdf[t]!);
+  for (let t = 0; t < length; t++) {
+    const c = cdf[start + t]!;
+    out[t] = Math.max(0, c - previous);
+    previous = Math.max(previous, c);
   }
   return out;
+}
+
+/** Every part's CDF, end to end in `data` (grown by doubling): part p's is data[start[p] … start[p] + length[p]). */
+interface PartCdfs {
+  data: Float64Array;
+  used: number;
+  start: Int32Array;
+  length: Int32Array;
+}
+
+function appendCdf(cdfs: PartCdfs, part: number, from: Float64Array, at: number, length: number): void {
+  if (cdfs.used + length > cdfs.data.length) {
+    const grown = new Float64Array(Math.max(cdfs.used + length, 2 * cdfs.data.length));
+    grown.set(cdfs.data.subarray(0, cdfs.used));
+    cdfs.data = grown;
+  }
+  const data = cdfs.data;
+  for (let k = 0; k < length; k++) data[cdfs.used + k] = from[at + k]!;
+  cdfs.start[part] = cdfs.used;
+  cdfs.length[part] = length;
+  cdfs.used += length;
 }
 
 /*
@@ -211,11 +238,15 @@ function addOneWeek(dist: Float64Array, next: Float64Array, values: Float64Array
   }
 }
 
-/** survival[c] = P(S ≥ c) for c = 0…M (and 0 at M + 1), from S's distribution (zero below `low`). */
-function survivalOf(dist: Float64Array, survival: Float64Array, low: number, M: number): void {
+/**
+ * survival[c] = P(S ≥ c) for c = from…M (and 0 at M + 1), from S's distribution (zero below `low`). Only from the
+ * smallest work a part still open can need: below it nothing reads it this week.
+ */
+function survivalOf(dist: Float64Array, survival: Float64Array, low: number, from: number, M: number): void {
   survival[M + 1] = 0;
-  for (let c = M; c >= low; c--) survival[c] = survival[c + 1]! + dist[c]!;
-  for (let c = low - 1; c >= 0; c--) survival[c] = survival[low]!;
+  const stop = Math.max(low, from);
+  for (let c = M; c >= stop; c--) survival[c] = survival[c + 1]! + dist[c]!;
+  for (let c = stop - 1; c >= from; c--) survival[c] = survival[stop]!;
 }
 
 /** Σ_i pmfs[offset + i] · survival[lo + i]: P(S ≥ C) for C distributed as pmfs[offset …] from value lo. */
@@ -241,9 +272,10 @@ function convolveInto(x: Float64Array, xLength: number, y: Float64Array, from: n
 /**
  * One squad's queue: for each part (in queue order, with its work distribution), P(done by week t) for t = 0, 1, …
  * until it is certain or t = maxPeriods. S_t's distribution is kept only up to M, the most work the queue can hold,
- * with everything at or above M in the last slot (absorbing): no part needs more.
+ * with everything at or above M in the last slot (absorbing): no part needs more. Part `parts[j]`'s CDF is appended
+ * to `out`.
  */
-function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: number, scratch: Scratch): Float64Array[] {
+function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: number, scratch: Scratch, parts: readonly number[], out: PartCdfs): void {
   // Throughput: distinct whole values and their shares of the past weeks (low-confidence squads share one table).
   const values = throughput.values;
   const probs = throughput.shares;
@@ -287,7 +319,10 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
     const skip = w.lo === 0 ? 1 : 0; // the zero-work mass is not scored (done at week 0)
     lo[j] = totalLo + w.lo + skip;
     convolveInto(total, totalLength, w.p, skip, pmfs, offset[j]!);
-    convolveInto(total, totalLength, w.p, 0, nextTotal, 0);
+    // With no zero-work mass to skip (work is at least one story in practice) the running total is the same
+    // convolution: copied, not computed twice.
+    if (skip === 0) nextTotal.set(pmfs.subarray(offset[j]!, offset[j]! + totalLength + w.p.length - 1));
+    else convolveInto(total, totalLength, w.p, 0, nextTotal, 0);
     const swap = total;
     total = nextTotal;
     nextTotal = swap;
@@ -325,7 +360,9 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
     const swap = dist;
     dist = next;
     next = swap;
-    survivalOf(dist, survival, low, M);
+    let from = M;
+    for (let j = 0; j < n; j++) if (open[j] === 1 && lo[j]! < from) from = lo[j]!;
+    survivalOf(dist, survival, low, Math.max(0, from), M);
     for (let j = 0; j < n; j++) {
       if (open[j] === 0) continue;
       const p = zero[j]! + expectation(pmfs, offset[j]!, size[j]!, survival, lo[j]!);
@@ -337,10 +374,7 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
       }
     }
   }
-  // A plain loop: work.map here met arrays of different element kinds and kept deoptimizing this function.
-  const out = new Array<Float64Array>(n);
-  for (let j = 0; j < n; j++) out[j] = cdf.slice(j * (maxPeriods + 1), j * (maxPeriods + 1) + length[j]!);
-  return out;
+  for (let j = 0; j < n; j++) appendCdf(out, parts[j]!, cdf, j * (maxPeriods + 1), length[j]!);
 }
 
 /**
