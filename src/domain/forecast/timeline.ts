@@ -53,6 +53,9 @@ export interface Timeline {
   squadSince: Float64Array;
 }
 
+/** Up to this many distinct gate ids, an event's gate is found by scanning them. */
+const SCANNED_GATES = 24;
+
 /** Built once per use-case list (immutable by contract), so a report's forecast and its backtest share it. */
 const timelines = new WeakMap<readonly ForecastUseCase[], Timeline>();
 
@@ -89,8 +92,19 @@ function buildTimeline(input: ForecastInput): Timeline {
     return s;
   };
   for (const squad of input.squads) intern(squad.id, Number.NEGATIVE_INFINITY);
-  const gateIndex = new Map<string, number>();
   const gateIds: string[] = [];
+  // A pipeline has a handful of gates: their ids are scanned (no hash lookup per event), up to a few dozen.
+  const gateIndex = new Map<string, number>();
+  const gateOf = (id: string): number => {
+    if (gateIds.length <= SCANNED_GATES) {
+      for (let g = 0; g < gateIds.length; g++) if (gateIds[g] === id) return g;
+    } else {
+      const g = gateIndex.get(id);
+      if (g !== undefined) return g;
+    }
+    gateIndex.set(id, gateIds.length);
+    return gateIds.push(id) - 1;
+  };
 
   const t: Timeline = {
     useCases,
@@ -128,13 +142,19 @@ function buildTimeline(input: ForecastInput): Timeline {
     t.deadlineEnd[i] = endOfDay(u.deadline);
     t.owner[i] = intern(u.squad, filed);
     t.storyFrom[i] = story;
+    // A use case's stories mostly sit with one squad: a repeat is compared, not looked up (a hash lookup per story
+    // of a large portfolio is measurable; every story's squad is its own string).
+    let lastSquad = "";
+    let lastIndex = -1;
     for (let j = 0; j < u.stories.length; j++, story++) {
       const s = u.stories[j]!;
       const opened = ms(s.openedAt);
       t.opened[story] = opened;
       t.storyClosed[story] = optional(s.closedAt);
       // A story is known once both it and its use case are.
-      t.storySquad[story] = intern(s.squad, Math.max(filed, opened));
+      const known = Math.max(filed, opened);
+      if (lastIndex >= 0 && s.squad === lastSquad && known >= since[lastIndex]!) t.storySquad[story] = lastIndex;
+      else t.storySquad[story] = lastIndex = intern((lastSquad = s.squad), known);
     }
     // Gate events in time order (stable): snapshots list them so already, which is checked before sorting.
     t.gateFrom[i] = event;
@@ -149,9 +169,7 @@ function buildTimeline(input: ForecastInput): Timeline {
       const k = order === null ? j : order[j]!;
       const e = u.gates[k]!;
       if (at !== null) t.gateAt[event] = at[k]!;
-      let g = gateIndex.get(e.gate);
-      if (g === undefined) gateIndex.set(e.gate, (g = gateIds.push(e.gate) - 1));
-      t.gate[event] = g;
+      t.gate[event] = gateOf(e.gate);
       t.passed[event] = e.action === "passed" ? 1 : 0;
     }
   }
