@@ -146,7 +146,8 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
     const pOnTime = plan.overdue ? 0 : distribution.probabilityByDeadline(plan.deadlinePeriod);
     const p50Weeks = distribution.percentile(0.5);
     const p85Weeks = distribution.percentile(0.85);
-    const workSquads = [...new Set(plan.parts.map((p) => parts[p]!.squad))].sort((a, b) => a - b);
+    // Squads with work on it, ascending (one part, one squad: most use cases).
+    const workSquads = plan.parts.length === 1 ? [parts[plan.parts[0]!]!.squad] : [...new Set(plan.parts.map((p) => parts[p]!.squad))].sort((a, b) => a - b);
     const lowSquads = workSquads.filter((s) => squads[s]!.lowConfidence);
     const confidenceNotes = [...lowSquads.map((s) => squads[s]!.reason as string), ...plan.notes];
     const gatesRemaining = [...plan.gates];

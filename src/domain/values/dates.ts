@@ -59,14 +59,25 @@ function digits(s: string, at: number, count: number): number {
 export function parseIsoMs(s: string): number {
   const n = s.length;
   if ((n === 10 || (n === 20 && s.charCodeAt(10) === 84 /* T */ && s.charCodeAt(13) === 58 && s.charCodeAt(16) === 58 && s.charCodeAt(19) === 90 /* Z */)) && s.charCodeAt(4) === 45 && s.charCodeAt(7) === 45) {
-    const y = digits(s, 0, 4);
-    const m = digits(s, 5, 2);
-    const d = digits(s, 8, 2);
-    const h = n === 20 ? digits(s, 11, 2) : 0;
-    const min = n === 20 ? digits(s, 14, 2) : 0;
-    const sec = n === 20 ? digits(s, 17, 2) : 0;
-    if (y >= 0 && m >= 1 && m <= 12 && d >= 1 && (d <= 28 || d <= daysInMonth(y, m)) && h >= 0 && h <= 23 && min >= 0 && min <= 59 && sec >= 0 && sec <= 59) {
-      return ((daysFromCivil(y, m, d) * 24 + h) * 60 + min) * 60_000 + sec * 1000;
+    // Digits written out (a quarter of a million dates per report): d − 48 as an unsigned number is ≤ 9 only for 0–9.
+    const y0 = s.charCodeAt(0) - DIGIT_0;
+    const y1 = s.charCodeAt(1) - DIGIT_0;
+    const y2 = s.charCodeAt(2) - DIGIT_0;
+    const y3 = s.charCodeAt(3) - DIGIT_0;
+    const m0 = s.charCodeAt(5) - DIGIT_0;
+    const m1 = s.charCodeAt(6) - DIGIT_0;
+    const d0 = s.charCodeAt(8) - DIGIT_0;
+    const d1 = s.charCodeAt(9) - DIGIT_0;
+    if ((y0 >>> 0) <= 9 && (y1 >>> 0) <= 9 && (y2 >>> 0) <= 9 && (y3 >>> 0) <= 9 && (m0 >>> 0) <= 9 && (m1 >>> 0) <= 9 && (d0 >>> 0) <= 9 && (d1 >>> 0) <= 9) {
+      const y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+      const m = m0 * 10 + m1;
+      const d = d0 * 10 + d1;
+      const h = n === 20 ? digits(s, 11, 2) : 0;
+      const min = n === 20 ? digits(s, 14, 2) : 0;
+      const sec = n === 20 ? digits(s, 17, 2) : 0;
+      if (m >= 1 && m <= 12 && d >= 1 && (d <= 28 || d <= daysInMonth(y, m)) && h >= 0 && h <= 23 && min >= 0 && min <= 59 && sec >= 0 && sec <= 59) {
+        return ((daysFromCivil(y, m, d) * 24 + h) * 60 + min) * 60_000 + sec * 1000;
+      }
     }
   }
   return Date.parse(s);
