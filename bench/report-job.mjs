@@ -54,14 +54,13 @@ function job(mode, file, trials) {
   const model = timed(ms, "buildReport", () => buildReport(parsed.snapshot, { now: "2026-11-23", config, seed: 1 }, engines));
   ms.assemble = ms.buildReport - (ms.forecast ?? 0) - (ms.benefits ?? 0) - (ms.kpis ?? 0) - (ms.backtest ?? 0);
   detail.peakAfterBuild = rssMb();
+  // The CLI writes one format per run: each output is measured and dropped before the next is rendered.
   const parts = timed(ms, "renderMarkdown", () => renderMarkdown(model).parts);
-  const html = timed(ms, "renderHtml", () => renderHtml(model, { chartJs: loadChartJs() }));
-  const out = timed(ms, "renderJson", () => renderJson(model));
-  detail.inFlight = model.headline.inFlight;
   detail.markdownParts = parts.length;
   detail.markdownChars = parts.reduce((s, p) => s + p.length, 0);
-  detail.htmlChars = html.length;
-  detail.jsonChars = out.length;
+  detail.htmlChars = timed(ms, "renderHtml", () => renderHtml(model, { chartJs: loadChartJs() })).length;
+  detail.jsonChars = timed(ms, "renderJson", () => renderJson(model)).length;
+  detail.inFlight = model.headline.inFlight;
   return { ms, maxRssMb: rssMb(), detail };
 }
 

@@ -31,7 +31,7 @@ interface ChildResult {
  * instead of growing its heap, and `--expose-gc`, so the job frees the snapshot's text as soon as it is parsed
  * (`releaseParsedText`) instead of carrying it to V8's next full collection in the middle of the report (ADR 0035).
  */
-const JOB_FLAGS = ["--expose-gc", "--max-old-space-size=240"];
+const JOB_FLAGS = ["--expose-gc", "--max-old-space-size=200"];
 
 function runChild(mode: string, file: string, trials: number, flags: string[] = []): ChildResult {
   const out = execFileSync(process.execPath, [...flags, JOB, mode, file, String(trials)], {
