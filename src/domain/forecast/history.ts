@@ -204,8 +204,8 @@ export function gatePasses(t: Timeline, i: number, now: number, slotOf: Int32Arr
 export interface PipelineLookup {
   slotOf: Int32Array;
   position: Int32Array;
-  /** @internal Gate overhead samples of settled use cases: use case i's are pairs from[i] … from[i] + count[i] − 1. */
-  kept: { from: Int32Array; count: Int32Array; gate: number[]; days: number[] };
+  /** @internal Made on first use: per pipeline position, settled use cases' overheads by the time they settled. */
+  settled?: { at: Float64Array; days: Float64Array }[];
 }
 
 const lookups = new WeakMap<Timeline, WeakMap<ReadonlyArray<{ id: string }>, PipelineLookup>>();
@@ -219,11 +219,7 @@ export function pipelineLookup(t: Timeline, pipeline: ReadonlyArray<{ id: string
     pipeline.forEach((g, i) => {
       if (!index.has(g.id)) index.set(g.id, i);
     });
-    lookup = {
-      slotOf: Int32Array.from(t.gateIds, (id) => index.get(id) ?? -1),
-      position: Int32Array.from(pipeline, (g) => index.get(g.id)!),
-      kept: { from: new Int32Array(t.useCases.length).fill(-1), count: new Int32Array(t.useCases.length), gate: [], days: [] },
-    };
+    lookup = { slotOf: Int32Array.from(t.gateIds, (id) => index.get(id) ?? -1), position: Int32Array.from(pipeline, (g) => index.get(g.id)!) };
     byPipeline.set(pipeline, lookup);
   }
   return lookup;
@@ -234,41 +230,66 @@ export function pipelineLookup(t: Timeline, pipeline: ReadonlyArray<{ id: string
  * (the previous gate's pass, or filing) and (the last story closed before this pass) to this pass. Measured this way,
  * the time a gate spent waiting for stories is not counted twice (the throughput simulation already covers the
  * stories) — ADR 0031.
+ *
+ * The samples are a multiset (gate time is their exact sum distribution, which no order changes), so a settled use
+ * case's samples are computed once and the backtest's replays take, per gate, the prefix of the settled samples
+ * sorted by settling time, plus the samples of the use cases still moving at their instant.
  */
-export function gateOverheadDays(t: Timeline, now: number, lookup: PipelineLookup): number[][] {
-  const { slotOf, position, kept } = lookup;
-  const samples = Array.from(position, () => [] as number[]);
-  const passedAt = new Float64Array(position.length);
-  for (let k = 0; k < t.byId.length; k++) {
-    const i = t.byId[k]!;
-    if (!isFiled(t, i, now)) continue;
-    const settled = t.settled[i]! <= now;
-    if (settled && kept.from[i] !== -1) {
-      for (let x = kept.from[i]!; x < kept.from[i]! + kept.count[i]!; x++) samples[kept.gate[x]!]!.push(kept.days[x]!);
-      continue;
-    }
-    if (settled) kept.from[i] = kept.gate.length;
-    if (!gatePasses(t, i, now, slotOf, passedAt)) continue;
-    for (let g = 0; g < position.length; g++) {
-      const pass = passedAt[position[g]!]!;
-      if (Number.isNaN(pass)) continue;
-      let from = t.filed[i]!;
-      for (let earlier = 0; earlier < g; earlier++) {
-        const at = passedAt[position[earlier]!]!;
-        if (at <= pass && at > from) from = at; // NaN (not passed) fails both comparisons
-      }
-      for (let j = t.storyFrom[i]!; j < t.storyFrom[i + 1]!; j++) {
-        const c = t.storyClosed[j]!;
-        if (c <= pass && c > from && t.opened[j]! <= now) from = c;
-      }
-      const days = Math.max(0, (pass - from) / DAY_MS);
-      samples[g]!.push(days);
-      if (settled) {
-        kept.gate.push(g);
-        kept.days.push(days);
-        kept.count[i]!++;
-      }
-    }
+export function gateOverheadDays(t: Timeline, now: number, lookup: PipelineLookup): Float64Array[] {
+  const settled = (lookup.settled ??= settledGateDays(t, lookup));
+  const fresh = Array.from(lookup.position, () => [] as number[]);
+  const passedAt = new Float64Array(lookup.position.length);
+  for (let i = 0; i < t.useCases.length; i++) {
+    if (isFiled(t, i, now) && !(t.settled[i]! <= now)) overheadsOf(t, i, now, lookup, passedAt, (g, days) => fresh[g]!.push(days));
   }
-  return samples;
+  return settled.map(({ at, days }, g) => {
+    let count = 0; // settled by now: a prefix (binary search on the settling times)
+    let hi = at.length;
+    while (count < hi) {
+      const mid = (count + hi) >>> 1;
+      if (at[mid]! <= now) count = mid + 1;
+      else hi = mid;
+    }
+    const out = new Float64Array(count + fresh[g]!.length);
+    out.set(days.subarray(0, count));
+    out.set(fresh[g]!, count);
+    return out;
+  });
+}
+
+/** Every use case's overheads as of its settling (its final ones), per pipeline position, sorted by settling time. */
+function settledGateDays(t: Timeline, lookup: PipelineLookup): { at: Float64Array; days: Float64Array }[] {
+  const lists = Array.from(lookup.position, () => ({ at: [] as number[], days: [] as number[] }));
+  const passedAt = new Float64Array(lookup.position.length);
+  for (let i = 0; i < t.useCases.length; i++) {
+    const when = t.settled[i]!;
+    overheadsOf(t, i, when, lookup, passedAt, (g, days) => {
+      lists[g]!.at.push(when);
+      lists[g]!.days.push(days);
+    });
+  }
+  return lists.map(({ at, days }) => {
+    const order = Int32Array.from(at.keys()).sort((a, b) => at[a]! - at[b]!);
+    return { at: Float64Array.from(order, (k) => at[k]!), days: Float64Array.from(order, (k) => days[k]!) };
+  });
+}
+
+/** Use case i's overhead samples as known at `now`, each given to `sample(pipeline position, days)`. */
+function overheadsOf(t: Timeline, i: number, now: number, lookup: PipelineLookup, passedAt: Float64Array, sample: (g: number, days: number) => void): void {
+  const { slotOf, position } = lookup;
+  if (!gatePasses(t, i, now, slotOf, passedAt)) return;
+  for (let g = 0; g < position.length; g++) {
+    const pass = passedAt[position[g]!]!;
+    if (Number.isNaN(pass)) continue;
+    let from = t.filed[i]!;
+    for (let earlier = 0; earlier < g; earlier++) {
+      const at = passedAt[position[earlier]!]!;
+      if (at <= pass && at > from) from = at; // NaN (not passed) fails both comparisons
+    }
+    for (let j = t.storyFrom[i]!; j < t.storyFrom[i + 1]!; j++) {
+      const c = t.storyClosed[j]!;
+      if (c <= pass && c > from && t.opened[j]! <= now) from = c;
+    }
+    sample(g, Math.max(0, (pass - from) / DAY_MS));
+  }
 }

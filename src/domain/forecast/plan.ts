@@ -2,7 +2,7 @@ import type { ForecastConfig } from "../../config/sections/forecast.js";
 import { deriveSeed } from "../random.js";
 import { PeriodDistribution } from "./distribution.js";
 import { deployedScope, gateOverheadDays, gatePasses, isInFlight, pipelineLookup, sharesBySquad, squadsKnown, weeklyThroughput } from "./history.js";
-import { compareIds, WEEK_MS, type ForecastInput, type ForecastUseCase } from "./input.js";
+import { WEEK_MS, type ForecastInput, type ForecastUseCase } from "./input.js";
 import { timelineOf } from "./timeline.js";
 import { simulateJoint, WorkMode, type JointModel, type JointPart, type SquadDrawCache } from "./joint.js";
 import { ThroughputSampler } from "./simulate.js";
@@ -89,6 +89,15 @@ export interface PortfolioPlan {
   model: Omit<JointModel, "trials">;
 }
 
+/** Squad id → name, made once per squad list (the backtest plans six times). */
+const namesByList = new WeakMap<ForecastInput["squads"], Map<string, string>>();
+
+function squadNames(squads: ForecastInput["squads"]): Map<string, string> {
+  let names = namesByList.get(squads);
+  if (!names) namesByList.set(squads, (names = new Map(squads.map((s) => [s.id, s.name]))));
+  return names;
+}
+
 /** Plan the forecast of `input` as known at `now` (nothing after it is read: see timeline.ts). */
 export function planPortfolio(input: ForecastInput, now: number, config: ForecastConfig, seed: string | number, maxPeriods: number): PortfolioPlan {
   const t = timelineOf(input);
@@ -99,10 +108,10 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   // Squads: own throughput, or the org-wide pool when the squad's history is too thin (flagged, never hidden).
   const known = squadsKnown(t, now);
   const ids = known.ids;
-  const names = new Map(input.squads.map((s) => [s.id, s.name]));
+  const names = squadNames(input.squads);
   const weekly = weeklyThroughput(t, now, config.throughputWindowWeeks, known.local, ids.length);
-  const pooled: number[] = [];
-  for (const row of weekly) for (let w = 0; w < row.length; w++) pooled.push(row[w]!); // (Array.flat is generic and slow)
+  const pooled = new Float64Array(ids.length * config.throughputWindowWeeks);
+  weekly.forEach((row, s) => pooled.set(row, s * config.throughputWindowWeeks));
   const orgSampler = new ThroughputSampler(pooled.length > 0 ? pooled : [0]);
   const orgMean = mean(orgSampler.values);
   const squads: SquadForecast[] = ids.map((id, s) => {
@@ -129,11 +138,18 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   // History the draws come from.
   // Sample arrays are built once and shared by every plan that draws from them (never copied per use case).
   const scope = deployedScope(t, now);
-  const ownRatios = new Map([...scope.bySquad].map(([squad, r]) => [squad, Float64Array.from(r)]));
+  // A squad's own ratios as a typed array, made when an estimated use case of that squad first needs them (most squads
+  // have none to estimate, and the backtest plans every squad six times).
+  const ownRatios = new Map<number, Float64Array>();
+  const ownRatiosOf = (squad: number): Float64Array => {
+    let own = ownRatios.get(squad);
+    if (!own) ownRatios.set(squad, (own = scope.bySquad.has(squad) ? Float64Array.from(scope.bySquad.get(squad)!) : noSamples));
+    return own;
+  };
   const orgRatios = Float64Array.from(scope.org);
   const defaultRatios = Float64Array.of(config.defaultStoriesPerCriterion);
   const growth = Float64Array.from(scope.growth);
-  const gateDays = gateOverheadDays(t, now, lookup).map((days) => Float64Array.from(days));
+  const gateDays = gateOverheadDays(t, now, lookup);
   // Gates left, keyed by which pipeline positions are not passed: use cases with the same gates left (there are only
   // a few combinations) share their names, gate time (a convolution of the gates' histories) and note.
   const gatesLeftByKey = new Map<number | string, GatesLeft>();
@@ -175,18 +191,18 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
     const shares = sharesBySquad(t, index, now);
     const estimated = shares.length === 0;
     const partIds: number[] = [];
-    let ratioSamples = noSamples;
+    let ratioSamples: Float64Array = noSamples;
     let openStories = 0;
     let scopeStories = 0;
     if (estimated) {
-      const own = ownRatios.get(owner) ?? noSamples;
+      const own = ownRatiosOf(owner);
       if (own.length >= MIN_OWN_RATIO_SAMPLES) ratioSamples = own;
       else if (orgRatios.length > 0) ratioSamples = orgRatios;
       else {
         ratioSamples = defaultRatios;
         (notes ??= []).push(`no deployed use case to learn stories per criterion from: assumed ${config.defaultStoriesPerCriterion}`);
       }
-      if (u.acceptanceCriteria.length === 0) (notes ??= []).push("no acceptance criteria: estimated as if it had one");
+      if (t.criteria[index] === 0) (notes ??= []).push("no acceptance criteria: estimated as if it had one");
       partIds.push(parts.push({ useCase: p, squad: known.local[owner]!, open: 0, initial: 0, current: 0 }) - 1);
     } else {
       for (const { squad, open, initial, current } of shares) {
@@ -207,7 +223,7 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
       scopeStories,
       parts: partIds,
       estimated,
-      criteria: Math.max(1, u.acceptanceCriteria.length),
+      criteria: Math.max(1, t.criteria[index]!),
       ratios: ratioSamples,
       gates,
       gateTime,
@@ -220,11 +236,12 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   // Each squad's queue: its parts ordered by the use case's priority, then deadline, then id.
   const queues: number[][] = ids.map(() => []);
   for (let p = 0; p < parts.length; p++) queues[parts[p]!.squad]!.push(p);
-  const order = (p: number) => plans[parts[p]!.useCase]!.useCase;
+  // From the timeline's arrays (not the use-case objects): deadline days compare as their last instants do, and ids
+  // as their ranks in id order (equal ids keep plan order, as a stable sort by id would).
   const byQueueOrder = (a: number, b: number) => {
-    const ua = order(a);
-    const ub = order(b);
-    return ua.priority - ub.priority || compareIds(ua.deadline, ub.deadline) || compareIds(ua.id, ub.id);
+    const i = plans[parts[a]!.useCase]!.index;
+    const j = plans[parts[b]!.useCase]!.index;
+    return t.priority[i]! - t.priority[j]! || t.deadlineEnd[i]! - t.deadlineEnd[j]! || t.rank[i]! - t.rank[j]!;
   };
   for (const queue of queues) {
     if (queue.length <= 32) insertionSort(queue, byQueueOrder);

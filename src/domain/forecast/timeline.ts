@@ -16,6 +16,11 @@ export interface Timeline {
   useCases: readonly ForecastUseCase[];
   /** Use-case indexes in id order (stable for equal ids): the order forecasts list, seed and sample them in. */
   byId: Int32Array;
+  /** rank[i]: use case i's position in id order (byId's inverse). */
+  rank: Int32Array;
+  /** Priority (1 = highest) and number of acceptance criteria, read without touching the use-case objects. */
+  priority: Float64Array;
+  criteria: Int32Array;
   filed: Float64Array;
   /** `splitAt` when the snapshot recorded it. */
   split: Float64Array;
@@ -109,6 +114,9 @@ function buildTimeline(input: ForecastInput): Timeline {
   const t: Timeline = {
     useCases,
     byId: idOrder(useCases),
+    rank: new Int32Array(n),
+    priority: new Float64Array(n),
+    criteria: new Int32Array(n),
     filed: new Float64Array(n),
     split: new Float64Array(n),
     deployed: new Float64Array(n),
@@ -139,6 +147,8 @@ function buildTimeline(input: ForecastInput): Timeline {
     t.deployed[i] = optional(u.deployedAt);
     t.closed[i] = optional(u.closedAt);
     t.closedState[i] = u.state === "closed" ? 1 : 0;
+    t.priority[i] = u.priority;
+    t.criteria[i] = u.acceptanceCriteria.length;
     t.deadlineEnd[i] = endOfDay(u.deadline);
     t.owner[i] = intern(u.squad, filed);
     t.storyFrom[i] = story;
@@ -176,6 +186,7 @@ function buildTimeline(input: ForecastInput): Timeline {
   t.storyFrom[n] = story;
   t.gateFrom[n] = event;
   for (let i = 0; i < n; i++) t.settled[i] = latestOf(t, i);
+  for (let k = 0; k < n; k++) t.rank[t.byId[k]!] = k;
 
   // Squad indexes in id order, so that index order is the squads' sort order everywhere downstream.
   const interned = [...squadIndex.keys()];
