@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { forecastSection, type ForecastConfig } from "../../config/sections/forecast.js";
 import { isCancelled, isDeployed } from "./history.js";
-import { endOfDay, isoDay, ms, WEEK_MS, type ForecastInput } from "./input.js";
+import { endOfDayAt, ms, WEEK_MS, type ForecastInput } from "./input.js";
 import { timelineOf } from "./timeline.js";
 import { SquadDrawCache } from "./joint.js";
 import { completionDistributions, planPortfolio } from "./plan.js";
@@ -104,7 +104,7 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
       // Likewise the P85 date is scored once it has passed (null = beyond the simulation's cap: never scored).
       const p85Weeks = d.percentile(0.85);
       if (p85Weeks === null) return;
-      const p85End = endOfDay(isoDay(replayAt + p85Weeks * WEEK_MS));
+      const p85End = endOfDayAt(replayAt + p85Weeks * WEEK_MS);
       if (p85End <= now) {
         week.p85Resolved++;
         if (deployedAt !== undefined && deployedAt <= p85End) week.p85Covered++;

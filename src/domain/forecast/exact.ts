@@ -53,6 +53,8 @@ export function forecastExactly(model: QueueModel): ExactResult {
   // Each part's work distribution (the Monte Carlo draws one per part per trial from the same lists).
   const tables = new Map<ArrayLike<number>, DistinctSamples>();
   const distinct = (samples: ArrayLike<number>) => {
+    // A squad's own dozen weeks are its alone (a fresh array each forecast): made directly, a scan, not cached.
+    if (samples.length <= SHORT_LIST) return distinctSamples(samples);
     let table = tables.get(samples);
     if (!table) tables.set(samples, (table = distinctSamples(samples)));
     return table;

@@ -60,6 +60,11 @@ export function endOfDay(day: string): number {
   return ms(`${day}T00:00:00Z`) + DAY_MS - 1;
 }
 
+/** The last instant of the (UTC) day that instant t falls in: endOfDay(isoDay(t)) without formatting a date. */
+export function endOfDayAt(t: number): number {
+  return Math.floor(t / DAY_MS) * DAY_MS + DAY_MS - 1;
+}
+
 export function isoDay(t: number): string {
   return new Date(t).toISOString().slice(0, 10);
 }
