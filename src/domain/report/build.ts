@@ -11,6 +11,7 @@ import { AT_RISK_STATUSES, REPORT_MODEL_VERSION, type Changes, type ReportModel,
 import { STATUS_CODES, TREND_WEEKS, gateMask, parseSummary, type ReportSummary, type SummaryUseCase } from "./summary.js";
 import { timedGateEvents } from "../kpis/gates.js";
 import { isoWeek } from "./format.js";
+import { idOrder } from "../snapshot/id-order.js";
 
 export { defaultEngines };
 
@@ -70,9 +71,13 @@ export function buildReport(snapshot: PortfolioSnapshot, options: BuildOptions, 
 
   const squadIds = [...forecast.squadThroughput.keys()].sort(cmp);
   const squadIndex = new Map(squadIds.map((id, i) => [id, i]));
-  // Each use case's report row and summary entry, in snapshot order.
+  // Each use case's report row and summary entry.
   const entries: Array<{ row: UseCaseRow; summary: SummaryUseCase }> = [];
-  for (const u of snapshot.useCases) {
+  // Walked in id order (kept per use-case list, shared with the forecast): the summary and the changes list use cases
+  // by id, so the entries need no sort of their own.
+  const order = idOrder(snapshot.useCases);
+  for (let k = 0; k < order.length; k++) {
+    const u = snapshot.useCases[order[k]!]!;
     const f = forecast.useCases.get(u.id);
     const d = forecast.deployed.get(u.id);
     if (!f && !d) continue; // not filed yet, or closed without deploying (withdrawn)
@@ -90,8 +95,7 @@ export function buildReport(snapshot: PortfolioSnapshot, options: BuildOptions, 
       });
     }
   }
-  // One sort by id serves both the summary and the changes (both list use cases by id; ids are unique).
-  const byId = [...entries].sort((a, b) => cmp(a.row.id, b.row.id));
+  const byId = entries;
   const summaryRows = byId.map((e) => e.summary);
   const rows = entries.map((e) => e.row);
   rows.sort((a, b) => SEVERITY[a.status] - SEVERITY[b.status] || cmp(a.deadline, b.deadline) || cmp(a.id, b.id));
