@@ -204,8 +204,8 @@ export function gatePasses(t: Timeline, i: number, now: number, slotOf: Int32Arr
 export interface PipelineLookup {
   slotOf: Int32Array;
   position: Int32Array;
-  /** @internal Made on first use: per pipeline position, settled use cases' overheads by the time they settled. */
-  settled?: { at: Float64Array; days: Float64Array }[];
+  /** @internal Made on first use: every use case's final overhead samples (pipeline position, days) and when it settled. */
+  settled?: { gate: Int32Array; at: Float64Array; days: Float64Array };
 }
 
 const lookups = new WeakMap<Timeline, WeakMap<ReadonlyArray<{ id: string }>, PipelineLookup>>();
@@ -232,8 +232,8 @@ export function pipelineLookup(t: Timeline, pipeline: ReadonlyArray<{ id: string
  * stories) — ADR 0031.
  *
  * The samples are a multiset (gate time is their exact sum distribution, which no order changes), so a settled use
- * case's samples are computed once and the backtest's replays take, per gate, the prefix of the settled samples
- * sorted by settling time, plus the samples of the use cases still moving at their instant.
+ * case's samples are computed once, and each of the backtest's replays takes those settled by its instant plus the
+ * samples of the use cases still moving then.
  */
 export function gateOverheadDays(t: Timeline, now: number, lookup: PipelineLookup): Float64Array[] {
   const settled = (lookup.settled ??= settledGateDays(t, lookup));
@@ -242,36 +242,34 @@ export function gateOverheadDays(t: Timeline, now: number, lookup: PipelineLooku
   for (let i = 0; i < t.useCases.length; i++) {
     if (isFiled(t, i, now) && !(t.settled[i]! <= now)) overheadsOf(t, i, now, lookup, passedAt, (g, days) => fresh[g]!.push(days));
   }
-  return settled.map(({ at, days }, g) => {
-    let count = 0; // settled by now: a prefix (binary search on the settling times)
-    let hi = at.length;
-    while (count < hi) {
-      const mid = (count + hi) >>> 1;
-      if (at[mid]! <= now) count = mid + 1;
-      else hi = mid;
-    }
-    const out = new Float64Array(count + fresh[g]!.length);
-    out.set(days.subarray(0, count));
-    out.set(fresh[g]!, count);
-    return out;
+  const count = fresh.map((list) => list.length);
+  for (let x = 0; x < settled.at.length; x++) if (settled.at[x]! <= now) count[settled.gate[x]!]!++;
+  const out = count.map((n) => new Float64Array(n));
+  const filled = fresh.map((list, g) => {
+    out[g]!.set(list);
+    return list.length;
   });
+  for (let x = 0; x < settled.at.length; x++) {
+    if (settled.at[x]! <= now) out[settled.gate[x]!]![filled[settled.gate[x]!]!++] = settled.days[x]!;
+  }
+  return out;
 }
 
-/** Every use case's overheads as of its settling (its final ones), per pipeline position, sorted by settling time. */
-function settledGateDays(t: Timeline, lookup: PipelineLookup): { at: Float64Array; days: Float64Array }[] {
-  const lists = Array.from(lookup.position, () => ({ at: [] as number[], days: [] as number[] }));
+/** Every use case's overheads as of its settling (its final ones), with the time it settled. */
+function settledGateDays(t: Timeline, lookup: PipelineLookup): { gate: Int32Array; at: Float64Array; days: Float64Array } {
+  const gate: number[] = [];
+  const at: number[] = [];
+  const days: number[] = [];
   const passedAt = new Float64Array(lookup.position.length);
   for (let i = 0; i < t.useCases.length; i++) {
     const when = t.settled[i]!;
-    overheadsOf(t, i, when, lookup, passedAt, (g, days) => {
-      lists[g]!.at.push(when);
-      lists[g]!.days.push(days);
+    overheadsOf(t, i, when, lookup, passedAt, (g, d) => {
+      gate.push(g);
+      at.push(when);
+      days.push(d);
     });
   }
-  return lists.map(({ at, days }) => {
-    const order = Int32Array.from(at.keys()).sort((a, b) => at[a]! - at[b]!);
-    return { at: Float64Array.from(order, (k) => at[k]!), days: Float64Array.from(order, (k) => days[k]!) };
-  });
+  return { gate: Int32Array.from(gate), at: Float64Array.from(at), days: Float64Array.from(days) };
 }
 
 /** Use case i's overhead samples as known at `now`, each given to `sample(pipeline position, days)`. */
