@@ -237,39 +237,65 @@ export function pipelineLookup(t: Timeline, pipeline: ReadonlyArray<{ id: string
  */
 export function gateOverheadDays(t: Timeline, now: number, lookup: PipelineLookup): Float64Array[] {
   const settled = (lookup.settled ??= settledGateDays(t, lookup));
-  const fresh = Array.from(lookup.position, () => [] as number[]);
+  // Samples of the use cases still moving at `now`, in typed arrays (plain arrays switched element kinds as whole and
+  // fractional days arrived, and the optimised code was thrown away each time).
+  const freshGate = new SampleList();
+  const freshDays = new SampleList();
+  const keep = (g: number, days: number) => {
+    freshGate.push(g);
+    freshDays.push(days);
+  };
   const passedAt = new Float64Array(lookup.position.length);
   for (let i = 0; i < t.useCases.length; i++) {
-    if (isFiled(t, i, now) && !(t.settled[i]! <= now)) overheadsOf(t, i, now, lookup, passedAt, (g, days) => fresh[g]!.push(days));
+    if (isFiled(t, i, now) && !(t.settled[i]! <= now)) overheadsOf(t, i, now, lookup, passedAt, keep);
   }
-  const count = fresh.map((list) => list.length);
+  const count = new Int32Array(lookup.position.length);
+  for (let x = 0; x < freshGate.length; x++) count[freshGate.values[x]!]!++;
   for (let x = 0; x < settled.at.length; x++) if (settled.at[x]! <= now) count[settled.gate[x]!]!++;
-  const out = count.map((n) => new Float64Array(n));
-  const filled = fresh.map((list, g) => {
-    out[g]!.set(list);
-    return list.length;
-  });
+  const out = Array.from(count, (n) => new Float64Array(n));
+  const filled = new Int32Array(lookup.position.length);
+  for (let x = 0; x < freshGate.length; x++) {
+    const g = freshGate.values[x]!;
+    out[g]![filled[g]!++] = freshDays.values[x]!;
+  }
   for (let x = 0; x < settled.at.length; x++) {
     if (settled.at[x]! <= now) out[settled.gate[x]!]![filled[settled.gate[x]!]!++] = settled.days[x]!;
   }
   return out;
 }
 
+/** A list of numbers in a Float64Array grown by doubling. */
+class SampleList {
+  values = new Float64Array(256);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(2 * this.values.length);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+}
+
 /** Every use case's overheads as of its settling (its final ones), with the time it settled. */
 function settledGateDays(t: Timeline, lookup: PipelineLookup): { gate: Int32Array; at: Float64Array; days: Float64Array } {
-  const gate: number[] = [];
-  const at: number[] = [];
-  const days: number[] = [];
+  const gate = new SampleList();
+  const at = new SampleList();
+  const days = new SampleList();
   const passedAt = new Float64Array(lookup.position.length);
+  let when = 0;
+  const keep = (g: number, d: number) => {
+    gate.push(g);
+    at.push(when);
+    days.push(d);
+  };
   for (let i = 0; i < t.useCases.length; i++) {
-    const when = t.settled[i]!;
-    overheadsOf(t, i, when, lookup, passedAt, (g, d) => {
-      gate.push(g);
-      at.push(when);
-      days.push(d);
-    });
+    when = t.settled[i]!;
+    overheadsOf(t, i, when, lookup, passedAt, keep);
   }
-  return { gate: Int32Array.from(gate), at: Float64Array.from(at), days: Float64Array.from(days) };
+  return { gate: Int32Array.from(gate.values.subarray(0, gate.length)), at: at.values.slice(0, at.length), days: days.values.slice(0, days.length) };
 }
 
 /** Use case i's overhead samples as known at `now`, each given to `sample(pipeline position, days)`. */

@@ -27,7 +27,7 @@ export interface SquadForecast {
   openStories: number;
   /** Fewer non-zero weeks than `minNonZeroWeeks`: this squad's trials draw from the org-wide distribution. */
   lowConfidence: boolean;
-  reason?: string;
+  reason?: string | undefined;
 }
 
 /** Below this many samples a squad's own stories-per-criterion history is too thin; the org-wide one is used. */
@@ -113,24 +113,27 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   const pooled = new Float64Array(ids.length * config.throughputWindowWeeks);
   weekly.forEach((row, s) => pooled.set(row, s * config.throughputWindowWeeks));
   const orgSampler = new ThroughputSampler(pooled.length > 0 ? pooled : [0]);
-  const orgMean = mean(orgSampler.values);
+  const orgMean = mean(Array.from(orgSampler.values)); // (mean sees plain arrays only: one shape, optimised once)
   const squads: SquadForecast[] = ids.map((id, s) => {
     const history = weekly[s]!;
     let nonZeroWeeks = 0;
     for (const v of history) if (v > 0) nonZeroWeeks++;
     const lowConfidence = nonZeroWeeks < config.minNonZeroWeeks;
+    const name = names.get(id) ?? id;
     const squad: SquadForecast = {
       id,
-      name: names.get(id) ?? id,
+      name,
       weeklyThroughput: history,
       nonZeroWeeks,
       meanThroughput: mean(history),
       openStories: 0,
       lowConfidence,
+      // Always present (undefined when confident): one object shape for every squad, which keeps the code that reads
+      // squads optimised.
+      reason: lowConfidence
+        ? `${name} closed stories in only ${nonZeroWeeks} of the last ${config.throughputWindowWeeks} weeks (fewer than ${config.minNonZeroWeeks}): using the org-wide throughput distribution`
+        : undefined,
     };
-    if (lowConfidence) {
-      squad.reason = `${squad.name} closed stories in only ${nonZeroWeeks} of the last ${config.throughputWindowWeeks} weeks (fewer than ${config.minNonZeroWeeks}): using the org-wide throughput distribution`;
-    }
     return squad;
   });
   const samplers = squads.map((s) => (s.lowConfidence ? orgSampler : new ThroughputSampler(s.weeklyThroughput)));
@@ -330,7 +333,7 @@ function insertionSort<T>(items: T[], compare: (a: T, b: T) => number): void {
   }
 }
 
-export function mean(values: ArrayLike<number>): number {
+export function mean(values: readonly number[]): number {
   if (values.length === 0) return 0;
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i]!;
