@@ -231,9 +231,9 @@ export function pipelineLookup(t: Timeline, pipeline: ReadonlyArray<{ id: string
  * the time a gate spent waiting for stories is not counted twice (the throughput simulation already covers the
  * stories) — ADR 0031.
  *
- * The samples are a multiset (gate time is their exact sum distribution, which no order changes), so a settled use
- * case's samples are computed once, and each of the backtest's replays takes those settled by its instant plus the
- * samples of the use cases still moving then.
+ * The samples are a multiset (gate time is their exact sum distribution, which no order changes), so each use case's
+ * final samples are computed once, and each of the backtest's replays takes those whose use case's gates had settled
+ * by its instant (Timeline.gatesSettled) plus the samples of the use cases whose gates were still moving then.
  */
 export function gateOverheadDays(t: Timeline, now: number, lookup: PipelineLookup): Float64Array[] {
   const settled = (lookup.settled ??= settledGateDays(t, lookup));
@@ -247,7 +247,7 @@ export function gateOverheadDays(t: Timeline, now: number, lookup: PipelineLooku
   };
   const passedAt = new Float64Array(lookup.position.length);
   for (let i = 0; i < t.useCases.length; i++) {
-    if (isFiled(t, i, now) && !(t.settled[i]! <= now)) overheadsOf(t, i, now, lookup, passedAt, keep);
+    if (isFiled(t, i, now) && !(t.gatesSettled[i]! <= now)) overheadsOf(t, i, now, lookup, passedAt, keep);
   }
   const count = new Int32Array(lookup.position.length);
   for (let x = 0; x < freshGate.length; x++) count[freshGate.values[x]!]!++;
@@ -279,7 +279,7 @@ class SampleList {
   }
 }
 
-/** Every use case's overheads as of its settling (its final ones), with the time it settled. */
+/** Every use case's final overheads, with the time they became final (Timeline.gatesSettled). */
 function settledGateDays(t: Timeline, lookup: PipelineLookup): { gate: Int32Array; at: Float64Array; days: Float64Array } {
   const gate = new SampleList();
   const at = new SampleList();
@@ -292,7 +292,7 @@ function settledGateDays(t: Timeline, lookup: PipelineLookup): { gate: Int32Arra
     days.push(d);
   };
   for (let i = 0; i < t.useCases.length; i++) {
-    when = t.settled[i]!;
+    when = t.gatesSettled[i]!;
     overheadsOf(t, i, when, lookup, passedAt, keep);
   }
   return { gate: Int32Array.from(gate.values.subarray(0, gate.length)), at: at.values.slice(0, at.length), days: days.values.slice(0, days.length) };

@@ -38,6 +38,12 @@ export interface Timeline {
    * close, every gate event): from then on it reads the same as of any instant, so its history figures can be kept.
    */
   settled: Float64Array;
+  /**
+   * From when its gate overheads read as they finally do: its filing, its last gate event, and the opening of any
+   * story recorded as closed before it was opened (the only story that could change one later). Usually long before
+   * `settled`: stories keep moving while the gates stand still.
+   */
+  gatesSettled: Float64Array;
   /** Use case i's stories are story indexes storyFrom[i] … storyFrom[i + 1] − 1, in snapshot order. */
   storyFrom: Int32Array;
   opened: Float64Array;
@@ -125,6 +131,7 @@ function buildTimeline(input: ForecastInput): Timeline {
     deadlineEnd: new Float64Array(n),
     owner: new Int32Array(n),
     settled: new Float64Array(n),
+    gatesSettled: new Float64Array(n),
     storyFrom: new Int32Array(n + 1),
     opened: new Float64Array(stories),
     storyClosed: new Float64Array(stories),
@@ -185,7 +192,10 @@ function buildTimeline(input: ForecastInput): Timeline {
   }
   t.storyFrom[n] = story;
   t.gateFrom[n] = event;
-  for (let i = 0; i < n; i++) t.settled[i] = latestOf(t, i);
+  for (let i = 0; i < n; i++) {
+    t.settled[i] = latestOf(t, i);
+    t.gatesSettled[i] = gatesSettledOf(t, i);
+  }
   for (let k = 0; k < n; k++) t.rank[t.byId[k]!] = k;
 
   // Squad indexes in id order, so that index order is the squads' sort order everywhere downstream.
@@ -214,5 +224,15 @@ function latestOf(t: Timeline, i: number): number {
     consider(t.storyClosed[j]!);
   }
   for (let e = t.gateFrom[i]!; e < t.gateFrom[i + 1]!; e++) consider(t.gateAt[e]!);
+  return latest;
+}
+
+/** See Timeline.gatesSettled. */
+function gatesSettledOf(t: Timeline, i: number): number {
+  let latest = t.filed[i]!;
+  for (let e = t.gateFrom[i]!; e < t.gateFrom[i + 1]!; e++) if (t.gateAt[e]! > latest) latest = t.gateAt[e]!;
+  for (let j = t.storyFrom[i]!; j < t.storyFrom[i + 1]!; j++) {
+    if (t.storyClosed[j]! < t.opened[j]! && t.opened[j]! > latest) latest = t.opened[j]!;
+  }
   return latest;
 }

@@ -21,16 +21,26 @@ describe("forecast as of an instant reads nothing after it", () => {
       inFlight("u/a", { alpha: 4, beta: 2 }, { gates: [{ gate: "ready", action: "passed", at: at(-25) }, { gate: "mvp", action: "passed", at: at(-3) }] }),
       inFlight("u/late", { alpha: 2 }, { filedAt: at(-10), splitAt: at(-5) }),
       inFlight("u/cancelled", { beta: 1 }, { state: "closed", closedAt: at(-6) }),
+      // A story recorded as closed before it was opened: as of any instant before its opening it does not exist, so
+      // it cannot end a gate's wait yet (the gate overheads of this use case change when it appears).
+      inFlight("u/odd", { alpha: 1 }, {
+        stories: [
+          { id: "u/odd-1", squad: "alpha", openedAt: at(-30), closedAt: at(-15) },
+          { id: "u/odd-2", squad: "alpha", openedAt: at(-5), closedAt: at(-12) },
+          { id: "u/odd-3", squad: "alpha", openedAt: at(-20), closedAt: null },
+        ],
+        gates: [{ gate: "ready", action: "passed", at: at(-25) }, { gate: "mvp", action: "passed", at: at(-10) }],
+      }),
     ], ["alpha", "beta"], ["ready", "mvp"]);
     const now = Date.parse(NOW);
     const closedAt = Date.parse(input.useCases[0]!.stories.at(-1)!.closedAt!);
-    for (const t of [now, now - 2 * DAY_MS, now - 8 * DAY_MS, now - 40 * DAY_MS, closedAt - 1, closedAt]) {
+    for (const t of [now, now - 2 * DAY_MS, now - 4.5 * DAY_MS, now - 8 * DAY_MS, now - 40 * DAY_MS, closedAt - 1, closedAt]) {
       expect(forecastAt(input, t), new Date(t).toISOString()).toEqual(forecastAt(cutByHand(input, t), t));
     }
     // Eight days back: the history use case is in flight (deployed a day ago), u/cancelled too (closed 6 days ago).
     const before = forecastAt(input, now - 8 * DAY_MS);
-    expect(before.useCases.map((u) => u.id).sort()).toEqual(["h/alpha", "u/a", "u/cancelled", "u/late"]);
-    expect(forecastAt(input, now).useCases.map((u) => u.id).sort()).toEqual(["u/a", "u/late"]);
+    expect(before.useCases.map((u) => u.id).sort()).toEqual(["h/alpha", "u/a", "u/cancelled", "u/late", "u/odd"]);
+    expect(forecastAt(input, now).useCases.map((u) => u.id).sort()).toEqual(["u/a", "u/late", "u/odd"]);
     expect(before.useCases.find((u) => u.id === "u/a")!.gatesRemaining).toEqual(["mvp"]);
   });
 
@@ -68,5 +78,33 @@ describe("timeline", () => {
     // Between the revert and the second pass the mvp gate is left; after it, none is.
     expect(forecastPortfolio(make(shuffled), { now: at(-5) }).useCases.find((u) => u.id === "u/a")!.gatesRemaining).toEqual(["mvp"]);
     expect(forecastPortfolio(make(shuffled), { now: NOW }).useCases.find((u) => u.id === "u/a")!.gatesRemaining).toEqual([]);
+  });
+});
+
+describe("gate time as known at an instant", () => {
+  it("counts a story recorded as closed before it was opened only from its opening (gate overheads by hand)", () => {
+    // u/odd passed mvp 10 days ago; its last story closed before that closed 15 days ago, so mvp took 5 days beyond
+    // the work. Its other story was opened 5 days ago but recorded as closed 12 days ago: from its opening on, the
+    // work ended 12 days ago and mvp took 2 days.
+    const input = portfolio(
+      [
+        history("h/alpha", "alpha", ALPHA),
+        inFlight("u/late", { alpha: 2 }, { filedAt: at(-10), splitAt: at(-5) }),
+        inFlight("u/odd", { alpha: 1 }, {
+          stories: [
+            { id: "u/odd-1", squad: "alpha", openedAt: at(-30), closedAt: at(-15) },
+            { id: "u/odd-2", squad: "alpha", openedAt: at(-5), closedAt: at(-12) },
+            { id: "u/odd-3", squad: "alpha", openedAt: at(-20), closedAt: null },
+          ],
+          gates: [{ gate: "ready", action: "passed", at: at(-25) }, { gate: "mvp", action: "passed", at: at(-10) }],
+        }),
+      ],
+      ["alpha", "beta"],
+      ["ready", "mvp"],
+    );
+    const mvpDays = (days: number) => forecastPortfolio(input, { now: at(days) }).useCases.find((u) => u.id === "u/late")!.expectedGateDays;
+    expect(mvpDays(-8)).toBe(5);
+    expect(mvpDays(-2)).toBe(2);
+    expect(mvpDays(0)).toBe(2);
   });
 });
