@@ -7,6 +7,25 @@ import { cutByHand } from "./cut-by-hand.js";
 import { ALPHA, at, history, inFlight, NOW, portfolio } from "./portfolio-fixtures.js";
 
 /**
+ * u/odd passed mvp 10 days ago; its last story closed before that closed 15 days ago. Its second story was opened 5
+ * days ago but recorded as closed 12 days ago: as of any instant before its opening it does not exist, so it cannot
+ * end mvp's wait yet (the use case's gate overheads change when it appears).
+ */
+function oddStory() {
+  return inFlight("u/odd", { alpha: 1 }, {
+    stories: [
+      { id: "u/odd-1", squad: "alpha", openedAt: at(-30), closedAt: at(-15) },
+      { id: "u/odd-2", squad: "alpha", openedAt: at(-5), closedAt: at(-12) },
+      { id: "u/odd-3", squad: "alpha", openedAt: at(-20), closedAt: null },
+    ],
+    gates: [
+      { gate: "ready", action: "passed", at: at(-25) },
+      { gate: "mvp", action: "passed", at: at(-10) },
+    ],
+  });
+}
+
+/**
  * The forecast never copies the snapshot cut at its instant: it reads one timeline of the whole snapshot and compares
  * every date with the instant (timeline.ts, history.ts). These tests hold that to "reads nothing after the instant":
  * the forecast of the whole input equals the forecast of the input cut by hand, at instants that split stories,
@@ -21,16 +40,7 @@ describe("forecast as of an instant reads nothing after it", () => {
       inFlight("u/a", { alpha: 4, beta: 2 }, { gates: [{ gate: "ready", action: "passed", at: at(-25) }, { gate: "mvp", action: "passed", at: at(-3) }] }),
       inFlight("u/late", { alpha: 2 }, { filedAt: at(-10), splitAt: at(-5) }),
       inFlight("u/cancelled", { beta: 1 }, { state: "closed", closedAt: at(-6) }),
-      // A story recorded as closed before it was opened: as of any instant before its opening it does not exist, so
-      // it cannot end a gate's wait yet (the gate overheads of this use case change when it appears).
-      inFlight("u/odd", { alpha: 1 }, {
-        stories: [
-          { id: "u/odd-1", squad: "alpha", openedAt: at(-30), closedAt: at(-15) },
-          { id: "u/odd-2", squad: "alpha", openedAt: at(-5), closedAt: at(-12) },
-          { id: "u/odd-3", squad: "alpha", openedAt: at(-20), closedAt: null },
-        ],
-        gates: [{ gate: "ready", action: "passed", at: at(-25) }, { gate: "mvp", action: "passed", at: at(-10) }],
-      }),
+      oddStory(),
     ], ["alpha", "beta"], ["ready", "mvp"]);
     const now = Date.parse(NOW);
     const closedAt = Date.parse(input.useCases[0]!.stories.at(-1)!.closedAt!);
@@ -83,21 +93,12 @@ describe("timeline", () => {
 
 describe("gate time as known at an instant", () => {
   it("counts a story recorded as closed before it was opened only from its opening (gate overheads by hand)", () => {
-    // u/odd passed mvp 10 days ago; its last story closed before that closed 15 days ago, so mvp took 5 days beyond
-    // the work. Its other story was opened 5 days ago but recorded as closed 12 days ago: from its opening on, the
-    // work ended 12 days ago and mvp took 2 days.
+    // mvp took 5 days beyond u/odd's work until its odd story was opened (5 days ago), 2 days from then on.
     const input = portfolio(
       [
         history("h/alpha", "alpha", ALPHA),
         inFlight("u/late", { alpha: 2 }, { filedAt: at(-10), splitAt: at(-5) }),
-        inFlight("u/odd", { alpha: 1 }, {
-          stories: [
-            { id: "u/odd-1", squad: "alpha", openedAt: at(-30), closedAt: at(-15) },
-            { id: "u/odd-2", squad: "alpha", openedAt: at(-5), closedAt: at(-12) },
-            { id: "u/odd-3", squad: "alpha", openedAt: at(-20), closedAt: null },
-          ],
-          gates: [{ gate: "ready", action: "passed", at: at(-25) }, { gate: "mvp", action: "passed", at: at(-10) }],
-        }),
+        oddStory(),
       ],
       ["alpha", "beta"],
       ["ready", "mvp"],
