@@ -30,11 +30,11 @@ export function isInFlight(t: Timeline, i: number, now: number): boolean {
 }
 
 /** Squads known at `now`: listed ones and every one referenced by then. `local[s]` is squad s's position, −1 if unknown. */
-export function squadsKnown(t: Timeline, now: number): { ids: string[]; squads: Int32Array; local: Int32Array } {
+export function squadsKnown(t: Timeline, now: number): { ids: string[]; local: Int32Array } {
   const local = new Int32Array(t.squadIds.length).fill(-1);
-  const known: number[] = [];
-  for (let s = 0; s < t.squadIds.length; s++) if (t.squadSince[s]! <= now) local[s] = known.push(s) - 1;
-  return { ids: known.map((s) => t.squadIds[s]!), squads: Int32Array.from(known), local };
+  const ids: string[] = [];
+  for (let s = 0; s < t.squadIds.length; s++) if (t.squadSince[s]! <= now) local[s] = ids.push(t.squadIds[s]!) - 1;
+  return { ids, local };
 }
 
 /**
@@ -137,7 +137,7 @@ export function deployedScope(t: Timeline, now: number): { bySquad: Map<number, 
       grew = kept.growth[i]!;
     } else {
       const { current, initial } = storyCounts(t, i, now);
-      const criteria = t.useCases[i]!.acceptanceCriteria.length;
+      const criteria = t.criteria[i]!;
       grew = initial > 0 ? current / initial : Number.NaN;
       ratio = current > 0 && criteria > 0 ? current / criteria : Number.NaN;
       if (t.settled[i]! <= now) {

@@ -48,8 +48,9 @@ function forecast(snapshot: PortfolioSnapshot, options: EngineOptions): Portfoli
 
 function benefits(snapshot: PortfolioSnapshot, fc: PortfolioForecastView, options: EngineOptions): BenefitsView {
   const outlook = new Map<string, UseCaseOutlook>();
-  for (const [id, d] of fc.deployed) outlook.set(id, { status: "deployed", pOnTime: 1, goLive: d.at });
-  for (const [id, f] of fc.useCases) outlook.set(id, { status: f.status, pOnTime: f.pOnTime, goLive: f.p50 });
+  // forEach, not for…of over entries: no [id, value] pair per use case.
+  fc.deployed.forEach((d, id) => outlook.set(id, { status: "deployed", pOnTime: 1, goLive: d.at }));
+  fc.useCases.forEach((f, id) => outlook.set(id, { status: f.status, pOnTime: f.pOnTime, goLive: f.p50 }));
   const rollup = computeBenefits(snapshot, { now: options.now.slice(0, 10), currency: currencySettings(snapshot, options.config.report), outlook });
   const byInitiative: InitiativeRow[] = rollup.initiatives.map((i) => ({
     id: i.id,
