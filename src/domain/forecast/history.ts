@@ -310,33 +310,10 @@ function overheadsOf(t: Timeline, i: number, now: number, lookup: PipelineLookup
       const at = passedAt[position[earlier]!]!;
       if (at <= pass && at > from) from = at; // NaN (not passed) fails both comparisons
     }
-    const lastClose = lastCloseBy(t, i, pass, now);
-    if (lastClose > from) from = lastClose;
-    sample(g, Math.max(0, (pass - from) / DAY_MS));
-  }
-}
-
-/**
- * The latest close at or before `pass` among use case i's stories known at `now` (−∞ if none). Stories are known
- * once opened; one closed after it was opened and by `pass` (≤ now) was opened by then, so only a use case with a
- * story recorded as closed before it was opened needs the opening checked, story by story.
- */
-function lastCloseBy(t: Timeline, i: number, pass: number, now: number): number {
-  let latest = Number.NEGATIVE_INFINITY;
-  if (t.oddStories[i] === 1) {
     for (let j = t.storyFrom[i]!; j < t.storyFrom[i + 1]!; j++) {
       const c = t.storyClosed[j]!;
-      if (c <= pass && c > latest && t.opened[j]! <= now) latest = c;
+      if (c <= pass && c > from && t.opened[j]! <= now) from = c;
     }
-    return latest;
+    sample(g, Math.max(0, (pass - from) / DAY_MS));
   }
-  let lo = t.storyFrom[i]!;
-  let hi = lo + t.closeCount[i]!;
-  const start = lo;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (t.closes[mid]! <= pass) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo > start ? t.closes[lo - 1]! : latest;
 }

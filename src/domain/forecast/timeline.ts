@@ -50,14 +50,6 @@ export interface Timeline {
   /** NaN while open. */
   storyClosed: Float64Array;
   storySquad: Int32Array;
-  /**
-   * Use case i's story closes in ascending order, at closes[storyFrom[i]] … closes[storyFrom[i] + closeCount[i] − 1]:
-   * the latest close before an instant is a binary search (gate overheads ask once per passed gate). Only stories
-   * closed after they were opened; `oddStories[i]` marks a use case that also has one closed before it was opened.
-   */
-  closes: Float64Array;
-  closeCount: Int32Array;
-  oddStories: Uint8Array;
   /** Use case i's gate events are gateFrom[i] … gateFrom[i + 1] − 1, in time order (stable). */
   gateFrom: Int32Array;
   gateAt: Float64Array;
@@ -144,9 +136,6 @@ function buildTimeline(input: ForecastInput): Timeline {
     opened: new Float64Array(stories),
     storyClosed: new Float64Array(stories),
     storySquad: new Int32Array(stories),
-    closes: new Float64Array(stories),
-    closeCount: new Int32Array(n),
-    oddStories: new Uint8Array(n),
     gateFrom: new Int32Array(n + 1),
     gateAt: new Float64Array(events),
     gate: new Int32Array(events),
@@ -202,7 +191,6 @@ function buildTimeline(input: ForecastInput): Timeline {
     }
   }
   t.storyFrom[n] = story;
-  for (let i = 0; i < n; i++) sortCloses(t, i);
   t.gateFrom[n] = event;
   for (let i = 0; i < n; i++) {
     t.settled[i] = latestOf(t, i);
@@ -247,25 +235,4 @@ function gatesSettledOf(t: Timeline, i: number): number {
     if (t.storyClosed[j]! < t.opened[j]! && t.opened[j]! > latest) latest = t.opened[j]!;
   }
   return latest;
-}
-
-/** Fills use case i's ascending closes (insertion sort: a use case has a handful of stories) and its odd-story mark. */
-function sortCloses(t: Timeline, i: number): void {
-  const start = t.storyFrom[i]!;
-  let count = 0;
-  for (let j = start; j < t.storyFrom[i + 1]!; j++) {
-    const c = t.storyClosed[j]!;
-    if (Number.isNaN(c)) continue;
-    if (c < t.opened[j]!) {
-      t.oddStories[i] = 1;
-      continue;
-    }
-    let k = start + count++;
-    while (k > start && t.closes[k - 1]! > c) {
-      t.closes[k] = t.closes[k - 1]!;
-      k--;
-    }
-    t.closes[k] = c;
-  }
-  t.closeCount[i] = count;
 }
