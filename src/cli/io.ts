@@ -1,6 +1,7 @@
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
 import { CliError } from "./errors.js";
+import { parseSnapshotText, type SnapshotResult } from "../domain/snapshot/load.js";
 
 /** Read a file the user named, turning "no such file" into an actionable message. */
 export async function readUserFile(path: string, what: string): Promise<string> {
@@ -32,10 +33,19 @@ export function exitQuietlyOnClosedPipe(): void {
 }
 
 /**
+ * Read, parse and validate a snapshot file the user named. Its text (as large as the snapshot) lives only in this
+ * function's frame: an async function's frame keeps every value it awaited until it returns, so a command that
+ * awaited the text itself would hold it for the whole report. Call `releaseParsedText()` once this has returned.
+ */
+export async function readSnapshotFile(path: string, what: string): Promise<SnapshotResult> {
+  return parseSnapshotText(await readUserFile(path, what));
+}
+
+/**
  * Once a large input (a snapshot) is parsed, its text is garbage as large as the parsed data, but V8 frees it only
  * at its next full collection, which under a heap limit comes in the middle of the report: the process's peak then
  * holds both. When the process runs with `--expose-gc` (README, "Running in production"), collect right away; without
- * it this does nothing (ADR 0035).
+ * it this does nothing (ADR 0035). The text must be unreachable by then (see readSnapshotFile).
  */
 export function releaseParsedText(): void {
   const gc = (globalThis as { gc?: () => void }).gc;

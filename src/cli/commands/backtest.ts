@@ -1,8 +1,7 @@
 import type { Command } from "commander";
 import { backtestPortfolio, calibrationLine } from "../../domain/forecast/index.js";
-import { parseSnapshotText } from "../../domain/snapshot/load.js";
 import { CliError } from "../errors.js";
-import { printJson, readUserFile, releaseParsedText } from "../io.js";
+import { printJson, readSnapshotFile, releaseParsedText } from "../io.js";
 import { parseCount, usageErrorsExit2 } from "./forecast.js";
 
 interface BacktestOptions {
@@ -31,7 +30,7 @@ export function register(program: Command): void {
   usageErrorsExit2(command);
   command.action(async (options: BacktestOptions) => {
     if (options.snapshot === undefined) throw new CliError("missing --snapshot <file> (a portfolio snapshot JSON)", USAGE);
-    const parsed = parseSnapshotText(await readUserFile(options.snapshot, "snapshot"));
+    const parsed = await readSnapshotFile(options.snapshot, "snapshot");
     if (!parsed.ok) {
       throw new CliError(`${options.snapshot} is not a valid portfolio snapshot:\n${parsed.problems.map((p) => `  - ${p}`).join("\n")}`, USAGE);
     }

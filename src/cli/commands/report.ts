@@ -1,12 +1,11 @@
 import type { Command } from "commander";
 import { resolve } from "node:path";
 import { defaultConfig, type ConvergeConfig } from "../../config/schema.js";
-import { parseSnapshotText } from "../../domain/snapshot/load.js";
 import { buildReport, buildReportWithHistory, extractSummary, renderHtml, renderJson, renderMarkdown, resolveNow, type ReportSummary } from "../../domain/report/index.js";
 import { loadChartJs } from "../../domain/report/chartjs-loader.js";
 import { readConfigFile } from "../config-file.js";
 import { CliError } from "../errors.js";
-import { readUserFile, releaseParsedText, writeOutput } from "../io.js";
+import { readSnapshotFile, readUserFile, releaseParsedText, writeOutput } from "../io.js";
 
 interface ReportOptions {
   snapshot?: string;
@@ -67,8 +66,8 @@ export function register(program: Command): void {
         if (!Number.isInteger(trials) || trials < 100 || trials > 1_000_000) throw new CliError(`--trials must be an integer from 100 to 1000000, got "${options.trials}"`, USAGE);
         config.forecast.trials = trials;
       }
-      // The text goes out of scope once parsed: a large snapshot is not held twice while the report is computed.
-      const parsed = parseSnapshotText(await readUserFile(options.snapshot, "snapshot file"));
+      // Read through readSnapshotFile so that the text is unreachable once it returns (then freed at once, see io.ts).
+      const parsed = await readSnapshotFile(options.snapshot, "snapshot file");
       if (!parsed.ok) throw new CliError(`${options.snapshot} is not a valid portfolio snapshot:\n${parsed.problems.map((p) => `  - ${p}`).join("\n")}`, 1);
       releaseParsedText();
       let previous: ReportSummary | null | undefined;
