@@ -1,3 +1,4 @@
+import { Float64List } from "./float-list.js";
 import { WorkMode, type QueueModel } from "./joint.js";
 
 /**
@@ -92,7 +93,7 @@ export function forecastExactly(model: QueueModel): ExactResult {
 
   // Per part: P(done by week t), t = 0…length−1 (certain from there on, or the cap was reached), end to end in one
   // array (a typed array per part was a measurable share of a backtest replay).
-  const cdfs: PartCdfs = { data: new Float64Array(1024), used: 0, start: new Int32Array(parts.length), length: new Int32Array(parts.length) };
+  const cdfs: PartCdfs = { data: new Float64List(1024), start: new Int32Array(parts.length), length: new Int32Array(parts.length) };
   const scratch = new Scratch();
   for (const squad of squads) {
     if (squad.queue.length === 0) continue;
@@ -104,9 +105,9 @@ export function forecastExactly(model: QueueModel): ExactResult {
     const ids = useCases[i]!.parts;
     // Nothing left: done at week 0, as in every trial. One part: its CDF as is. Several: the product (independent).
     if (ids.length === 0) done[i] = CERTAINLY;
-    else if (ids.length === 1) done[i] = weekly(cdfs.data, cdfs.start[ids[0]!]!, cdfs.length[ids[0]!]!);
+    else if (ids.length === 1) done[i] = weekly(cdfs.data.values, cdfs.start[ids[0]!]!, cdfs.length[ids[0]!]!);
     else {
-      const product = productOf(ids.map((p) => cdfs.data.subarray(cdfs.start[p]!, cdfs.start[p]! + cdfs.length[p]!)));
+      const product = productOf(ids.map((p) => cdfs.data.values.subarray(cdfs.start[p]!, cdfs.start[p]! + cdfs.length[p]!)));
       done[i] = weekly(product, 0, product.length);
     }
   }
@@ -196,25 +197,11 @@ function weekly(cdf: Float64Array, start: number, length: number): Float64Array 
   return out;
 }
 
-/** Every part's CDF, end to end in `data` (grown by doubling): part p's is data[start[p] … start[p] + length[p]). */
+/** Every part's CDF, end to end in `data`: part p's is data.values[start[p] … start[p] + length[p]). */
 interface PartCdfs {
-  data: Float64Array;
-  used: number;
+  data: Float64List;
   start: Int32Array;
   length: Int32Array;
-}
-
-function appendCdf(cdfs: PartCdfs, part: number, from: Float64Array, at: number, length: number): void {
-  if (cdfs.used + length > cdfs.data.length) {
-    const grown = new Float64Array(Math.max(cdfs.used + length, 2 * cdfs.data.length));
-    grown.set(cdfs.data.subarray(0, cdfs.used));
-    cdfs.data = grown;
-  }
-  const data = cdfs.data;
-  for (let k = 0; k < length; k++) data[cdfs.used + k] = from[at + k]!;
-  cdfs.start[part] = cdfs.used;
-  cdfs.length[part] = length;
-  cdfs.used += length;
 }
 
 /*
@@ -376,7 +363,10 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
       }
     }
   }
-  for (let j = 0; j < n; j++) appendCdf(out, parts[j]!, cdf, j * (maxPeriods + 1), length[j]!);
+  for (let j = 0; j < n; j++) {
+    out.start[parts[j]!] = out.data.append(cdf, j * (maxPeriods + 1), length[j]!);
+    out.length[parts[j]!] = length[j]!;
+  }
 }
 
 /**

@@ -1,4 +1,5 @@
 import { DAY_MS, WEEK_MS } from "./input.js";
+import { Float64List } from "./float-list.js";
 import type { Timeline } from "./timeline.js";
 
 /**
@@ -237,10 +238,9 @@ export function pipelineLookup(t: Timeline, pipeline: ReadonlyArray<{ id: string
  */
 export function gateOverheadDays(t: Timeline, now: number, lookup: PipelineLookup): Float64Array[] {
   const settled = (lookup.settled ??= settledGateDays(t, lookup));
-  // Samples of the use cases still moving at `now`, in typed arrays (plain arrays switched element kinds as whole and
-  // fractional days arrived, and the optimised code was thrown away each time).
-  const freshGate = new SampleList();
-  const freshDays = new SampleList();
+  // Samples of the use cases still moving at `now` (typed lists: see Float64List).
+  const freshGate = new Float64List();
+  const freshDays = new Float64List();
   const keep = (g: number, days: number) => {
     freshGate.push(g);
     freshDays.push(days);
@@ -264,26 +264,11 @@ export function gateOverheadDays(t: Timeline, now: number, lookup: PipelineLooku
   return out;
 }
 
-/** A list of numbers in a Float64Array grown by doubling. */
-class SampleList {
-  values = new Float64Array(256);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.values.length) {
-      const grown = new Float64Array(2 * this.values.length);
-      grown.set(this.values);
-      this.values = grown;
-    }
-    this.values[this.length++] = value;
-  }
-}
-
 /** Every use case's final overheads, with the time they became final (Timeline.gatesSettled). */
 function settledGateDays(t: Timeline, lookup: PipelineLookup): { gate: Int32Array; at: Float64Array; days: Float64Array } {
-  const gate = new SampleList();
-  const at = new SampleList();
-  const days = new SampleList();
+  const gate = new Float64List();
+  const at = new Float64List();
+  const days = new Float64List();
   const passedAt = new Float64Array(lookup.position.length);
   let when = 0;
   const keep = (g: number, d: number) => {

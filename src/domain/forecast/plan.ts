@@ -113,7 +113,7 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   const pooled = new Float64Array(ids.length * config.throughputWindowWeeks);
   weekly.forEach((row, s) => pooled.set(row, s * config.throughputWindowWeeks));
   const orgSampler = new ThroughputSampler(pooled.length > 0 ? pooled : [0]);
-  const orgMean = mean(Array.from(orgSampler.values)); // (mean sees plain arrays only: one shape, optimised once)
+  const orgMean = mean(orgSampler.values);
   const squads: SquadForecast[] = ids.map((id, s) => {
     const history = weekly[s]!;
     let nonZeroWeeks = 0;
@@ -167,7 +167,7 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
     }
     let entry = gatesLeftByKey.get(key);
     if (!entry) {
-      const left = pipeline.flatMap((gate, g) => (Number.isNaN(passedAt[position[g]!]!) ? [g] : []));
+      const left = pipeline.flatMap((_, g) => (Number.isNaN(passedAt[position[g]!]!) ? [g] : []));
       const missing = left.filter((g) => gateDays[g]!.length === 0).map((g) => pipeline[g]!.id);
       entry = {
         gates: left.map((g) => pipeline[g]!.id),
@@ -333,7 +333,7 @@ function insertionSort<T>(items: T[], compare: (a: T, b: T) => number): void {
   }
 }
 
-export function mean(values: readonly number[]): number {
+export function mean(values: ArrayLike<number>): number {
   if (values.length === 0) return 0;
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i]!;
