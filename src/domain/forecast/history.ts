@@ -198,6 +198,17 @@ export function gatePasses(t: Timeline, i: number, now: number, slotOf: Int32Arr
 }
 
 /**
+ * Position in the pipeline of the last gate passed as of `now` (passed, not reverted since; a pipeline listing an id
+ * twice counts its later position), −1 if none: the gate the report shows a use case at. `passedAt` is scratch with a
+ * slot per pipeline gate.
+ */
+export function lastPassedGate(t: Timeline, i: number, now: number, lookup: PipelineLookup, passedAt: Float64Array): number {
+  if (!gatePasses(t, i, now, lookup.slotOf, passedAt)) return -1;
+  for (let g = lookup.position.length - 1; g >= 0; g--) if (!Number.isNaN(passedAt[lookup.position[g]!]!)) return g;
+  return -1;
+}
+
+/**
  * Where gatePasses puts each gate: `slotOf[timeline gate]` is the gate's slot (the first position, if a pipeline
  * repeated an id; −1 outside the pipeline), and `position[g]` is the slot of the pipeline's g-th gate. One per
  * (timeline, pipeline), so it also keeps the gate overheads of settled use cases (see gateOverheadDays).

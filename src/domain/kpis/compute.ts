@@ -1,6 +1,7 @@
 import type { ReportConfig } from "../../config/sections/report.js";
 import type { PortfolioSnapshot, UseCase } from "../snapshot/schema.js";
-import { msToDays, pipelineIndex, timedGateEvents, timelineOf, type TimedGateEvent } from "./gates.js";
+import { GateWalk, gateColumns, msToDays, pipelineIndex, timedGateEvents, type GateColumns } from "./gates.js";
+import { timelineOf } from "../forecast/timeline.js";
 import { median, round1, spread, trendOf, type Trend } from "./stats.js";
 import { parseIsoMs } from "../values/dates.js";
 
@@ -116,7 +117,7 @@ const t = (iso: string): number => parseIsoMs(iso);
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const FAILED = new Set(["failure", "error"]);
 
-export function computeKpis(snapshot: Pick<PortfolioSnapshot, "useCases" | "kpiInputs" | "governance">, options: KpiOptions): KpiResult {
+export function computeKpis(snapshot: Pick<PortfolioSnapshot, "useCases" | "kpiInputs" | "governance" | "squads">, options: KpiOptions): KpiResult {
   const { now, config } = options;
   const pipeline = snapshot.governance.pipeline.map((g) => g.id);
   const windowStart = now - config.kpiWindowDays * DAY_MS;
@@ -221,27 +222,39 @@ export function computeKpis(snapshot: Pick<PortfolioSnapshot, "useCases" | "kpiI
   const intakeGate = options.intakeGate ?? pipeline[0] ?? "intake";
   const mvpGate = options.mvpGate ?? "mvp";
   const mvps: Array<{ days: number; at: number }> = [];
-  const waits = new Map<string, number[]>(pipeline.map((g) => [g, []]));
-  const waitingNow = new Map<string, number>();
+  const waits: number[][] = pipeline.map(() => []);
+  const waitingNow = new Float64Array(pipeline.length);
   const stuck: StuckUseCase[] = [];
+  // Gate events from the snapshot's timeline (dates parsed once for the whole report, shared with the forecast).
+  const history = timelineOf(snapshot);
   const index = pipelineIndex(pipeline);
-  for (const u of snapshot.useCases) {
-    if (t(u.filedAt) > now) continue;
-    const events = timedGateEvents(u.gates, now); // parsed once for both the timeline and the time to MVP
-    const timeline = timelineOf(u, events, index, pipeline, now);
-    for (const gate of timeline.completed) waits.get(gate)?.push(msToDays(timeline.waitedMs.get(gate) ?? 0));
-    const mvp = mvpOf(u, events, intakeGate, mvpGate, now);
+  const columns: GateColumns = { gate: history.gate, passed: history.passed, at: history.gateAt, gateIds: history.gateIds, position: history.gateIds.map((id) => index.get(id) ?? -1) };
+  const intakeCode = history.gateIds.indexOf(intakeGate);
+  const mvpCode = history.gateIds.indexOf(mvpGate);
+  const walk = new GateWalk(pipeline.length);
+  const addWait = (g: number, ms: number) => waits[g]!.push(msToDays(ms));
+  snapshot.useCases.forEach((u, i) => {
+    const filed = history.filed[i]!;
+    if (filed > now) return;
+    // Events up to now: a prefix of the use case's, which the timeline keeps in time order.
+    const from = history.gateFrom[i]!;
+    let to = from;
+    while (to < history.gateFrom[i + 1]! && history.gateAt[to]! <= now) to++;
+    const closed = history.closedState[i] === 0 ? null : history.closed[i]!;
+    walk.run(columns, from, to, filed, closed, now);
+    walk.forEachCompleted(addWait);
+    const mvp = mvpOf(columns, from, to, intakeCode, mvpCode, filed, u.mvpAt, now);
     if (mvp) mvps.push(mvp);
-    const deployed = u.deployedAt !== undefined && t(u.deployedAt) <= now;
-    if (u.state === "open" && !deployed && timeline.current) {
-      const { gate, sinceMs } = timeline.current;
-      waitingNow.set(gate, (waitingNow.get(gate) ?? 0) + 1);
-      const days = Math.floor((now - sinceMs) / DAY_MS);
+    const deployed = history.deployed[i]! <= now;
+    if (u.state === "open" && !deployed && walk.current >= 0) {
+      const gate = pipeline[walk.current]!;
+      waitingNow[walk.current] = waitingNow[walk.current]! + 1;
+      const days = Math.floor((now - walk.since) / DAY_MS);
       if (days > config.stuckGateDays) {
         stuck.push({ id: u.id, number: u.number, title: u.title, url: u.url, owner: u.productOwner ?? null, waitingFor: gate, days, thresholdDays: config.stuckGateDays });
       }
     }
-  }
+  });
   stuck.sort((a, b) => b.days - a.days || cmp(a.id, b.id));
 
   const yearAgo = now - 365 * DAY_MS;
@@ -279,8 +292,8 @@ export function computeKpis(snapshot: Pick<PortfolioSnapshot, "useCases" | "kpiI
             .join("; "),
   });
 
-  const gateDurations: GateDuration[] = pipeline.map((gate) => ({ gate, ...spread(waits.get(gate) ?? []), waitingNow: waitingNow.get(gate) ?? 0 }));
-  const allWaits = spread(([] as number[]).concat(...waits.values()));
+  const gateDurations: GateDuration[] = pipeline.map((gate, g) => ({ gate, ...spread(waits[g]!), waitingNow: waitingNow[g]! }));
+  const allWaits = spread(([] as number[]).concat(...waits));
   row({
     id: "timeInGate",
     name: "Time in gate",
@@ -323,21 +336,26 @@ export function computeKpis(snapshot: Pick<PortfolioSnapshot, "useCases" | "kpiI
  * gate was last passed, if its label is still on as of now (the snapshot's `mvpAt` when the history has no MVP event).
  */
 export function timeToMvp(u: Pick<UseCase, "gates" | "filedAt" | "mvpAt">, intakeGate: string, mvpGate: string, now: number): { days: number; at: number } | null {
-  return mvpOf(u, timedGateEvents(u.gates, now), intakeGate, mvpGate, now);
+  const columns = gateColumns(timedGateEvents(u.gates, now), new Map());
+  return mvpOf(columns, 0, columns.at.length, columns.gateIds.indexOf(intakeGate), columns.gateIds.indexOf(mvpGate), t(u.filedAt), u.mvpAt, now);
 }
 
-/** `timeToMvp` from the use case's timed gate events (up to now, oldest first). */
-function mvpOf(u: Pick<UseCase, "filedAt" | "mvpAt">, events: readonly TimedGateEvent[], intakeGate: string, mvpGate: string, now: number): { days: number; at: number } | null {
-  let start: number | undefined;
-  let lastMvp: TimedGateEvent | undefined;
-  for (const e of events) {
-    if (start === undefined && e.gate === intakeGate && e.action === "passed") start = e.ms;
-    if (e.gate === mvpGate) lastMvp = e;
+/**
+ * `timeToMvp` from the use case's gate events from…to−1 (up to now, oldest first); `intake` and `mvp` are the gates'
+ * codes in the columns (−1: no such event).
+ */
+function mvpOf(c: GateColumns, from: number, to: number, intake: number, mvp: number, filed: number, mvpAt: string | undefined, now: number): { days: number; at: number } | null {
+  let start = Number.NaN;
+  let lastMvp = -1;
+  for (let e = from; e < to; e++) {
+    const gate = c.gate[e]!;
+    if (Number.isNaN(start) && gate === intake && c.passed[e] === 1) start = c.at[e]!;
+    if (gate === mvp) lastMvp = e;
   }
-  start ??= t(u.filedAt);
+  if (Number.isNaN(start)) start = filed;
   let end: number | null = null;
-  if (lastMvp !== undefined) end = lastMvp.action === "passed" ? lastMvp.ms : null;
-  else if (u.mvpAt !== undefined && t(u.mvpAt) <= now) end = t(u.mvpAt);
+  if (lastMvp >= 0) end = c.passed[lastMvp] === 1 ? c.at[lastMvp]! : null;
+  else if (mvpAt !== undefined && t(mvpAt) <= now) end = t(mvpAt);
   if (end === null) return null;
   return { days: round1(Math.max(0, end - start) / DAY_MS)!, at: end };
 }

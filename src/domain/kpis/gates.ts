@@ -11,6 +11,10 @@ import { parseIsoMs } from "../values/dates.js";
  *   time, not when the label was added;
  * - a gate passed in the same instant it became due (several labels added together, a label removed and re-added at
  *   once) was not waited for and is not a sample.
+ *
+ * The walk reads events as columns (`GateColumns`): the KPIs read them straight from the snapshot's timeline (every
+ * date parsed once for the whole report, forecast/timeline.ts); `gateTimeline` makes them from one use case's events.
+ * Pipeline gate ids are unique (the snapshot schema refuses a repeat).
  */
 
 const DAY_MS = 86_400_000;
@@ -27,7 +31,14 @@ export interface GateTimeline {
 }
 
 export function gateTimeline(useCase: Pick<UseCase, "gates" | "filedAt" | "closedAt" | "state">, pipeline: readonly string[], nowMs: number): GateTimeline {
-  return timelineOf(useCase, timedGateEvents(useCase.gates, nowMs), pipelineIndex(pipeline), pipeline, nowMs);
+  const columns = gateColumns(timedGateEvents(useCase.gates, nowMs), pipelineIndex(pipeline));
+  const walk = new GateWalk(pipeline.length);
+  walk.run(columns, 0, columns.at.length, parseIsoMs(useCase.filedAt), closedOf(useCase), nowMs);
+  const waitedMs = new Map<string, number>();
+  const completed = new Set<string>();
+  walk.forEachWait((position, ms) => waitedMs.set(pipeline[position]!, ms));
+  walk.forEachCompleted((position) => completed.add(pipeline[position]!));
+  return { waitedMs, completed, current: walk.current < 0 ? null : { gate: pipeline[walk.current]!, sinceMs: walk.since }, furthest: walk.furthest };
 }
 
 /** A gate event with its time parsed. */
@@ -39,8 +50,7 @@ export interface TimedGateEvent {
 
 /**
  * The gate events up to `nowMs`, oldest first (ties keep their recorded order), each date parsed once. Histories are
- * almost always recorded in time order, so they are only sorted when they need it. Computing the KPIs parses ten
- * thousand histories: callers that need the events twice (timeline and time to MVP) share this list.
+ * almost always recorded in time order, so they are only sorted when they need it.
  */
 export function timedGateEvents(gates: UseCase["gates"], nowMs: number): TimedGateEvent[] {
   const events: TimedGateEvent[] = [];
@@ -60,69 +70,143 @@ export function pipelineIndex(pipeline: readonly string[]): ReadonlyMap<string, 
   return new Map(pipeline.map((g, i) => [g, i]));
 }
 
-/** The timeline from the use case's timed events (all gates, as `timedGateEvents` gives them). */
-export function timelineOf(
-  useCase: Pick<UseCase, "filedAt" | "closedAt" | "state">,
-  events: readonly TimedGateEvent[],
-  index: ReadonlyMap<string, number>,
-  pipeline: readonly string[],
-  nowMs: number,
-): GateTimeline {
-  let lastPipelineEventMs: number | undefined;
-  for (const e of events) if (index.has(e.gate)) lastPipelineEventMs = e.ms;
-  const filed = parseIsoMs(useCase.filedAt);
-  const closed = closedAt(useCase, lastPipelineEventMs, nowMs);
-  const openUntil = Math.min(closed ?? nowMs, nowMs);
-
-  // present[i]: the label of pipeline gate i is on.
-  const present: boolean[] = pipeline.map(() => false);
-  const furthestOf = () => present.lastIndexOf(true);
-  const waitingFor = (furthest: number) => (furthest + 1 < pipeline.length ? pipeline[furthest + 1]! : null);
-  const waitedMs = new Map<string, number>();
-  const credit = (gate: string | null, from: number, to: number) => {
-    if (gate === null) return;
-    const ms = Math.max(0, Math.min(to, openUntil) - Math.max(from, filed));
-    waitedMs.set(gate, (waitedMs.get(gate) ?? 0) + ms);
-  };
-
-  let gate = waitingFor(-1);
-  let since = filed;
-  let cursor = filed;
-  if (gate !== null) waitedMs.set(gate, 0);
-  for (const e of events) {
-    const i = index.get(e.gate);
-    if (i === undefined) continue; // not a gate of this pipeline
-    credit(gate, cursor, e.ms);
-    cursor = Math.max(cursor, e.ms);
-    present[i] = e.action === "passed";
-    const next = waitingFor(furthestOf());
-    if (next !== gate) {
-      gate = next;
-      since = Math.max(e.ms, filed);
-      if (gate !== null && !waitedMs.has(gate)) waitedMs.set(gate, 0);
-    }
-  }
-  credit(gate, cursor, nowMs);
-  const furthest = furthestOf();
-  // A gate passed in the same instant it became due (labels added together, a label removed and re-added at once)
-  // was not waited for: it is not a sample. Only the gate awaited now may have waited 0 ms so far.
-  // forEach, not for…of over entries: ten thousand histories, no [gate, ms] pair each. (Deleting the entry being
-  // visited is safe in a Map's forEach.)
-  waitedMs.forEach((ms, g) => {
-    if (ms === 0 && g !== gate) waitedMs.delete(g);
-  });
-  const completed = new Set<string>();
-  waitedMs.forEach((_, g) => {
-    if (index.get(g)! <= furthest) completed.add(g);
-  });
-  return { waitedMs, completed, current: gate === null ? null : { gate, sinceMs: since }, furthest };
+/**
+ * Gate events as parallel columns, oldest first: event e is gate `gateIds[gate[e]]`, passed (1) or reverted (0), at
+ * `at[e]`; `position[code]` is gate code's index in the pipeline, −1 outside it. The timeline's columns have this shape.
+ */
+export interface GateColumns {
+  gate: ArrayLike<number>;
+  passed: ArrayLike<number>;
+  at: ArrayLike<number>;
+  gateIds: readonly string[];
+  position: ArrayLike<number>;
 }
 
-/** When the issue closed: `closedAt`, else (closed with no date) its last gate event, else never. */
-function closedAt(useCase: Pick<UseCase, "closedAt" | "state">, lastEventMs: number | undefined, nowMs: number): number | null {
+/** Columns of one use case's timed events. */
+export function gateColumns(events: readonly TimedGateEvent[], index: ReadonlyMap<string, number>): GateColumns {
+  const gateIds: string[] = [];
+  const gate = events.map((e) => {
+    const code = gateIds.indexOf(e.gate);
+    return code >= 0 ? code : gateIds.push(e.gate) - 1;
+  });
+  return {
+    gate,
+    passed: events.map((e) => (e.action === "passed" ? 1 : 0)),
+    at: events.map((e) => e.ms),
+    gateIds,
+    position: gateIds.map((id) => index.get(id) ?? -1),
+  };
+}
+
+/**
+ * When the issue closed, as the walk needs it: null while open; `closedAt`; else (closed with no date) NaN, read as
+ * its last pipeline gate event, else never.
+ */
+function closedOf(useCase: Pick<UseCase, "closedAt" | "state">): number | null {
   if (useCase.state !== "closed") return null;
-  if (useCase.closedAt) return parseIsoMs(useCase.closedAt);
-  return lastEventMs ?? nowMs;
+  return useCase.closedAt ? parseIsoMs(useCase.closedAt) : Number.NaN;
+}
+
+/**
+ * One walk over a use case's events, its results in arrays indexed by pipeline position (reused from one use case to
+ * the next: the KPIs walk ten thousand histories).
+ */
+export class GateWalk {
+  /** Milliseconds waited for each pipeline gate; meaningful where `kept` is 1. */
+  readonly waited: Float64Array;
+  /** 1 for each gate it waited for (a gate passed the instant it became due is not kept). */
+  readonly kept: Uint8Array;
+  /** Pipeline gate it waits for now, −1 when all are passed; `since`: start of the current continuous wait. */
+  current = -1;
+  since = 0;
+  /** Furthest pipeline gate whose label it carries now, −1 if none. */
+  furthest = -1;
+  /** Positions in the order their waits began (the order waits are listed in). */
+  private readonly order: Int32Array;
+  private count = 0;
+  private readonly present: Uint8Array;
+
+  constructor(private readonly gates: number) {
+    this.waited = new Float64Array(gates);
+    this.kept = new Uint8Array(gates);
+    this.order = new Int32Array(gates);
+    this.present = new Uint8Array(gates);
+  }
+
+  /**
+   * Walk events from…to−1 (in time order, none after `nowMs`). `closed`: null while open, the closing time, or NaN
+   * for a closed issue with no recorded time (then its last pipeline event, else never).
+   */
+  run(c: GateColumns, from: number, to: number, filed: number, closed: number | null, nowMs: number): void {
+    const { waited, kept, present, gates } = this;
+    kept.fill(0);
+    present.fill(0);
+    this.count = 0;
+    let closedMs = closed;
+    if (closedMs !== null && Number.isNaN(closedMs)) {
+      closedMs = nowMs;
+      for (let e = from; e < to; e++) if (c.position[c.gate[e]!]! >= 0) closedMs = c.at[e]!;
+    }
+    const openUntil = Math.min(closedMs ?? nowMs, nowMs);
+    const track = (gate: number) => {
+      if (gate >= 0 && kept[gate] === 0) {
+        kept[gate] = 1;
+        waited[gate] = 0;
+        this.order[this.count++] = gate;
+      }
+    };
+    const credit = (gate: number, start: number, end: number) => {
+      if (gate < 0) return;
+      track(gate);
+      waited[gate] = waited[gate]! + Math.max(0, Math.min(end, openUntil) - Math.max(start, filed));
+    };
+    let furthest = -1;
+    let gate = gates > 0 ? 0 : -1; // waiting for the gate after the furthest one carried (none past the last)
+    let since = filed;
+    let cursor = filed;
+    track(gate);
+    for (let e = from; e < to; e++) {
+      const position = c.position[c.gate[e]!]!;
+      if (position < 0) continue; // not a gate of this pipeline
+      const at = c.at[e]!;
+      credit(gate, cursor, at);
+      cursor = Math.max(cursor, at);
+      present[position] = c.passed[e]!;
+      if (present[position] === 1 && position > furthest) furthest = position;
+      else if (position === furthest && present[position] === 0) while (furthest >= 0 && present[furthest] === 0) furthest--;
+      const next = furthest + 1 < gates ? furthest + 1 : -1;
+      if (next !== gate) {
+        gate = next;
+        since = Math.max(at, filed);
+        track(gate);
+      }
+    }
+    credit(gate, cursor, nowMs);
+    // A gate passed in the same instant it became due was not waited for: it is not a sample. Only the gate awaited
+    // now may have waited 0 ms so far.
+    for (let k = 0; k < this.count; k++) {
+      const g = this.order[k]!;
+      if (waited[g] === 0 && g !== gate) kept[g] = 0;
+    }
+    this.current = gate;
+    this.since = since;
+    this.furthest = furthest;
+  }
+
+  /** Each gate it waited for, in the order the waits began. */
+  forEachWait(f: (position: number, ms: number) => void): void {
+    for (let k = 0; k < this.count; k++) {
+      const g = this.order[k]!;
+      if (this.kept[g] === 1) f(g, this.waited[g]!);
+    }
+  }
+
+  /** Each gate whose wait is over (passed or passed over), in the order the waits began. */
+  forEachCompleted(f: (position: number, ms: number) => void): void {
+    this.forEachWait((g, ms) => {
+      if (g <= this.furthest) f(g, ms);
+    });
+  }
 }
 
 export const msToDays = (ms: number): number => ms / DAY_MS;

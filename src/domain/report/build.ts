@@ -9,7 +9,8 @@ import type { ReportEngines } from "./engines.js";
 import { defaultEngines } from "./adapters.js";
 import { AT_RISK_STATUSES, REPORT_MODEL_VERSION, type Changes, type ReportModel, type UseCaseRow, type UseCaseStatus } from "./model.js";
 import { STATUS_CODES, TREND_WEEKS, gateMask, parseSummary, type ReportSummary, type SummaryUseCase } from "./summary.js";
-import { timedGateEvents } from "../kpis/gates.js";
+import { timelineOf } from "../forecast/timeline.js";
+import { lastPassedGate, pipelineLookup } from "../forecast/history.js";
 import { isoWeek } from "./format.js";
 import { idOrder } from "../snapshot/id-order.js";
 
@@ -32,17 +33,6 @@ export function resolveNow(now: string): { iso: string; ms: number; day: string 
   if (Number.isNaN(ms)) throw new RangeError(`now: expected a date like 2026-11-23, got "${now}"`);
   const iso = new Date(ms).toISOString();
   return { iso, ms, day: iso.slice(0, 10) };
-}
-
-/** Index in the pipeline of the last gate currently passed (passed minus reverted, up to `now`), -1 if none. */
-export function lastGateIndex(u: Pick<UseCase, "gates">, pipeline: readonly string[], now: number): number {
-  const passed = new Set<string>();
-  for (const e of timedGateEvents(u.gates, now)) {
-    if (e.action === "passed") passed.add(e.gate);
-    else passed.delete(e.gate);
-  }
-  for (let i = pipeline.length - 1; i >= 0; i--) if (passed.has(pipeline[i]!)) return i;
-  return -1;
 }
 
 export function buildReport(snapshot: PortfolioSnapshot, options: BuildOptions, engines: ReportEngines = defaultEngines): ReportModel {
@@ -75,13 +65,17 @@ export function buildReport(snapshot: PortfolioSnapshot, options: BuildOptions, 
   const entries: Array<{ row: UseCaseRow; summary: SummaryUseCase }> = [];
   // Walked in id order (kept per use-case list, shared with the forecast): the summary and the changes list use cases
   // by id, so the entries need no sort of their own.
+  // The gate each use case is at, from the history the forecast parsed (the snapshot's timeline: dates parsed once).
+  const timeline = timelineOf(snapshot);
+  const lookup = pipelineLookup(timeline, snapshot.governance.pipeline);
+  const passedAt = new Float64Array(pipeline.length);
   const order = idOrder(snapshot.useCases);
   for (let k = 0; k < order.length; k++) {
     const u = snapshot.useCases[order[k]!]!;
     const f = forecast.useCases.get(u.id);
     const d = forecast.deployed.get(u.id);
     if (!f && !d) continue; // not filed yet, or closed without deploying (withdrawn)
-    const last = lastGateIndex(u, pipeline, now.ms);
+    const last = lastPassedGate(timeline, order[k]!, now.ms, lookup, passedAt);
     const gate = last >= 0 ? pipeline[last]! : null;
     if (f) {
       entries.push({

@@ -1,4 +1,4 @@
-export { buildReport, defaultEngines, resolveNow, lastGateIndex, type BuildOptions } from "./build.js";
+export { buildReport, defaultEngines, resolveNow, type BuildOptions } from "./build.js";
 export { renderMarkdown, renderHeadline, BODY_LIMIT, type MarkdownReport } from "./markdown.js";
 export { renderHtml, type HtmlOptions } from "./html.js";
 export { renderJson } from "./json.js";

@@ -3,6 +3,7 @@ import { reportSection } from "../../../src/config/sections/report.js";
 import { computeKpis, gateTimeline, median, nearestRank, spread, timeToMvp, trendOf } from "../../../src/domain/kpis/index.js";
 import type { GateEvent, PortfolioSnapshot } from "../../../src/domain/snapshot/schema.js";
 import { snapshot, useCase } from "../snapshot/fixture.js";
+import { generatePortfolio } from "../../../src/domain/snapshot/generate.js";
 
 const BASE = Date.UTC(2026, 5, 1); // 2026-06-01
 const DAY = 86_400_000;
@@ -204,6 +205,42 @@ describe("computeKpis", () => {
     expect([all.median, all.p85, all.sample]).toEqual([3, 16, 4]); // 1, 2, 4, 16
     expect(r.kpis.find((x) => x.id === "stuckUseCases")!.value).toBe(1);
     expect(r.kpis.find((x) => x.id === "timeInGate.feasibility")!.note).toBe("1 waiting now");
+  });
+
+  it("reads gate events recorded out of time order as the time-ordered history (the report's timeline sorts them)", () => {
+    const tidy = [ev("intake", "passed", 2), ev("feasibility", "passed", 10), ev("feasibility", "reverted", 12), ev("feasibility", "passed", 20), ev("mvp", "passed", 60)];
+    const shuffled = [tidy[3]!, tidy[0]!, tidy[4]!, tidy[2]!, tidy[1]!];
+    const make = (gates: GateEvent[]) => [
+      useCase({ number: 1, filedAt: at(0), gates }),
+      // closed with no recorded time: its clock stops at its last pipeline event
+      useCase({ number: 2, filedAt: at(0), state: "closed", closedAt: null, gates: gates.slice().reverse() }),
+    ];
+    const ordered = computeKpis(base({ useCases: make(tidy), initiatives: [] }), { now, config });
+    const unordered = computeKpis(base({ useCases: make(shuffled), initiatives: [] }), { now, config });
+    expect(unordered).toEqual(ordered);
+    expect(ordered.gateDurations.find((g) => g.gate === "feasibility")).toMatchObject({ median: 16, sample: 2 });
+    expect(ordered.kpis.find((k) => k.id === "timeToMvp")).toMatchObject({ median: 58, sample: 2 });
+  });
+
+  it("gate waits and stuck items of a portfolio agree with each use case's own gate timeline", () => {
+    const s = generatePortfolio({ useCases: 120, seed: 5, now: "2026-11-23" });
+    const pipeline = s.governance.pipeline.map((g) => g.id);
+    for (const day of ["2026-11-23", "2026-08-01"]) {
+      const nowMs = Date.parse(`${day}T00:00:00Z`);
+      const r = computeKpis(s, { now: nowMs, config });
+      const waits = new Map(pipeline.map((g) => [g, [] as number[]]));
+      const stuck: string[] = [];
+      for (const u of s.useCases) {
+        if (Date.parse(u.filedAt) > nowMs) continue;
+        const tl = gateTimeline(u, pipeline, nowMs);
+        for (const g of tl.completed) waits.get(g)!.push(tl.waitedMs.get(g)! / DAY);
+        const deployed = u.deployedAt !== undefined && Date.parse(u.deployedAt) <= nowMs;
+        if (u.state === "open" && !deployed && tl.current && Math.floor((nowMs - tl.current.sinceMs) / DAY) > config.stuckGateDays) stuck.push(u.id);
+      }
+      expect(r.gateDurations.map((g) => [g.gate, g.sample, g.median, g.p85])).toEqual(pipeline.map((g) => [g, waits.get(g)!.length, spread(waits.get(g)!).median, spread(waits.get(g)!).p85]));
+      expect(r.stuck.map((x) => x.id).sort()).toEqual(stuck.sort());
+      expect(r.gateDurations.filter((g) => g.sample > 0).length).toBeGreaterThan(2);
+    }
   });
 
   it("every KPI has a one-line definition and no average-only duration", () => {
