@@ -2,6 +2,7 @@ import type { Initiative, PortfolioSnapshot, UseCase } from "../snapshot/schema.
 import { convert, type CurrencySettings } from "./money.js";
 import { parseIsoMs } from "../values/dates.js";
 import { idOrder } from "../snapshot/id-order.js";
+import { IdSet } from "../snapshot/id-set.js";
 
 /**
  * Benefit rollups (issue 4, ADR 0040): planned, forecast and realized benefit per initiative and per value stream,
@@ -147,7 +148,10 @@ export function computeBenefits(snapshot: Pick<PortfolioSnapshot, "initiatives" 
   const windowDays = options.windowDays ?? 365;
   const context: Context = { options, windowDays, windowStart: dayNumber(options.now) };
   const enablers = enablersOf(snapshot, options);
-  const initiatives = snapshot.initiatives.map((initiative, k) => initiativeBenefit(initiative, enablers[k]!, context));
+  const initiatives = snapshot.initiatives.map((initiative, k) => {
+    const n = enablers.numberOf[k]!;
+    return initiativeBenefit(initiative, enablers.flat, enablers.from[n]!, enablers.from[n + 1]!, context);
+  });
   const byStream = new Map<string, InitiativeBenefit[]>();
   for (const i of initiatives) {
     const list = byStream.get(i.valueStream);
@@ -167,29 +171,55 @@ export function computeBenefits(snapshot: Pick<PortfolioSnapshot, "initiatives" 
   };
 }
 
-/** Each initiative's enabling use cases (by position in `snapshot.initiatives`), sorted by id. */
-function enablersOf(snapshot: Pick<PortfolioSnapshot, "initiatives" | "useCases">, options: BenefitOptions): Enabler[][] {
-  // Initiatives with the same id (refused by the snapshot schema) share one list, as they did when grouped by id.
-  const lists = new Map<string, Enabler[]>();
-  const byPosition = snapshot.initiatives.map((i) => {
-    let list = lists.get(i.id);
-    if (!list) lists.set(i.id, (list = []));
-    return list;
-  });
-  // Walking the use cases in id order fills every list already sorted (the order is stable, so this equals sorting
-  // each list on its own), instead of sorting tens of thousands of small lists. Code-unit order, as the forecast's
-  // (the same on every ICU build; localeCompare was most of this function's time on a large portfolio).
+/**
+ * Every initiative's enabling use cases, sorted by id, end to end in `flat`: initiative k's are flat[from[n] …
+ * from[n + 1]) with n = numberOf[k] (initiatives with the same id, refused by the snapshot schema, share one list, as
+ * they did when grouped by id). One array for all (tens of thousands of initiatives), no list each.
+ */
+interface EnablerLists {
+  flat: Enabler[];
+  from: Int32Array;
+  numberOf: Int32Array;
+}
+
+function enablersOf(snapshot: Pick<PortfolioSnapshot, "initiatives" | "useCases">, options: BenefitOptions): EnablerLists {
+  // Initiatives numbered by id: tens of thousands of references are joined here (see IdSet).
+  const initiatives = snapshot.initiatives;
+  const ids = new IdSet(initiatives.length);
+  const numberOf = new Int32Array(initiatives.length);
+  for (let k = 0; k < initiatives.length; k++) numberOf[k] = ids.intern(initiatives[k]!.id);
+  // Each reference (initiative number, enabler), use cases in id order; then a counting sort by initiative number,
+  // which is stable, so every list comes out sorted by use-case id (code-unit order, as the forecast's: the same on
+  // every ICU build) without sorting tens of thousands of small lists.
+  let references = 0;
+  for (const u of snapshot.useCases) references += u.initiatives.length;
+  const refNumber = new Int32Array(references);
+  const refEnabler = new Int32Array(references);
+  const enablers: Enabler[] = [];
+  const from = new Int32Array(ids.size + 1);
+  let count = 0;
   const byId = idOrder(snapshot.useCases);
   for (let k = 0; k < byId.length; k++) {
     const useCase = snapshot.useCases[byId[k]!]!;
-    const enabler = enablerOf(useCase, options.outlook);
-    for (const id of useCase.initiatives) lists.get(id)?.push(enabler);
+    const refs = useCase.initiatives;
+    enablers.push(enablerOf(useCase, options.outlook));
+    for (let r = 0; r < refs.length; r++) {
+      const n = ids.indexOf(refs[r]!);
+      if (n < 0) continue; // not an initiative of this snapshot
+      refNumber[count] = n;
+      refEnabler[count++] = k;
+      from[n + 1]!++;
+    }
   }
-  return byPosition;
+  for (let n = 0; n < ids.size; n++) from[n + 1] = from[n + 1]! + from[n]!;
+  const next = from.slice(0, ids.size);
+  const flat = new Array<Enabler>(count);
+  for (let r = 0; r < count; r++) flat[next[refNumber[r]!]!++] = enablers[refEnabler[r]!]!;
+  return { flat, from, numberOf };
 }
 
-/** Enabling use cases of one initiative, already sorted by id. */
-function initiativeBenefit(initiative: Initiative, enablers: Enabler[], context: Context): InitiativeBenefit {
+/** An initiative's benefit from its enabling use cases enablers[from … to), sorted by id. */
+function initiativeBenefit(initiative: Initiative, enablers: readonly Enabler[], from: number, to: number, context: Context): InitiativeBenefit {
   const { options, windowDays, windowStart } = context;
   const problems: string[] = [];
   const planned = convert(initiative.plannedBenefit, options.currency);
@@ -199,9 +229,9 @@ function initiativeBenefit(initiative: Initiative, enablers: Enabler[], context:
   let probability: number | null = null;
   let goLive: Enabler | null = null;
   let plannedGoLive: Enabler | null = null;
-  if (enablers.length === 0) problems.push("no enabling use case is linked: benefit cannot be forecast");
+  if (to === from) problems.push("no enabling use case is linked: benefit cannot be forecast");
   else {
-    const e = enablerFigures(enablers);
+    const e = enablerFigures(enablers, from, to);
     plannedGoLive = e.latestDeadline;
     if (e.missing.length > 0) problems.push(`no forecast for enabling use case ${e.missing.join(", ")}`);
     else probability = options.jointProbability?.get(initiative.id) ?? e.probability;
@@ -213,7 +243,9 @@ function initiativeBenefit(initiative: Initiative, enablers: Enabler[], context:
   const forecastYearly = plannedAmount !== null && probability !== null ? plannedAmount * probability : null;
   const forecast = forecastYearly !== null && goLive !== null ? forecastYearly * shareFrom(goLive.goLiveDay!, windowStart, windowDays) : null;
   const plannedInWindow = plannedAmount !== null && plannedGoLive !== null ? plannedAmount * shareFrom(plannedGoLive.deadlineDay, windowStart, windowDays) : null;
-  const { status, atRisk } = worstStatus(enablers);
+  const { status, atRisk } = worstStatus(enablers, from, to);
+  const useCases = new Array<string>(to - from);
+  for (let e = from; e < to; e++) useCases[e - from] = enablers[e]!.id;
   return {
     id: initiative.id,
     number: initiative.number,
@@ -221,7 +253,7 @@ function initiativeBenefit(initiative: Initiative, enablers: Enabler[], context:
     url: initiative.url,
     owner: initiative.owner,
     valueStream: initiative.valueStream,
-    useCases: enablers.map((e) => e.id),
+    useCases,
     planned: plannedAmount,
     plannedInWindow,
     probability,
@@ -255,13 +287,14 @@ function realizedSum(initiative: Initiative, currency: CurrencySettings, problem
  * product of the on-time probabilities (in id order, so the float result does not depend on how it is computed), and
  * the one with the latest go-live day (null when any is unknown). Latest means the greatest day text, as before.
  */
-function enablerFigures(enablers: Enabler[]) {
-  let latestDeadline = enablers[0]!;
+function enablerFigures(enablers: readonly Enabler[], from: number, to: number) {
+  let latestDeadline = enablers[from]!;
   let latestGoLive: Enabler | null = null;
   let allGoLives = true;
   let probability = 1;
   const missing: string[] = [];
-  for (const e of enablers) {
+  for (let k = from; k < to; k++) {
+    const e = enablers[k]!;
     if (e.deadline > latestDeadline.deadline) latestDeadline = e;
     if (e.outlook.pOnTime === null) missing.push(e.id);
     else probability *= e.outlook.pOnTime;
@@ -273,10 +306,11 @@ function enablerFigures(enablers: Enabler[]) {
 }
 
 /** Worst status among the enablers (SEVERITY order; null for none), and whether any is at risk. */
-function worstStatus(enablers: Enabler[]): { status: UseCaseRiskStatus | null; atRisk: boolean } {
+function worstStatus(enablers: readonly Enabler[], from: number, to: number): { status: UseCaseRiskStatus | null; atRisk: boolean } {
   let status: UseCaseRiskStatus | null = null;
   let atRisk = false;
-  for (const { outlook } of enablers) {
+  for (let k = from; k < to; k++) {
+    const { outlook } = enablers[k]!;
     if (status === null || SEVERITY_RANK.get(outlook.status)! < SEVERITY_RANK.get(status)!) status = outlook.status;
     if (AT_RISK.has(outlook.status)) atRisk = true;
   }

@@ -1,3 +1,4 @@
+import { IdSet } from "./id-set.js";
 import { isoDate, isoDateTime, ISSUE_ID_PATTERN, REPO_PATTERN, CURRENCY_PATTERN, type PortfolioSnapshot } from "./schema.js";
 
 /**
@@ -366,64 +367,6 @@ function uniqueIds(items: unknown, check: (item: unknown) => boolean): IdSet | n
     if (!check(item) || !ids.add((item as { id: string }).id)) return null;
   }
   return ids;
-}
-
-/**
- * A set of id strings for the reference checks, cheaper here than a `Set<string>`. The ids looked up are fresh
- * strings from JSON.parse, equal to but not identical with the stored ones, so a `Set` hashes each of them and, on
- * its way along a bucket's chain, fetches stored strings from all over the heap to compare; that was a third of the
- * whole check. Here each slot keeps the id's hash (FNV-1a over UTF-16 units) next to it, so a lookup touches one
- * stored string only, the one whose hash matches. Open addressing, linear probing, at most half full.
- */
-class IdSet {
-  private readonly ids: string[] = [];
-  private readonly slots: Int32Array; // 1 + index into ids; 0 = empty
-  private readonly hashes: Int32Array;
-  private readonly mask: number;
-
-  /** `capacity`: the most ids that will be added (the array length); the table never grows. */
-  constructor(capacity: number) {
-    let size = 16;
-    while (size < capacity * 2) size *= 2;
-    this.slots = new Int32Array(size);
-    this.hashes = new Int32Array(size);
-    this.mask = size - 1;
-  }
-
-  /** Adds `id`; false if it was already there. */
-  add(id: string): boolean {
-    const hash = hashOf(id);
-    let i = hash & this.mask;
-    for (let slot = this.slots[i]!; slot !== 0; slot = this.slots[i]!) {
-      if (this.hashes[i] === hash && this.ids[slot - 1] === id) return false;
-      i = (i + 1) & this.mask;
-    }
-    this.ids.push(id);
-    this.slots[i] = this.ids.length;
-    this.hashes[i] = hash;
-    return true;
-  }
-
-  has(id: string): boolean {
-    // A handful of ids (squads, gates): comparing with each beats hashing the (usually long) id.
-    if (this.ids.length <= 8) {
-      for (let k = 0; k < this.ids.length; k++) if (this.ids[k] === id) return true;
-      return false;
-    }
-    const hash = hashOf(id);
-    let i = hash & this.mask;
-    for (let slot = this.slots[i]!; slot !== 0; slot = this.slots[i]!) {
-      if (this.hashes[i] === hash && this.ids[slot - 1] === id) return true;
-      i = (i + 1) & this.mask;
-    }
-    return false;
-  }
-}
-
-function hashOf(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h;
 }
 
 /** `id === repo + "#" + number`, without building the string (id and repo have passed their patterns). */

@@ -103,6 +103,26 @@ describe("computeBenefits", () => {
     for (const v of Object.values(result.total)) expect(Number.isFinite(v)).toBe(true);
   });
 
+  it("joins every initiative to its enabling use cases in id order, whatever the snapshot's order", () => {
+    // Use cases listed out of id order (10 before 9, in code-unit order "acme/mes#10" < "acme/mes#9"), one naming an
+    // initiative twice and one naming an initiative the snapshot does not have.
+    const ucs = [
+      useCase({ number: 9, initiatives: ["acme/portfolio#1", "acme/portfolio#99"] }),
+      useCase({ number: 10, initiatives: ["acme/portfolio#2", "acme/portfolio#1", "acme/portfolio#2"] }),
+      useCase({ number: 11, initiatives: [] }),
+    ];
+    const many = computeBenefits(snapshot({ useCases: ucs, initiatives: [initiative({ number: 2 }), initiative({ number: 1 }), initiative({ number: 3 })] }), {
+      now: "2026-11-23",
+      currency: EUR,
+      outlook: new Map(),
+    });
+    expect(many.initiatives.map((i) => [i.id, i.useCases])).toEqual([
+      ["acme/portfolio#2", ["acme/mes#10", "acme/mes#10"]],
+      ["acme/portfolio#1", ["acme/mes#10", "acme/mes#9"]],
+      ["acme/portfolio#3", []],
+    ]);
+  });
+
   it("an initiative with no enabling use case cannot be forecast", () => {
     const e = byId.get("acme/portfolio#5")!;
     expect(e.forecast).toBeNull();
