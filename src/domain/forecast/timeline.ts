@@ -212,18 +212,16 @@ function buildTimeline(input: ForecastInput): Timeline {
 
 /** The latest present time about use case i (absent ones are NaN and never win a comparison). */
 function latestOf(t: Timeline, i: number): number {
+  // Math.max would let a NaN (absent) win: compared one by one instead (no closure either: ten thousand calls).
   let latest = t.filed[i]!;
-  const consider = (x: number) => {
-    if (x > latest) latest = x;
-  };
-  consider(t.split[i]!);
-  consider(t.deployed[i]!);
-  consider(t.closed[i]!);
+  if (t.split[i]! > latest) latest = t.split[i]!;
+  if (t.deployed[i]! > latest) latest = t.deployed[i]!;
+  if (t.closed[i]! > latest) latest = t.closed[i]!;
   for (let j = t.storyFrom[i]!; j < t.storyFrom[i + 1]!; j++) {
-    consider(t.opened[j]!);
-    consider(t.storyClosed[j]!);
+    if (t.opened[j]! > latest) latest = t.opened[j]!;
+    if (t.storyClosed[j]! > latest) latest = t.storyClosed[j]!;
   }
-  for (let e = t.gateFrom[i]!; e < t.gateFrom[i + 1]!; e++) consider(t.gateAt[e]!);
+  for (let e = t.gateFrom[i]!; e < t.gateFrom[i + 1]!; e++) if (t.gateAt[e]! > latest) latest = t.gateAt[e]!;
   return latest;
 }
 

@@ -138,7 +138,7 @@ export class GateWalk {
    * for a closed issue with no recorded time (then its last pipeline event, else never).
    */
   run(c: GateColumns, from: number, to: number, filed: number, closed: number | null, nowMs: number): void {
-    const { waited, kept, present, gates } = this;
+    const { waited, kept, present, gates } = this; // (methods, not closures: no allocation per use case)
     kept.fill(0);
     present.fill(0);
     this.count = 0;
@@ -148,28 +148,16 @@ export class GateWalk {
       for (let e = from; e < to; e++) if (c.position[c.gate[e]!]! >= 0) closedMs = c.at[e]!;
     }
     const openUntil = Math.min(closedMs ?? nowMs, nowMs);
-    const track = (gate: number) => {
-      if (gate >= 0 && kept[gate] === 0) {
-        kept[gate] = 1;
-        waited[gate] = 0;
-        this.order[this.count++] = gate;
-      }
-    };
-    const credit = (gate: number, start: number, end: number) => {
-      if (gate < 0) return;
-      track(gate);
-      waited[gate] = waited[gate]! + Math.max(0, Math.min(end, openUntil) - Math.max(start, filed));
-    };
     let furthest = -1;
     let gate = gates > 0 ? 0 : -1; // waiting for the gate after the furthest one carried (none past the last)
     let since = filed;
     let cursor = filed;
-    track(gate);
+    this.track(gate);
     for (let e = from; e < to; e++) {
       const position = c.position[c.gate[e]!]!;
       if (position < 0) continue; // not a gate of this pipeline
       const at = c.at[e]!;
-      credit(gate, cursor, at);
+      this.credit(gate, cursor, at, filed, openUntil);
       cursor = Math.max(cursor, at);
       present[position] = c.passed[e]!;
       if (present[position] === 1 && position > furthest) furthest = position;
@@ -178,10 +166,10 @@ export class GateWalk {
       if (next !== gate) {
         gate = next;
         since = Math.max(at, filed);
-        track(gate);
+        this.track(gate);
       }
     }
-    credit(gate, cursor, nowMs);
+    this.credit(gate, cursor, nowMs, filed, openUntil);
     // A gate passed in the same instant it became due was not waited for: it is not a sample. Only the gate awaited
     // now may have waited 0 ms so far.
     for (let k = 0; k < this.count; k++) {
@@ -191,6 +179,22 @@ export class GateWalk {
     this.current = gate;
     this.since = since;
     this.furthest = furthest;
+  }
+
+  /** The open part of [start, end) (after filing, before `openUntil`) counts for `gate`, the gate awaited then. */
+  private credit(gate: number, start: number, end: number, filed: number, openUntil: number): void {
+    if (gate < 0) return;
+    this.track(gate);
+    this.waited[gate] = this.waited[gate]! + Math.max(0, Math.min(end, openUntil) - Math.max(start, filed));
+  }
+
+  /** Starts the wait for `gate` (a pipeline position; −1: none) unless it has one. */
+  private track(gate: number): void {
+    if (gate >= 0 && this.kept[gate] === 0) {
+      this.kept[gate] = 1;
+      this.waited[gate] = 0;
+      this.order[this.count++] = gate;
+    }
   }
 
   /** Each gate it waited for, in the order the waits began. */
