@@ -246,15 +246,25 @@ function expectation(pmfs: Float64Array, offset: number, size: number, survival:
   return p;
 }
 
-/** out[at …] = x[0 … xLength) convolved with y[from …]: the distribution of X + Y for independent X, Y. */
-function convolveInto(x: Float64Array, xLength: number, y: Float64Array, from: number, out: Float64Array, at: number): void {
+/** Length of the distribution of X + Y (supports of xLength and yLength values), at most `room` (none if negative). */
+function sumLength(xLength: number, yLength: number, room: number): number {
+  return xLength === 0 || yLength === 0 ? 0 : Math.max(0, Math.min(xLength + yLength - 1, room));
+}
+
+/**
+ * out[at …] = x[0 … xLength) convolved with y[from …], its first `limit` entries only: the distribution of X + Y
+ * for independent X, Y, up to a cap. Each kept entry gets the same additions, in the same order, as without a limit.
+ */
+function convolveInto(x: Float64Array, xLength: number, y: Float64Array, from: number, out: Float64Array, at: number, limit: number): void {
   const yLength = y.length - from;
-  if (yLength <= 0) return;
-  out.fill(0, at, at + xLength + yLength - 1);
-  for (let a = 0; a < xLength; a++) {
+  const n = Math.min(xLength + yLength - 1, limit);
+  if (yLength <= 0 || n <= 0) return;
+  out.fill(0, at, at + n);
+  for (let a = 0; a < Math.min(xLength, n); a++) {
     const pa = x[a]!;
     if (pa === 0) continue;
-    for (let b = 0; b < yLength; b++) out[at + a + b] = out[at + a + b]! + pa * y[from + b]!;
+    const bEnd = Math.min(yLength, n - a);
+    for (let b = 0; b < bEnd; b++) out[at + a + b] = out[at + a + b]! + pa * y[from + b]!;
   }
 }
 
@@ -275,49 +285,75 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
     if (v !== 0) allZero = false;
   }
 
+  let minValue = Number.POSITIVE_INFINITY;
+  let maxValue = 0;
+  for (let k = 0; k < values.length; k++) {
+    minValue = Math.min(minValue, values[k]!);
+    maxValue = Math.max(maxValue, values[k]!);
+  }
+
   // Cumulative work of each queue position. A part whose work is 0 in a trial is done at week 0 wherever it waits (as
   // in the Monte Carlo), so part j is done by week t with P(W_j = 0) plus P(W_j > 0 and S_t ≥ C_{j−1} + W_j): the
   // distribution scored for part j is C_{j−1} convolved with W_j's non-zero part. All of them live end to end in one
   // reused buffer (offset[j], lo[j], size[j]); the running total C_j ping-pongs between two more.
+  //
+  // S_t is kept up to M, the most work the queue can hold, everything at or above M in the last slot (absorbing):
+  // no part needs more. Within the horizon S_t never exceeds maxPeriods × the largest weekly throughput (`reach`),
+  // so when the queue holds more than that (a backtest replay simulates a few weeks only), M is reach + 1 and the
+  // work distributions are cut there: what lies beyond can never be covered in time (its weight meets a zero chance),
+  // and every figure within it is computed with the same additions as without the cut (S_t is never absorbed then).
   const n = work.length;
   const zero = scratch.zero.atLeast(n);
   const lo = scratch.lo.atLeast(n);
   const offset = scratch.offset.atLeast(n);
   const size = scratch.size.atLeast(n);
-  let needed = 0;
-  let totalSize = 1;
-  for (let j = 0; j < n; j++) {
-    const w = work[j]!;
-    zero[j] = w.lo === 0 ? w.p[0]! : 0;
-    const nonZero = w.p.length - (w.lo === 0 ? 1 : 0);
-    size[j] = nonZero === 0 ? 0 : totalSize + nonZero - 1;
-    offset[j] = needed;
-    needed += size[j]!;
-    totalSize += w.p.length - 1;
-  }
-  const pmfs = scratch.pmfs.atLeast(needed);
-  // Swaps by hand below: array destructuring goes through the iterator protocol, an allocation per swap.
-  let total = scratch.total.atLeast(totalSize);
-  let nextTotal = scratch.nextTotal.atLeast(totalSize);
-  total[0] = 1;
+  let M = 1;
   let totalLo = 0;
   let totalLength = 1;
-  let M = 1;
   for (let j = 0; j < n; j++) {
     const w = work[j]!;
     const skip = w.lo === 0 ? 1 : 0; // the zero-work mass is not scored (done at week 0)
+    zero[j] = skip === 1 ? w.p[0]! : 0;
     lo[j] = totalLo + w.lo + skip;
-    convolveInto(total, totalLength, w.p, skip, pmfs, offset[j]!);
+    const nonZero = w.p.length - skip;
+    if (nonZero > 0) M = Math.max(M, lo[j]! + totalLength + nonZero - 2);
+    totalLo += w.lo;
+    totalLength += w.p.length - 1;
+  }
+  M = Math.min(M, maxPeriods * maxValue + 1);
+  // Sizes within the cap: part j's distribution covers lo[j] … lo[j] + size[j] − 1 ≤ M; the running total likewise.
+  let needed = 0;
+  let cappedLength = 1;
+  totalLo = 0;
+  for (let j = 0; j < n; j++) {
+    const w = work[j]!;
+    size[j] = sumLength(cappedLength, w.p.length - (w.lo === 0 ? 1 : 0), M - lo[j]! + 1);
+    offset[j] = needed;
+    needed += size[j]!;
+    totalLo += w.lo;
+    cappedLength = sumLength(cappedLength, w.p.length, M - totalLo + 1);
+  }
+  const pmfs = scratch.pmfs.atLeast(needed);
+  // Swaps by hand below: array destructuring goes through the iterator protocol, an allocation per swap.
+  let total = scratch.total.atLeast(totalLength);
+  let nextTotal = scratch.nextTotal.atLeast(totalLength);
+  total[0] = 1;
+  totalLo = 0;
+  cappedLength = 1;
+  for (let j = 0; j < n; j++) {
+    const w = work[j]!;
+    const skip = w.lo === 0 ? 1 : 0;
+    convolveInto(total, cappedLength, w.p, skip, pmfs, offset[j]!, size[j]!);
+    totalLo += w.lo;
+    const nextLength = sumLength(cappedLength, w.p.length, M - totalLo + 1);
     // With no zero-work mass to skip (work is at least one story in practice) the running total is the same
     // convolution: copied, not computed twice.
-    if (skip === 0) nextTotal.set(pmfs.subarray(offset[j]!, offset[j]! + totalLength + w.p.length - 1));
-    else convolveInto(total, totalLength, w.p, 0, nextTotal, 0);
+    if (skip === 0) nextTotal.set(pmfs.subarray(offset[j]!, offset[j]! + nextLength));
+    else convolveInto(total, cappedLength, w.p, 0, nextTotal, 0, nextLength);
     const swap = total;
     total = nextTotal;
     nextTotal = swap;
-    totalLo += w.lo;
-    totalLength += w.p.length - 1;
-    if (size[j]! > 0) M = Math.max(M, lo[j]! + size[j]! - 1);
+    cappedLength = nextLength;
   }
 
   const cdf = scratch.cdf.atLeast(n * (maxPeriods + 1)); // every slot read back is written first (or zeroed below)
@@ -335,12 +371,6 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
   dist[0] = 1;
   let low = 0; // dist is zero outside [low, high]
   let high = 0;
-  let minValue = M;
-  let maxValue = 0;
-  for (let k = 0; k < values.length; k++) {
-    minValue = Math.min(minValue, values[k]!);
-    maxValue = Math.max(maxValue, values[k]!);
-  }
   for (let t = 1; t <= maxPeriods && remaining > 0 && !allZero; t++) {
     // S_t = S_{t−1} + one drawn week, capped at M; then survival[c] = P(S_t ≥ c).
     addOneWeek(dist, next, values, probs, low, high, M);

@@ -89,6 +89,24 @@ describe("forecastExactly (the Monte Carlo's limit, computed)", () => {
     }
   });
 
+  it("a short horizon (a backtest replay) gives the long one's weights bit for bit, week by week within it", () => {
+    // A horizon of k weeks lets the engine cut every work distribution at what k weeks of the best throughput can
+    // cover: nothing beyond it may change a single figure within the horizon.
+    let compared = 0;
+    for (const seed of [3, 11, 29, 57, 101, 202]) {
+      const full = forecastExactly(randomModel(seed, 1, 60)).done;
+      for (const k of [1, 2, 3, 5, 8]) {
+        const short = forecastExactly(randomModel(seed, 1, k)).done;
+        short.forEach((weights, i) => {
+          expect(weights.length, `model ${seed}, horizon ${k}, use case ${i}`).toBe(Math.min(full[i]!.length, k + 1));
+          for (let t = 0; t < weights.length; t++) expect(weights[t], `model ${seed}, horizon ${k}, use case ${i}, week ${t}`).toBe(full[i]![t]);
+          compared += weights.length;
+        });
+      }
+    }
+    expect(compared).toBeGreaterThan(500);
+  });
+
   it("weights sum to 1 and the nearest-rank percentile reads them as shares", () => {
     const { done } = forecastExactly(oneQueue([1, 3], [6]));
     const { counts, unfinished } = exactCounts(done[0]!, 80);
