@@ -69,39 +69,74 @@ export function splitTime(t: Timeline, i: number, now: number): number | undefin
 /** Stories created in the first day after the split are the split itself; later ones are scope growth. */
 export const SPLIT_GRACE_MS = DAY_MS;
 
-/** One squad's share of a use case's stories known at `now`: open then, all of them, and those right after the split. */
-export interface SquadShare {
-  /** Timeline squad index. */
-  squad: number;
-  open: number;
-  current: number;
-  initial: number;
+/**
+ * Each squad's share of a use case's stories known at `now`, by squad (timeline index, ascending): open then, all of
+ * them, and those right after the split. One reused set of arrays: plans ask this of every in-flight use case at
+ * every replay, and a list of share objects each was a measurable share of the backtest's garbage.
+ */
+export class SquadShares {
+  count = 0;
+  squad = new Int32Array(4);
+  open = new Int32Array(4);
+  current = new Int32Array(4);
+  initial = new Int32Array(4);
+
+  /** Row of `squad`, added (zeroed) if new. */
+  rowOf(squad: number): number {
+    for (let k = 0; k < this.count; k++) if (this.squad[k] === squad) return k;
+    if (this.count === this.squad.length) {
+      const grow = (a: Int32Array) => {
+        const b = new Int32Array(2 * a.length);
+        b.set(a);
+        return b;
+      };
+      this.squad = grow(this.squad);
+      this.open = grow(this.open);
+      this.current = grow(this.current);
+      this.initial = grow(this.initial);
+    }
+    const k = this.count++;
+    this.squad[k] = squad;
+    this.open[k] = 0;
+    this.current[k] = 0;
+    this.initial[k] = 0;
+    return k;
+  }
+
+  /** Rows in squad order (a use case has a handful of squads at most: insertion sort). */
+  sortBySquad(): void {
+    for (let i = 1; i < this.count; i++) {
+      for (let k = i; k > 0 && this.squad[k - 1]! > this.squad[k]!; k--) {
+        for (const a of [this.squad, this.open, this.current, this.initial]) {
+          const x = a[k]!;
+          a[k] = a[k - 1]!;
+          a[k - 1] = x;
+        }
+      }
+    }
+  }
 }
 
-/** Use case i's stories known at `now`, per squad (in squad id order), in one pass. */
-export function sharesBySquad(t: Timeline, i: number, now: number): SquadShare[] {
-  const shares: SquadShare[] = [];
+/** Use case i's stories known at `now`, per squad (in squad id order), in one pass, into `out`. */
+export function sharesBySquad(t: Timeline, i: number, now: number, out: SquadShares): void {
+  out.count = 0;
   const from = t.storyFrom[i]!;
   const to = t.storyFrom[i + 1]!;
-  if (from === to) return shares;
+  if (from === to) return;
   const split = splitTime(t, i, now);
   const cutoff = split === undefined ? Number.NEGATIVE_INFINITY : split + SPLIT_GRACE_MS;
-  let share: SquadShare | undefined;
+  let row = -1;
   for (let j = from; j < to; j++) {
     const opened = t.opened[j]!;
     if (!(opened <= now)) continue;
     const squad = t.storySquad[j]!;
-    if (share?.squad !== squad) {
-      // A use case's stories mostly sit with one squad, and it has a handful of squads at most.
-      share = undefined;
-      for (let k = 0; k < shares.length; k++) if (shares[k]!.squad === squad) share = shares[k];
-      if (!share) shares.push((share = { squad, open: 0, current: 0, initial: 0 }));
-    }
-    share.current++;
-    if (!(t.storyClosed[j]! <= now)) share.open++;
-    if (opened <= cutoff) share.initial++;
+    // A use case's stories mostly sit with one squad: the same row as the last story's, else found or added.
+    if (row < 0 || out.squad[row] !== squad) row = out.rowOf(squad);
+    out.current[row]!++;
+    if (!(t.storyClosed[j]! <= now)) out.open[row]!++;
+    if (opened <= cutoff) out.initial[row]!++;
   }
-  return shares.length > 1 ? shares.sort((a, b) => a.squad - b.squad) : shares;
+  if (out.count > 1) out.sortBySquad();
 }
 
 /** Stories known at `now` and how many of them were created by the split (all squads). */
@@ -218,6 +253,8 @@ export interface PipelineLookup {
   position: Int32Array;
   /** @internal Made on first use: every use case's final overhead samples (pipeline position, days) and when it settled. */
   settled?: { gate: Int32Array; at: Float64Array; days: Float64Array };
+  /** @internal Made on first use: each use case's final "gates left" key once known (−1: not yet), see planPortfolio. */
+  finalGatesLeft?: Int32Array;
 }
 
 const lookups = new WeakMap<Timeline, WeakMap<ReadonlyArray<{ id: string }>, PipelineLookup>>();

@@ -1,7 +1,7 @@
 import type { ForecastConfig } from "../../config/sections/forecast.js";
 import { deriveSeed } from "../random.js";
 import { PeriodDistribution } from "./distribution.js";
-import { deployedScope, gateOverheadDays, gatePasses, isInFlight, pipelineLookup, sharesBySquad, squadsKnown, weeklyThroughput } from "./history.js";
+import { deployedScope, gateOverheadDays, gatePasses, isInFlight, pipelineLookup, sharesBySquad, SquadShares, squadsKnown, weeklyThroughput } from "./history.js";
 import { WEEK_MS, type ForecastInput, type ForecastUseCase } from "./input.js";
 import { timelineOf } from "./timeline.js";
 import { simulateJoint, WorkMode, type JointModel, type JointPart, type SquadDrawCache } from "./joint.js";
@@ -157,17 +157,30 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   // a few combinations) share their names, gate time (a convolution of the gates' histories) and note.
   const gatesLeftByKey = new Map<number | string, GatesLeft>();
   const passedAt = new Float64Array(pipeline.length);
-  const gatesLeftOf = (i: number): GatesLeft => {
+  // Which gates are left, as a key: bit g (or character g, for a pipeline too long for the bits) set when the g-th
+  // gate is not passed. A use case whose last gate event is at or before `now` has its final key, kept for the
+  // backtest's other replays (the key is read, not recomputed, for most use cases).
+  const bits = pipeline.length <= 30;
+  const finalKeys = bits ? (lookup.finalGatesLeft ??= new Int32Array(t.useCases.length).fill(-1)) : null;
+  const keyOf = (i: number): number | string => {
+    const lastEvent = t.gateFrom[i + 1]! - 1;
+    const final = finalKeys !== null && (lastEvent < t.gateFrom[i]! || t.gateAt[lastEvent]! <= now);
+    if (final && finalKeys[i]! >= 0) return finalKeys[i]!;
     gatePasses(t, i, now, slotOf, passedAt);
-    let key: number | string = pipeline.length <= 30 ? 0 : "";
+    let key: number | string = bits ? 0 : "";
     for (let g = 0; g < pipeline.length; g++) {
       const left = Number.isNaN(passedAt[position[g]!]!);
       if (typeof key === "number") key += left ? 1 << g : 0;
       else key += left ? "1" : "0";
     }
+    if (final) finalKeys[i] = key as number;
+    return key;
+  };
+  const gatesLeftOf = (i: number): GatesLeft => {
+    const key = keyOf(i);
     let entry = gatesLeftByKey.get(key);
     if (!entry) {
-      const left = pipeline.flatMap((_, g) => (Number.isNaN(passedAt[position[g]!]!) ? [g] : []));
+      const left = pipeline.flatMap((_, g) => ((typeof key === "number" ? key & (1 << g) : key[g] === "1") ? [g] : []));
       const missing = left.filter((g) => gateDays[g]!.length === 0).map((g) => pipeline[g]!.id);
       entry = {
         gates: left.map((g) => pipeline[g]!.id),
@@ -182,6 +195,7 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   // Parts and plans, use cases in id order so streams never depend on input order.
   const parts: Part[] = [];
   const plans: Plan[] = [];
+  const shares = new SquadShares(); // each use case's stories per squad (reused)
   for (let k = 0; k < t.byId.length; k++) {
     const i = t.byId[k]!;
     if (isInFlight(t, i, now)) plans.push(planUseCase(i, plans.length));
@@ -191,8 +205,8 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
     const u = t.useCases[index]!;
     let notes: string[] | null = null; // most plans have none: no array each
     const owner = t.owner[index]!;
-    const shares = sharesBySquad(t, index, now);
-    const estimated = shares.length === 0;
+    sharesBySquad(t, index, now, shares);
+    const estimated = shares.count === 0;
     const partIds: number[] = [];
     let ratioSamples: Float64Array = noSamples;
     let openStories = 0;
@@ -208,12 +222,13 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
       if (t.criteria[index] === 0) (notes ??= []).push("no acceptance criteria: estimated as if it had one");
       partIds.push(parts.push({ useCase: p, squad: known.local[owner]!, open: 0, initial: 0, current: 0 }) - 1);
     } else {
-      for (const { squad, open, initial, current } of shares) {
+      for (let k = 0; k < shares.count; k++) {
+        const open = shares.open[k]!;
         openStories += open;
-        scopeStories += current;
+        scopeStories += shares.current[k]!;
         // Scope grows while work is in progress; a part with nothing open is finished and never waits in a queue.
         if (open === 0) continue;
-        partIds.push(parts.push({ useCase: p, squad: known.local[squad]!, open, initial, current }) - 1);
+        partIds.push(parts.push({ useCase: p, squad: known.local[shares.squad[k]!]!, open, initial: shares.initial[k]!, current: shares.current[k]! }) - 1);
       }
     }
     const { gates, gateTime, note } = gatesLeftOf(index);
