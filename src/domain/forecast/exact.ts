@@ -97,7 +97,11 @@ export function forecastExactly(model: QueueModel): ExactResult {
   const scratch = new Scratch();
   for (const squad of squads) {
     if (squad.queue.length === 0) continue;
-    queueCdfs(distinct(squad.sampler.values), squad.queue.map((p) => workOf[p]!), maxPeriods, scratch, squad.queue, cdfs);
+    // A squad's own dozen weeks are made distinct into reused arrays (thousands of squads, every replay); the shared
+    // org-wide pool is made once.
+    const samples = squad.sampler.values;
+    const throughput = samples.length <= SHORT_LIST ? distinctSamples(samples, scratch.throughput) : distinct(samples);
+    queueCdfs(throughput, workOf, maxPeriods, scratch, squad.queue, cdfs);
   }
 
   const done = new Array<Float64Array>(useCases.length);
@@ -120,7 +124,8 @@ interface DistinctSamples {
   shares: Float64Array;
 }
 
-function distinctSamples(samples: ArrayLike<number>): DistinctSamples {
+/** `into`: arrays to reuse for a short list (the result then lives until their next use). */
+function distinctSamples(samples: ArrayLike<number>, into?: { values: GrowingBuffer<Float64Array>; shares: GrowingBuffer<Float64Array> }): DistinctSamples {
   const n = samples.length;
   if (n === 0) throw new RangeError("nothing to draw the work from");
   if (n > SHORT_LIST) {
@@ -130,8 +135,8 @@ function distinctSamples(samples: ArrayLike<number>): DistinctSamples {
   }
   // A squad's dozen weeks (thousands of squads, every forecast and replay): a scan, no Map. Same values, in the same
   // order of first appearance, and the same sums as the Map above.
-  const values = new Float64Array(n);
-  const shares = new Float64Array(n);
+  const values = into ? into.values.atLeast(n) : new Float64Array(n);
+  const shares = into ? into.shares.atLeast(n).fill(0, 0, n) : new Float64Array(n);
   let count = 0;
   for (let i = 0; i < n; i++) {
     const v = samples[i]!;
@@ -274,7 +279,7 @@ function convolveInto(x: Float64Array, xLength: number, y: Float64Array, from: n
  * with everything at or above M in the last slot (absorbing): no part needs more. Part `parts[j]`'s CDF is appended
  * to `out`.
  */
-function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: number, scratch: Scratch, parts: readonly number[], out: PartCdfs): void {
+function queueCdfs(throughput: DistinctSamples, workOf: readonly IntPmf[], maxPeriods: number, scratch: Scratch, parts: readonly number[], out: PartCdfs): void {
   // Throughput: distinct whole values and their shares of the past weeks (low-confidence squads share one table).
   const values = throughput.values;
   const probs = throughput.shares;
@@ -302,7 +307,7 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
   // so when the queue holds more than that (a backtest replay simulates a few weeks only), M is reach + 1 and the
   // work distributions are cut there: what lies beyond can never be covered in time (its weight meets a zero chance),
   // and every figure within it is computed with the same additions as without the cut (S_t is never absorbed then).
-  const n = work.length;
+  const n = parts.length;
   const zero = scratch.zero.atLeast(n);
   const lo = scratch.lo.atLeast(n);
   const offset = scratch.offset.atLeast(n);
@@ -311,7 +316,7 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
   let totalLo = 0;
   let totalLength = 1;
   for (let j = 0; j < n; j++) {
-    const w = work[j]!;
+    const w = workOf[parts[j]!]!;
     const skip = w.lo === 0 ? 1 : 0; // the zero-work mass is not scored (done at week 0)
     zero[j] = skip === 1 ? w.p[0]! : 0;
     lo[j] = totalLo + w.lo + skip;
@@ -326,7 +331,7 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
   let cappedLength = 1;
   totalLo = 0;
   for (let j = 0; j < n; j++) {
-    const w = work[j]!;
+    const w = workOf[parts[j]!]!;
     size[j] = sumLength(cappedLength, w.p.length - (w.lo === 0 ? 1 : 0), M - lo[j]! + 1);
     offset[j] = needed;
     needed += size[j]!;
@@ -341,7 +346,7 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
   totalLo = 0;
   cappedLength = 1;
   for (let j = 0; j < n; j++) {
-    const w = work[j]!;
+    const w = workOf[parts[j]!]!;
     const skip = w.lo === 0 ? 1 : 0;
     convolveInto(total, cappedLength, w.p, skip, pmfs, offset[j]!, size[j]!);
     totalLo += w.lo;
@@ -404,6 +409,8 @@ function queueCdfs(throughput: DistinctSamples, work: IntPmf[], maxPeriods: numb
  * thousands of squads, and fresh arrays for each were most of the forecast's garbage.
  */
 class Scratch {
+  /** A squad's throughput made distinct. */
+  readonly throughput = { values: new GrowingBuffer(Float64Array), shares: new GrowingBuffer(Float64Array) };
   readonly cdf = new GrowingBuffer(Float64Array);
   readonly dist = new GrowingBuffer(Float64Array);
   readonly next = new GrowingBuffer(Float64Array);
