@@ -1,4 +1,5 @@
 import { Float64List } from "./float-list.js";
+import { PeriodDistribution } from "./distribution.js";
 import { WorkMode, type QueueModel } from "./joint.js";
 
 /**
@@ -32,12 +33,21 @@ const CERTAIN = 1 - 1e-9;
  */
 const CERTAINLY = Float64Array.of(1);
 
+/** The exact engine's answer for every use case of a queue model. */
 export interface ExactResult {
   /**
-   * Per use case: P(done in exactly week k) for k = 0…n−1 (before gate time); the rest of the mass (1 − Σ) is
-   * "not done within maxPeriods" when n = maxPeriods + 1, and "done in week n" otherwise (a tail below 1e−9).
+   * Use case i's P(done in exactly week k) for k = 0…n−1 (before gate time); the rest of the mass (1 − Σ) is "not done
+   * within maxPeriods" when n = maxPeriods + 1, and "done in week n" otherwise (a tail below 1e−9). Made when first
+   * asked for (a backtest replay needs only the use cases it scores).
    */
-  done: Float64Array[];
+  doneOf(i: number): Float64Array;
+  /**
+   * Share of use case i's weight done by week k, as `exactCounts(doneOf(i))` read as a distribution gives it (the same
+   * arithmetic), without making the weekly array.
+   */
+  shareDoneBy(i: number, k: number): number;
+  /** Every use case's `doneOf`. */
+  readonly done: Float64Array[];
   /** Per use case: expected work (stories), estimates and growth included. */
   meanWork: Float64Array;
 }
@@ -54,7 +64,7 @@ export function forecastExactly(model: QueueModel): ExactResult {
   // Each part's work distribution (the Monte Carlo draws one per part per trial from the same lists).
   const tables = new Map<ArrayLike<number>, DistinctSamples>();
   const distinct = (samples: ArrayLike<number>) => {
-    // A squad's own dozen weeks are its alone (a fresh array each forecast): made directly, a scan, not cached.
+    // Short lists (a squad's own stories-per-criterion ratios) are made directly, a scan, not cached.
     if (samples.length <= SHORT_LIST) return distinctSamples(samples);
     let table = tables.get(samples);
     if (!table) tables.set(samples, (table = distinctSamples(samples)));
@@ -104,18 +114,73 @@ export function forecastExactly(model: QueueModel): ExactResult {
     queueCdfs(throughput, workOf, maxPeriods, scratch, squad.queue, cdfs);
   }
 
-  const done = new Array<Float64Array>(useCases.length);
-  for (let i = 0; i < useCases.length; i++) {
-    const ids = useCases[i]!.parts;
-    // Nothing left: done at week 0, as in every trial. One part: its CDF as is. Several: the product (independent).
-    if (ids.length === 0) done[i] = CERTAINLY;
-    else if (ids.length === 1) done[i] = weekly(cdfs.data.values, cdfs.start[ids[0]!]!, cdfs.length[ids[0]!]!);
-    else {
-      const product = productOf(ids.map((p) => cdfs.data.values.subarray(cdfs.start[p]!, cdfs.start[p]! + cdfs.length[p]!)));
-      done[i] = weekly(product, 0, product.length);
+  const made = new Array<Float64Array | undefined>(useCases.length);
+  const doneOf = (i: number): Float64Array => {
+    let done = made[i];
+    if (done === undefined) {
+      const ids = useCases[i]!.parts;
+      // Nothing left: done at week 0, as in every trial. One part: its CDF as is. Several: the product (independent).
+      if (ids.length === 0) done = CERTAINLY;
+      else if (ids.length === 1) done = weekly(cdfs.data.values, cdfs.start[ids[0]!]!, cdfs.length[ids[0]!]!);
+      else {
+        const product = productOf(ids.map((p) => cdfs.data.values.subarray(cdfs.start[p]!, cdfs.start[p]! + cdfs.length[p]!)));
+        done = weekly(product, 0, product.length);
+      }
+      made[i] = done;
     }
+    return done;
+  };
+  const shareDoneBy = (i: number, k: number): number => {
+    const ids = useCases[i]!.parts;
+    if (ids.length !== 1) return shareOfCounts(doneOf(i), maxPeriods, k); // rare: made and kept
+    return shareOfCdf(cdfs.data.values, cdfs.start[ids[0]!]!, cdfs.length[ids[0]!]!, maxPeriods, k);
+  };
+  return {
+    doneOf,
+    shareDoneBy,
+    get done() {
+      return Array.from(useCases, (_, i) => doneOf(i));
+    },
+    meanWork,
+  };
+}
+
+/**
+ * Share done by week k of the weekly weights `exactCounts` makes from P(done by week t) = cdf[start + t]: the weights
+ * (never negative, as `weekly` makes them), their total with the tail (1 − Σ, in the last period or unfinished) added
+ * in the same order as a reader of the counts adds it, and the part up to week k.
+ */
+function shareOfCdf(cdf: Float64Array, start: number, length: number, maxPeriods: number, k: number): number {
+  let sum = 0; // exactCounts' Σ done
+  let previous = 0;
+  for (let t = 0; t < length; t++) {
+    const c = cdf[start + t]!;
+    sum += Math.max(0, c - previous);
+    previous = Math.max(previous, c);
   }
-  return { done, meanWork };
+  const rest = Math.max(0, 1 - sum);
+  // The reader: total = unfinished, then + each period's weight; done = the weights of periods 0…k.
+  let total = length > maxPeriods ? rest : 0;
+  let done = 0;
+  previous = 0;
+  for (let t = 0; t < length; t++) {
+    const c = cdf[start + t]!;
+    const w = Math.max(0, c - previous);
+    previous = Math.max(previous, c);
+    total += w;
+    if (t <= k) done += w;
+  }
+  if (length <= maxPeriods) {
+    total += rest; // the tail is the last period's weight
+    if (length <= k) done += rest;
+  }
+  return total === 0 ? 0 : done / total;
+}
+
+/** `shareOfCdf` for weights already made (`doneOf`): the share a distribution of them has by week k. */
+function shareOfCounts(done: Float64Array, maxPeriods: number, k: number): number {
+  const { counts, unfinished } = exactCounts(done, maxPeriods);
+  return new PeriodDistribution(counts, maxPeriods, unfinished).probabilityByDeadline(k);
 }
 
 /** A sample list as its distinct values and their shares (history lists hold thousands of repeats). */

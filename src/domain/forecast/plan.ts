@@ -298,12 +298,15 @@ export function completionDistributions(plan: PortfolioPlan, config: ForecastCon
 } {
   const { model, maxPeriods, plans } = plan;
 
-  // Work done per period 0…n−1 (trial counts or exact weights), and the share not done within maxPeriods.
+  // Work done per period 0…n−1 (trial counts or exact weights), and the share not done within maxPeriods; and the
+  // share of the work done by week k (before gate time, which can only make it later).
   let work: (i: number) => { counts: Uint32Array | Float64Array; unfinished: number };
+  let workDoneBy: (i: number, k: number) => number;
   let meanWork: Float64Array;
   if (config.method === "exact") {
     const exact = forecastExactly(model);
-    work = (i) => exactCounts(exact.done[i]!, maxPeriods);
+    work = (i) => exactCounts(exact.doneOf(i), maxPeriods);
+    workDoneBy = exact.shareDoneBy; // without making the weights (the backtest asks it of every use case it replays)
     meanWork = exact.meanWork;
   } else {
     const simulated = simulateJoint({ ...model, trials: config.trials, drawCache: drawCache });
@@ -311,20 +314,13 @@ export function completionDistributions(plan: PortfolioPlan, config: ForecastCon
       const histogram = simulated.histograms[i]!;
       return { counts: histogram.subarray(0, maxPeriods + 1), unfinished: histogram[maxPeriods + 1]! };
     };
+    workDoneBy = (i, k) => {
+      const { counts, unfinished } = work(i);
+      return new PeriodDistribution(counts, maxPeriods, unfinished).probabilityByDeadline(k);
+    };
     meanWork = simulated.meanWork;
   }
 
-  // Share of the work done by week k (before gate time, which can only make it later).
-  const workDoneBy = (i: number, k: number) => {
-    const { counts, unfinished } = work(i);
-    let done = 0;
-    let total = unfinished;
-    for (let w = 0; w < counts.length; w++) {
-      total += counts[w]!;
-      if (w <= k) done += counts[w]!;
-    }
-    return total === 0 ? 0 : done / total;
-  };
   const distribution = (i: number) => {
     const done = work(i);
     const gateTime = plans[i]!.gateTime;

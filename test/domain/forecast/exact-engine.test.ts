@@ -107,6 +107,21 @@ describe("forecastExactly (the Monte Carlo's limit, computed)", () => {
     expect(compared).toBeGreaterThan(500);
   });
 
+  it("the share done by week k is what the weights, read as a distribution, give (without making them)", () => {
+    for (const seed of [3, 11, 29]) {
+      for (const maxPeriods of [2, 6, 40]) {
+        const exact = forecastExactly(randomModel(seed, 1, maxPeriods));
+        exact.done.forEach((weights, i) => {
+          const { counts, unfinished } = exactCounts(weights, maxPeriods);
+          const distribution = new PeriodDistribution(counts, maxPeriods, unfinished);
+          for (let k = 0; k <= maxPeriods + 1; k++) {
+            expect(exact.shareDoneBy(i, k), `model ${seed}, cap ${maxPeriods}, use case ${i}, week ${k}`).toBe(distribution.probabilityByDeadline(k));
+          }
+        });
+      }
+    }
+  });
+
   it("weights sum to 1 and the nearest-rank percentile reads them as shares", () => {
     const { done } = forecastExactly(oneQueue([1, 3], [6]));
     const { counts, unfinished } = exactCounts(done[0]!, 80);
