@@ -418,7 +418,7 @@ function queueCdfs(throughput: DistinctSamples, workOf: readonly IntPmf[], maxPe
     const nextLength = sumLength(cappedLength, w.p.length, M - totalLo + 1);
     // With no zero-work mass to skip (work is at least one story in practice) the running total is the same
     // convolution: copied, not computed twice.
-    if (skip === 0) nextTotal.set(pmfs.subarray(offset[j]!, offset[j]! + nextLength));
+    if (skip === 0) for (let c = 0, from = offset[j]!; c < nextLength; c++) nextTotal[c] = pmfs[from + c]!; // (no subarray per part)
     else convolveInto(total, cappedLength, w.p, 0, nextTotal, 0, nextLength);
     const swap = total;
     total = nextTotal;
