@@ -140,6 +140,7 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
     if (day === undefined) weekDates.set(k, (day = isoDay(now + k * WEEK_MS)));
     return day;
   };
+  const rates: Array<string | undefined> = []; // each squad's "~x.y" throughput text for the reasons, made once
   const useCases: UseCaseForecast[] = plans.map((plan, i) => {
     const u = plan.useCase;
     const distribution = completion(i);
@@ -194,7 +195,7 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
         if (plans[parts[p]!.useCase] === plan) break;
         ahead += parts[p]!.open;
       }
-      const rate = squad.lowConfidence ? `org-wide ~${orgMean.toFixed(1)}` : `~${squad.meanThroughput.toFixed(1)}`;
+      const rate = (rates[s] ??= squad.lowConfidence ? `org-wide ~${orgMean.toFixed(1)}` : `~${squad.meanThroughput.toFixed(1)}`);
       why.push(`${squad.name}: ${rate} stories/week${ahead > 0 ? `, ${ahead} higher-priority ${plural(ahead, "story", "stories")} first` : ""}`);
     }
     if (f.gatesRemaining.length > 0) {
@@ -236,7 +237,8 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
   }
 
   const severity: Record<ForecastStatus, number> = { overdue: 0, off_track: 1, at_risk: 2, on_track: 3 };
-  useCases.sort((a, b) => severity[a.status] - severity[b.status] || a.priority - b.priority || compareIds(a.deadline, b.deadline) || compareIds(a.id, b.id));
+  // Then by id: the list is in id order already and the sort is stable, so ties keep it (no id comparisons).
+  useCases.sort((a, b) => severity[a.status] - severity[b.status] || a.priority - b.priority || compareIds(a.deadline, b.deadline));
 
   const result = { asOf: isoDateTime(now), seed, trials: config.trials, windowWeeks: config.throughputWindowWeeks, squads, useCases, deployed, program } as PortfolioForecast;
   // Made when first read: the weekly report keeps its own summary and never reads this one (7,000 entries of garbage).

@@ -92,7 +92,8 @@ export function buildReport(snapshot: PortfolioSnapshot, options: BuildOptions, 
   const byId = entries;
   const summaryRows = byId.map((e) => e.summary);
   const rows = entries.map((e) => e.row);
-  rows.sort((a, b) => SEVERITY[a.status] - SEVERITY[b.status] || cmp(a.deadline, b.deadline) || cmp(a.id, b.id));
+  // Then by id: entries are in id order and the sort is stable, so ties keep it (no id comparisons).
+  rows.sort((a, b) => SEVERITY[a.status] - SEVERITY[b.status] || cmp(a.deadline, b.deadline));
 
   const inFlight = rows.filter((r) => r.status !== "deployed");
   const deployed = rows.filter((r) => r.status === "deployed");
