@@ -4,7 +4,7 @@
  *
  *   npm run bench                                   # 10,000 use cases, 10,000 trials
  *   npm run bench -- --use-cases 2000 --trials 1000 --no-write   # a quick look, docs untouched
- *   --runs <n>        runs per job (default 3; the median is reported)
+ *   --runs <n>        runs per job (default 5; the median is reported)
  *
  * Each measurement runs in its own child process (bench/report-job.mjs, on the compiled lib/ as production runs it),
  * so the peak RSS (getrusage maxrss) is that of one job alone.

@@ -56,17 +56,17 @@ export interface Plan {
   estimated: boolean;
   criteria: number;
   ratios: Float64Array;
-  /** Gates left (pipeline order), and the days they add: the convolution of their histories (shared by plans). */
-  gates: string[];
-  gateTime: SumOfDraws;
   deadlinePeriod: number;
   overdue: boolean;
-  /** Why confidence is lower (shared and empty when there is nothing to say). */
+  /** Why confidence in its work is lower (shared and empty when there is nothing to say); see also GatesLeft.note. */
   notes: readonly string[];
 }
 
-/** The gates a use case has left (pipeline order), the time they add, and a note when one has no history. */
-interface GatesLeft {
+/**
+ * The gates a use case has left (pipeline order), the days they add (the convolution of their histories, shared by
+ * plans with the same gates left), and a note when one has no history.
+ */
+export interface GatesLeft {
   gates: string[];
   gateTime: SumOfDraws;
   note: string | null;
@@ -87,6 +87,8 @@ export interface PortfolioPlan {
   /** Part ids per squad, in the order the squad works them. */
   queues: number[][];
   model: Omit<JointModel, "trials">;
+  /** Plan p's gates left, made when first asked for (a backtest replay asks only for the use cases it scores). */
+  gatesLeft(p: number): GatesLeft;
 }
 
 /** Squad id → name, made once per squad list (the backtest plans six times). */
@@ -152,7 +154,7 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   const orgRatios = Float64Array.from(scope.org);
   const defaultRatios = Float64Array.of(config.defaultStoriesPerCriterion);
   const growth = Float64Array.from(scope.growth);
-  const gateDays = gateOverheadDays(t, now, lookup);
+  let gateDays: Float64Array[] | null = null; // gate histories as known at now, made with the first gates left
   // Gates left, keyed by which pipeline positions are not passed: use cases with the same gates left (there are only
   // a few combinations) share their names, gate time (a convolution of the gates' histories) and note.
   const gatesLeftByKey = new Map<number | string, GatesLeft>();
@@ -180,11 +182,13 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
     const key = keyOf(i);
     let entry = gatesLeftByKey.get(key);
     if (!entry) {
+      gateDays ??= gateOverheadDays(t, now, lookup);
+      const days = gateDays;
       const left = pipeline.flatMap((_, g) => ((typeof key === "number" ? key & (1 << g) : key[g] === "1") ? [g] : []));
-      const missing = left.filter((g) => gateDays[g]!.length === 0).map((g) => pipeline[g]!.id);
+      const missing = left.filter((g) => days[g]!.length === 0).map((g) => pipeline[g]!.id);
       entry = {
         gates: left.map((g) => pipeline[g]!.id),
-        gateTime: new SumOfDraws(left.map((g) => gateDays[g]!)),
+        gateTime: new SumOfDraws(left.map((g) => days[g]!)),
         note: missing.length > 0 ? `no history for gate${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: counted as no extra time` : null,
       };
       gatesLeftByKey.set(key, entry);
@@ -231,8 +235,6 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
         partIds.push(parts.push({ useCase: p, squad: known.local[shares.squad[k]!]!, open, initial: shares.initial[k]!, current: shares.current[k]! }) - 1);
       }
     }
-    const { gates, gateTime, note } = gatesLeftOf(index);
-    if (note !== null) (notes ??= []).push(note);
     const deadlineEnd = t.deadlineEnd[index]!;
     return {
       useCase: u,
@@ -243,8 +245,6 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
       estimated,
       criteria: Math.max(1, t.criteria[index]!),
       ratios: ratioSamples,
-      gates,
-      gateTime,
       deadlinePeriod: Math.floor((deadlineEnd - now) / WEEK_MS),
       overdue: now > deadlineEnd,
       notes: notes ?? NO_NOTES,
@@ -284,7 +284,7 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
     growth,
     maxPeriods,
   };
-  return { now, maxPeriods, ids, squads, orgMean, parts, plans, queues, model };
+  return { now, maxPeriods, ids, squads, orgMean, parts, plans, queues, model, gatesLeft: (p) => gatesLeftOf(plans[p]!.index) };
 }
 
 /**
@@ -296,7 +296,7 @@ export function completionDistributions(plan: PortfolioPlan, config: ForecastCon
   workDoneBy: (i: number, k: number) => number;
   meanWork: Float64Array;
 } {
-  const { model, maxPeriods, plans } = plan;
+  const { model, maxPeriods } = plan;
 
   // Work done per period 0…n−1 (trial counts or exact weights), and the share not done within maxPeriods; and the
   // share of the work done by week k (before gate time, which can only make it later).
@@ -323,7 +323,7 @@ export function completionDistributions(plan: PortfolioPlan, config: ForecastCon
 
   const distribution = (i: number) => {
     const done = work(i);
-    const gateTime = plans[i]!.gateTime;
+    const gateTime = plan.gatesLeft(i).gateTime;
     const { counts, unfinished } = gateTime.isZero ? done : gateTime.delay(done.counts, done.unfinished, maxPeriods);
     return new PeriodDistribution(counts, maxPeriods, unfinished);
   };

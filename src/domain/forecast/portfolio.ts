@@ -150,8 +150,9 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
     // Squads with work on it, ascending (one part, one squad: most use cases).
     const workSquads = plan.parts.length === 1 ? [parts[plan.parts[0]!]!.squad] : [...new Set(plan.parts.map((p) => parts[p]!.squad))].sort((a, b) => a - b);
     const lowSquads = workSquads.filter((s) => squads[s]!.lowConfidence);
-    const confidenceNotes = [...lowSquads.map((s) => squads[s]!.reason as string), ...plan.notes];
-    const gatesRemaining = [...plan.gates];
+    const gatesLeft = planned.gatesLeft(i);
+    const confidenceNotes = [...lowSquads.map((s) => squads[s]!.reason as string), ...plan.notes, ...(gatesLeft.note === null ? [] : [gatesLeft.note])];
+    const gatesRemaining = [...gatesLeft.gates];
     const forecast: UseCaseForecast = {
       id: u.id,
       title: u.title,
@@ -171,7 +172,7 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
       scopeStories: plan.scopeStories,
       estimated: plan.estimated,
       gatesRemaining,
-      expectedGateDays: plan.gateTime.mean,
+      expectedGateDays: gatesLeft.gateTime.mean,
       lowConfidence: confidenceNotes.length > 0,
       confidenceNotes,
       why: [],
