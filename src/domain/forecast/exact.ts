@@ -46,6 +46,11 @@ export interface ExactResult {
    * arithmetic), without making the weekly array.
    */
   shareDoneBy(i: number, k: number): number;
+  /**
+   * `exactCounts(doneOf(i), maxPeriods)` written into `into` (at least maxPeriods + 2 long): the counts are
+   * into[0 … length). Nothing is allocated for a use case with one part (most of them).
+   */
+  countsInto(i: number, into: Float64Array): { length: number; unfinished: number };
   /** Every use case's `doneOf`. */
   readonly done: Float64Array[];
   /** Per use case: expected work (stories), estimates and growth included. */
@@ -135,9 +140,27 @@ export function forecastExactly(model: QueueModel): ExactResult {
     if (ids.length !== 1) return shareOfCounts(doneOf(i), maxPeriods, k); // rare: made and kept
     return shareOfCdf(cdfs.data.values, cdfs.start[ids[0]!]!, cdfs.length[ids[0]!]!, maxPeriods, k);
   };
+  const countsInto = (i: number, into: Float64Array): { length: number; unfinished: number } => {
+    const ids = useCases[i]!.parts;
+    let length: number;
+    if (ids.length === 1) length = weeklyInto(cdfs.data.values, cdfs.start[ids[0]!]!, cdfs.length[ids[0]!]!, into);
+    else {
+      const done = doneOf(i); // rare: made and kept
+      into.set(done);
+      length = done.length;
+    }
+    // As exactCounts: the weight not done (1 − Σ) is unfinished past the cap, or the last period's otherwise.
+    let total = 0;
+    for (let k = 0; k < length; k++) total += into[k]!;
+    const rest = Math.max(0, 1 - total);
+    if (length > maxPeriods) return { length, unfinished: rest };
+    into[length] = rest;
+    return { length: length + 1, unfinished: 0 };
+  };
   return {
     doneOf,
     shareDoneBy,
+    countsInto,
     get done() {
       return Array.from(useCases, (_, i) => doneOf(i));
     },
@@ -258,13 +281,19 @@ function productOf(cdfs: Float64Array[]): Float64Array {
 /** P(done in week t) from P(done by week t) = cdf[start + t] (never negative where rounding made the CDF dip). */
 function weekly(cdf: Float64Array, start: number, length: number): Float64Array {
   const out = new Float64Array(length);
+  weeklyInto(cdf, start, length, out);
+  return out;
+}
+
+/** `weekly` into out[0 … length); returns length. */
+function weeklyInto(cdf: Float64Array, start: number, length: number, out: Float64Array): number {
   let previous = 0;
   for (let t = 0; t < length; t++) {
     const c = cdf[start + t]!;
     out[t] = Math.max(0, c - previous);
     previous = Math.max(previous, c);
   }
-  return out;
+  return length;
 }
 
 /** Every part's CDF, end to end in `data`: part p's is data.values[start[p] … start[p] + length[p]). */

@@ -289,7 +289,8 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
 
 /**
  * Each in-flight use case's completion distribution (work, then the gate time it has left: independent of the work,
- * so an exact convolution), by the configured method (ADR 0033), and its expected work.
+ * so an exact convolution), by the configured method (ADR 0033), and its expected work. A distribution is read at
+ * once: with the exact method it lives in reused arrays until the next call.
  */
 export function completionDistributions(plan: PortfolioPlan, config: ForecastConfig, drawCache?: SquadDrawCache): {
   distribution: (i: number) => PeriodDistribution;
@@ -301,11 +302,13 @@ export function completionDistributions(plan: PortfolioPlan, config: ForecastCon
   // Work done per period 0…n−1 (trial counts or exact weights), and the share not done within maxPeriods; and the
   // share of the work done by week k (before gate time, which can only make it later).
   let work: (i: number) => { counts: Uint32Array | Float64Array; unfinished: number };
+  let exactCountsInto: ((i: number, into: Float64Array) => { length: number; unfinished: number }) | null = null;
   let workDoneBy: (i: number, k: number) => number;
   let meanWork: Float64Array;
   if (config.method === "exact") {
     const exact = forecastExactly(model);
     work = (i) => exactCounts(exact.doneOf(i), maxPeriods);
+    exactCountsInto = exact.countsInto;
     workDoneBy = exact.shareDoneBy; // without making the weights (the backtest asks it of every use case it replays)
     meanWork = exact.meanWork;
   } else {
@@ -321,9 +324,18 @@ export function completionDistributions(plan: PortfolioPlan, config: ForecastCon
     meanWork = simulated.meanWork;
   }
 
+  // Each distribution is read at once by both callers (a few figures each), so with the exact method the work's counts
+  // and the delayed ones are written into two reused arrays: the result is valid until the next call.
+  const countsBuffer = new Float64Array(maxPeriods + 2);
+  const delayedBuffer = new Float64Array(maxPeriods + 1);
   const distribution = (i: number) => {
-    const done = work(i);
     const gateTime = plan.gatesLeft(i).gateTime;
+    if (exactCountsInto !== null) {
+      const { length, unfinished } = exactCountsInto(i, countsBuffer);
+      const delayed = gateTime.isZero ? { counts: countsBuffer.subarray(0, length), unfinished } : gateTime.delay(countsBuffer, unfinished, maxPeriods, length, delayedBuffer);
+      return new PeriodDistribution(delayed.counts, maxPeriods, delayed.unfinished);
+    }
+    const done = work(i);
     const { counts, unfinished } = gateTime.isZero ? done : gateTime.delay(done.counts, done.unfinished, maxPeriods);
     return new PeriodDistribution(counts, maxPeriods, unfinished);
   };

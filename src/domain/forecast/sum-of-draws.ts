@@ -55,13 +55,15 @@ export class SumOfDraws {
   /**
    * Weighted counts of "done in period k" after this delay, from counts for periods 0…n−1 and the ones not done within
    * `maxPeriods`: a trial done in week k with d more days is done in week ceil(k + d/7). Anything pushed past
-   * `maxPeriods` joins the unfinished ones.
+   * `maxPeriods` joins the unfinished ones. Counts are read from 0…length − 1 (all of them by default); `into`, when
+   * long enough, receives the result (which is then a view of it, valid until its next use).
    */
-  delay(counts: ArrayLike<number>, unfinished: number, maxPeriods: number): { counts: Float64Array; unfinished: number } {
+  delay(counts: ArrayLike<number>, unfinished: number, maxPeriods: number, length = counts.length, into?: Float64Array): { counts: Float64Array; unfinished: number } {
     const shift = this.weekShift;
-    const out = new Float64Array(Math.min(maxPeriods + 1, counts.length + shift.length - 1));
+    const size = Math.min(maxPeriods + 1, length + shift.length - 1);
+    const out = into !== undefined && into.length >= size ? into.subarray(0, size).fill(0) : new Float64Array(size);
     let late = unfinished;
-    for (let k = 0; k < counts.length; k++) {
+    for (let k = 0; k < length; k++) {
       const c = counts[k]!;
       if (c === 0) continue;
       for (let w = 0; w < shift.length; w++) {
