@@ -7,7 +7,8 @@ import { compareIds, endOfDay, ms, type ForecastInput, type ForecastUseCase } fr
  * copying the snapshot cut at t: the backtest asks at half a dozen instants, and building a cut copy of ten thousand
  * use cases per instant was most of its cost (ADR 0035). Nothing here is cut: every reader compares each time with
  * its instant, so nothing after it can leak in (test/domain/forecast/timeline.test.ts checks every figure against an
- * input cut by hand).
+ * input cut by hand). It is the report's one parse of the snapshot's history: the KPIs' gate walk and the report's
+ * current gate read its gate events too (ADR 0036).
  *
  * Absent dates are NaN, so "known at t" is `x <= t` throughout (NaN fails every comparison). A present date that does
  * not parse throws here, once, naming it.
