@@ -135,27 +135,17 @@ export function forecastExactly(model: QueueModel): ExactResult {
     }
     return done;
   };
-  const shareDoneBy = (i: number, k: number): number => {
-    const ids = useCases[i]!.parts;
-    if (ids.length !== 1) return shareOfCounts(doneOf(i), maxPeriods, k); // rare: made and kept
-    return shareOfCdf(cdfs.data.values, cdfs.start[ids[0]!]!, cdfs.length[ids[0]!]!, maxPeriods, k);
-  };
   const countsInto = (i: number, into: Float64Array): { length: number; unfinished: number } => {
     const ids = useCases[i]!.parts;
-    let length: number;
-    if (ids.length === 1) length = weeklyInto(cdfs.data.values, cdfs.start[ids[0]!]!, cdfs.length[ids[0]!]!, into);
-    else {
-      const done = doneOf(i); // rare: made and kept
-      into.set(done);
-      length = done.length;
-    }
-    // As exactCounts: the weight not done (1 − Σ) is unfinished past the cap, or the last period's otherwise.
-    let total = 0;
-    for (let k = 0; k < length; k++) total += into[k]!;
-    const rest = Math.max(0, 1 - total);
-    if (length > maxPeriods) return { length, unfinished: rest };
-    into[length] = rest;
-    return { length: length + 1, unfinished: 0 };
+    if (ids.length === 1) return withTail(into, weeklyInto(cdfs.data.values, cdfs.start[ids[0]!]!, cdfs.length[ids[0]!]!, into), maxPeriods);
+    const done = doneOf(i); // rare: made and kept
+    into.set(done);
+    return withTail(into, done.length, maxPeriods);
+  };
+  const shareBuffer = new Float64Array(maxPeriods + 2);
+  const shareDoneBy = (i: number, k: number): number => {
+    const { length, unfinished } = countsInto(i, shareBuffer);
+    return new PeriodDistribution(shareBuffer.subarray(0, length), maxPeriods, unfinished).probabilityByDeadline(k);
   };
   return {
     doneOf,
@@ -166,44 +156,6 @@ export function forecastExactly(model: QueueModel): ExactResult {
     },
     meanWork,
   };
-}
-
-/**
- * Share done by week k of the weekly weights `exactCounts` makes from P(done by week t) = cdf[start + t]: the weights
- * (never negative, as `weekly` makes them), their total with the tail (1 − Σ, in the last period or unfinished) added
- * in the same order as a reader of the counts adds it, and the part up to week k.
- */
-function shareOfCdf(cdf: Float64Array, start: number, length: number, maxPeriods: number, k: number): number {
-  let sum = 0; // exactCounts' Σ done
-  let previous = 0;
-  for (let t = 0; t < length; t++) {
-    const c = cdf[start + t]!;
-    sum += Math.max(0, c - previous);
-    previous = Math.max(previous, c);
-  }
-  const rest = Math.max(0, 1 - sum);
-  // The reader: total = unfinished, then + each period's weight; done = the weights of periods 0…k.
-  let total = length > maxPeriods ? rest : 0;
-  let done = 0;
-  previous = 0;
-  for (let t = 0; t < length; t++) {
-    const c = cdf[start + t]!;
-    const w = Math.max(0, c - previous);
-    previous = Math.max(previous, c);
-    total += w;
-    if (t <= k) done += w;
-  }
-  if (length <= maxPeriods) {
-    total += rest; // the tail is the last period's weight
-    if (length <= k) done += rest;
-  }
-  return total === 0 ? 0 : done / total;
-}
-
-/** `shareOfCdf` for weights already made (`doneOf`): the share a distribution of them has by week k. */
-function shareOfCounts(done: Float64Array, maxPeriods: number, k: number): number {
-  const { counts, unfinished } = exactCounts(done, maxPeriods);
-  return new PeriodDistribution(counts, maxPeriods, unfinished).probabilityByDeadline(k);
 }
 
 /** A sample list as its distinct values and their shares (history lists hold thousands of repeats). */
@@ -540,12 +492,21 @@ class GrowingBuffer<T extends Float64Array | Int32Array | Uint8Array> {
  * within the cap. When the CDF stopped because it was certain, its tail (below 1e−9) is put in the next period.
  */
 export function exactCounts(done: Float64Array, maxPeriods: number): { counts: Float64Array; unfinished: number } {
+  const counts = done.length > maxPeriods ? done : new Float64Array(done.length + 1);
+  if (counts !== done) counts.set(done);
+  return { counts, unfinished: withTail(counts, done.length, maxPeriods).unfinished };
+}
+
+/**
+ * The weight not done within the weights counts[0 … length) (1 − Σ, never negative): unfinished when they already
+ * reach past the cap, else written as the next period's (counts must have room for it). Returns the counts' length
+ * and the unfinished weight.
+ */
+function withTail(counts: Float64Array, length: number, maxPeriods: number): { length: number; unfinished: number } {
   let total = 0;
-  for (let k = 0; k < done.length; k++) total += done[k]!;
+  for (let k = 0; k < length; k++) total += counts[k]!;
   const rest = Math.max(0, 1 - total);
-  if (done.length > maxPeriods) return { counts: done, unfinished: rest };
-  const counts = new Float64Array(done.length + 1);
-  counts.set(done);
-  counts[done.length] = rest;
-  return { counts, unfinished: 0 };
+  if (length > maxPeriods) return { length, unfinished: rest };
+  counts[length] = rest;
+  return { length: length + 1, unfinished: 0 };
 }
