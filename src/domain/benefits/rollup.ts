@@ -131,6 +131,9 @@ interface Enabler {
   deadlineDay: number;
   outlook: UseCaseOutlook;
   goLiveDay: number | null;
+  /** Its status's rank in SEVERITY (lower is worse), and whether it is at risk, off track or overdue. */
+  severity: number;
+  atRisk: boolean;
 }
 
 function enablerOf(useCase: UseCase, outlooks: ReadonlyMap<string, UseCaseOutlook>): Enabler {
@@ -141,6 +144,8 @@ function enablerOf(useCase: UseCase, outlooks: ReadonlyMap<string, UseCaseOutloo
     deadlineDay: dayNumber(useCase.deadline),
     outlook,
     goLiveDay: outlook.goLive === null ? null : dayNumber(outlook.goLive),
+    severity: SEVERITY_RANK.get(outlook.status)!,
+    atRisk: AT_RISK.has(outlook.status),
   };
 }
 
@@ -287,34 +292,36 @@ function realizedSum(initiative: Initiative, currency: CurrencySettings, problem
  * product of the on-time probabilities (in id order, so the float result does not depend on how it is computed), and
  * the one with the latest go-live day (null when any is unknown). Latest means the greatest day text, as before.
  */
+const NO_IDS: readonly string[] = Object.freeze([]);
+
 function enablerFigures(enablers: readonly Enabler[], from: number, to: number) {
   let latestDeadline = enablers[from]!;
   let latestGoLive: Enabler | null = null;
   let allGoLives = true;
   let probability = 1;
-  const missing: string[] = [];
+  let missing: string[] | null = null; // mostly none: no array each
   for (let k = from; k < to; k++) {
     const e = enablers[k]!;
     if (e.deadline > latestDeadline.deadline) latestDeadline = e;
-    if (e.outlook.pOnTime === null) missing.push(e.id);
+    if (e.outlook.pOnTime === null) (missing ??= []).push(e.id);
     else probability *= e.outlook.pOnTime;
     const day = e.outlook.goLive;
     if (day === null) allGoLives = false;
     else if (latestGoLive === null || day > latestGoLive.outlook.goLive!) latestGoLive = e;
   }
-  return { latestDeadline, missing, probability, latestGoLive: allGoLives ? latestGoLive : null };
+  return { latestDeadline, missing: missing ?? NO_IDS, probability, latestGoLive: allGoLives ? latestGoLive : null };
 }
 
 /** Worst status among the enablers (SEVERITY order; null for none), and whether any is at risk. */
 function worstStatus(enablers: readonly Enabler[], from: number, to: number): { status: UseCaseRiskStatus | null; atRisk: boolean } {
-  let status: UseCaseRiskStatus | null = null;
+  let worst = -1; // the first enabler of the worst rank, as a scan comparing ranks finds it
   let atRisk = false;
   for (let k = from; k < to; k++) {
-    const { outlook } = enablers[k]!;
-    if (status === null || SEVERITY_RANK.get(outlook.status)! < SEVERITY_RANK.get(status)!) status = outlook.status;
-    if (AT_RISK.has(outlook.status)) atRisk = true;
+    const e = enablers[k]!;
+    if (worst < 0 || e.severity < enablers[worst]!.severity) worst = k;
+    if (e.atRisk) atRisk = true;
   }
-  return { status, atRisk };
+  return { status: worst < 0 ? null : enablers[worst]!.outlook.status, atRisk };
 }
 
 function outlookOf(useCase: UseCase, outlook: ReadonlyMap<string, UseCaseOutlook>): UseCaseOutlook {
