@@ -138,7 +138,7 @@ export class GateWalk {
    * for a closed issue with no recorded time (then its last pipeline event, else never).
    */
   run(c: GateColumns, from: number, to: number, filed: number, closed: number | null, nowMs: number): void {
-    const { waited, kept, present, gates } = this; // (methods, not closures: no allocation per use case)
+    const { waited, kept, present, gates } = this;
     kept.fill(0);
     present.fill(0);
     this.count = 0;
@@ -188,6 +188,8 @@ export class GateWalk {
     this.waited[gate] = this.waited[gate]! + Math.max(0, Math.min(end, openUntil) - Math.max(start, filed));
   }
 
+  // credit and track are methods, not closures made in run: no allocation per use case.
+
   /** Starts the wait for `gate` (a pipeline position; −1: none) unless it has one. */
   private track(gate: number): void {
     if (gate >= 0 && this.kept[gate] === 0) {
@@ -199,17 +201,20 @@ export class GateWalk {
 
   /** Each gate it waited for, in the order the waits began. */
   forEachWait(f: (position: number, ms: number) => void): void {
-    for (let k = 0; k < this.count; k++) {
-      const g = this.order[k]!;
-      if (this.kept[g] === 1) f(g, this.waited[g]!);
-    }
+    this.each(this.gates, f);
   }
 
   /** Each gate whose wait is over (passed or passed over), in the order the waits began. */
   forEachCompleted(f: (position: number, ms: number) => void): void {
-    this.forEachWait((g, ms) => {
-      if (g <= this.furthest) f(g, ms);
-    });
+    this.each(this.furthest, f);
+  }
+
+  /** Each gate it waited for up to pipeline position `last`, in the order the waits began. */
+  private each(last: number, f: (position: number, ms: number) => void): void {
+    for (let k = 0; k < this.count; k++) {
+      const g = this.order[k]!;
+      if (this.kept[g] === 1 && g <= last) f(g, this.waited[g]!);
+    }
   }
 }
 
