@@ -1,5 +1,4 @@
 import { Float64List } from "./float-list.js";
-import { PeriodDistribution } from "./distribution.js";
 import { WorkMode, type QueueModel } from "./joint.js";
 
 /**
@@ -41,11 +40,6 @@ export interface ExactResult {
    * asked for (a backtest replay needs only the use cases it scores).
    */
   doneOf(i: number): Float64Array;
-  /**
-   * Share of use case i's weight done by week k, as `exactCounts(doneOf(i))` read as a distribution gives it (the same
-   * arithmetic), without making the weekly array.
-   */
-  shareDoneBy(i: number, k: number): number;
   /**
    * `exactCounts(doneOf(i), maxPeriods)` written into `into` (at least maxPeriods + 2 long): the counts are
    * into[0 … length). Nothing is allocated for a use case with one part (most of them).
@@ -142,14 +136,8 @@ export function forecastExactly(model: QueueModel): ExactResult {
     into.set(done);
     return withTail(into, done.length, maxPeriods);
   };
-  const shareBuffer = new Float64Array(maxPeriods + 2);
-  const shareDoneBy = (i: number, k: number): number => {
-    const { length, unfinished } = countsInto(i, shareBuffer);
-    return new PeriodDistribution(shareBuffer.subarray(0, length), maxPeriods, unfinished).probabilityByDeadline(k);
-  };
   return {
     doneOf,
-    shareDoneBy,
     countsInto,
     get done() {
       return Array.from(useCases, (_, i) => doneOf(i));

@@ -7,7 +7,7 @@ import { timelineOf } from "./timeline.js";
 import { simulateJoint, WorkMode, type JointModel, type JointPart, type SquadDrawCache } from "./joint.js";
 import { ThroughputSampler } from "./simulate.js";
 import { SumOfDraws } from "./sum-of-draws.js";
-import { exactCounts, forecastExactly } from "./exact.js";
+import { forecastExactly } from "./exact.js";
 
 /**
  * A portfolio as the forecast sees it at one instant: squads with the throughput they draw from, every in-flight use
@@ -270,12 +270,11 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   // Only the Monte Carlo draws: the exact method needs no seeds (deriving 10,000 of them is measurable).
   // (The use case's id is read only then: reading ten thousand use-case objects is a cache miss each.)
   const seeded = config.method === "monte-carlo";
-  const seedOf = (kind: string, id: string) => (seeded ? deriveSeed(seed, kind, id) : "");
   const model = {
-    squads: ids.map((id, s) => ({ seed: seedOf("squad", id), sampler: samplers[s]!, queue: queues[s]! })),
+    squads: ids.map((id, s) => ({ seed: seeded ? deriveSeed(seed, "squad", id) : "", sampler: samplers[s]!, queue: queues[s]! })),
     parts,
     useCases: plans.map((plan) => ({
-      seed: seeded ? seedOf("use-case", plan.useCase.id) : "",
+      seed: seeded ? deriveSeed(seed, "use-case", plan.useCase.id) : "",
       mode: plan.estimated ? WorkMode.Estimated : growth.length > 0 && plan.parts.length > 0 ? WorkMode.Grows : WorkMode.Fixed,
       parts: plan.parts,
       criteria: plan.criteria,
@@ -290,7 +289,7 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
 /**
  * Each in-flight use case's completion distribution (work, then the gate time it has left: independent of the work,
  * so an exact convolution), by the configured method (ADR 0033), and its expected work. A distribution is read at
- * once: with the exact method it lives in reused arrays until the next call.
+ * once: it lives in reused arrays until the next call.
  */
 export function completionDistributions(plan: PortfolioPlan, config: ForecastConfig, drawCache?: SquadDrawCache): {
   distribution: (i: number) => PeriodDistribution;
@@ -299,17 +298,18 @@ export function completionDistributions(plan: PortfolioPlan, config: ForecastCon
 } {
   const { model, maxPeriods } = plan;
 
-  // Work done per period 0…n−1 (trial counts or exact weights), and the share not done within maxPeriods; and the
-  // share of the work done by week k (before gate time, which can only make it later).
+  // Work done per period 0…n−1 (trial counts or exact weights) and the share not done within maxPeriods. Both callers
+  // read each result at once (a few figures), so the exact weights are written into a reused array: a result is valid
+  // until the next call.
   let work: (i: number) => { counts: Uint32Array | Float64Array; unfinished: number };
-  let exactCountsInto: ((i: number, into: Float64Array) => { length: number; unfinished: number }) | null = null;
-  let workDoneBy: (i: number, k: number) => number;
   let meanWork: Float64Array;
   if (config.method === "exact") {
     const exact = forecastExactly(model);
-    work = (i) => exactCounts(exact.doneOf(i), maxPeriods);
-    exactCountsInto = exact.countsInto;
-    workDoneBy = exact.shareDoneBy; // without making the weights (the backtest asks it of every use case it replays)
+    const countsBuffer = new Float64Array(maxPeriods + 2);
+    work = (i) => {
+      const { length, unfinished } = exact.countsInto(i, countsBuffer);
+      return { counts: countsBuffer.subarray(0, length), unfinished };
+    };
     meanWork = exact.meanWork;
   } else {
     const simulated = simulateJoint({ ...model, trials: config.trials, drawCache: drawCache });
@@ -317,26 +317,19 @@ export function completionDistributions(plan: PortfolioPlan, config: ForecastCon
       const histogram = simulated.histograms[i]!;
       return { counts: histogram.subarray(0, maxPeriods + 1), unfinished: histogram[maxPeriods + 1]! };
     };
-    workDoneBy = (i, k) => {
-      const { counts, unfinished } = work(i);
-      return new PeriodDistribution(counts, maxPeriods, unfinished).probabilityByDeadline(k);
-    };
     meanWork = simulated.meanWork;
   }
 
-  // Each distribution is read at once by both callers (a few figures each), so with the exact method the work's counts
-  // and the delayed ones are written into two reused arrays: the result is valid until the next call.
-  const countsBuffer = new Float64Array(maxPeriods + 2);
+  // Share of the work done by week k (before gate time, which can only make it later).
+  const workDoneBy = (i: number, k: number) => {
+    const { counts, unfinished } = work(i);
+    return new PeriodDistribution(counts, maxPeriods, unfinished).probabilityByDeadline(k);
+  };
   const delayedBuffer = new Float64Array(maxPeriods + 1);
   const distribution = (i: number) => {
-    const gateTime = plan.gatesLeft(i).gateTime;
-    if (exactCountsInto !== null) {
-      const { length, unfinished } = exactCountsInto(i, countsBuffer);
-      const delayed = gateTime.isZero ? { counts: countsBuffer.subarray(0, length), unfinished } : gateTime.delay(countsBuffer, unfinished, maxPeriods, length, delayedBuffer);
-      return new PeriodDistribution(delayed.counts, maxPeriods, delayed.unfinished);
-    }
     const done = work(i);
-    const { counts, unfinished } = gateTime.isZero ? done : gateTime.delay(done.counts, done.unfinished, maxPeriods);
+    const gateTime = plan.gatesLeft(i).gateTime;
+    const { counts, unfinished } = gateTime.isZero ? done : gateTime.delay(done.counts, done.unfinished, maxPeriods, done.counts.length, delayedBuffer);
     return new PeriodDistribution(counts, maxPeriods, unfinished);
   };
   return { distribution, workDoneBy, meanWork };
