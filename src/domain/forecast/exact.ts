@@ -267,21 +267,26 @@ function addOneWeek(dist: Float64Array, next: Float64Array, values: Float64Array
 }
 
 /**
- * survival[c] = P(S ≥ c) for c = from…M (and 0 at M + 1), from S's distribution (zero below `low`). Only from the
- * smallest work a part still open can need: below it nothing reads it this week.
+ * survival[c] = P(S ≥ c) for c = from…high (and 0 at high + 1), from S's distribution (zero outside [low, high]).
+ * Only from the smallest work a part still open can need: below it nothing reads it this week. Above `high` it is 0,
+ * which nothing needs to read (see expectation): early weeks of a long queue touch only the start of the array.
  */
-function survivalOf(dist: Float64Array, survival: Float64Array, low: number, from: number, M: number): void {
-  survival[M + 1] = 0;
+function survivalOf(dist: Float64Array, survival: Float64Array, low: number, high: number, from: number): void {
+  survival[high + 1] = 0;
   const stop = Math.max(low, from);
-  for (let c = M; c >= stop; c--) survival[c] = survival[c + 1]! + dist[c]!;
+  for (let c = high; c >= stop; c--) survival[c] = survival[c + 1]! + dist[c]!;
   for (let c = stop - 1; c >= from; c--) survival[c] = survival[stop]!;
 }
 
-/** Σ_i pmfs[offset + i] · survival[lo + i]: P(S ≥ C) for C distributed as pmfs[offset …] from value lo. */
-function expectation(pmfs: Float64Array, offset: number, size: number, survival: Float64Array, lo: number): number {
+/**
+ * Σ_i pmfs[offset + i] · survival[lo + i]: P(S ≥ C) for C distributed as pmfs[offset …] from value lo. Terms past
+ * `high` are skipped: survival is 0 there, so each would add exactly 0 (the same float result, without reading them).
+ */
+function expectation(pmfs: Float64Array, offset: number, size: number, survival: Float64Array, lo: number, high: number): number {
   let p = 0;
   const base = lo - offset;
-  for (let i = offset; i < offset + size; i++) p += pmfs[i]! * survival[base + i]!;
+  const end = offset + Math.min(size, high - lo + 1);
+  for (let i = offset; i < end; i++) p += pmfs[i]! * survival[base + i]!;
   return p;
 }
 
@@ -420,10 +425,10 @@ function queueCdfs(throughput: DistinctSamples, workOf: readonly IntPmf[], maxPe
     next = swap;
     let from = M;
     for (let j = 0; j < n; j++) if (open[j] === 1 && lo[j]! < from) from = lo[j]!;
-    survivalOf(dist, survival, low, Math.max(0, from), M);
+    survivalOf(dist, survival, low, high, Math.max(0, from));
     for (let j = 0; j < n; j++) {
       if (open[j] === 0) continue;
-      const p = zero[j]! + expectation(pmfs, offset[j]!, size[j]!, survival, lo[j]!);
+      const p = zero[j]! + expectation(pmfs, offset[j]!, size[j]!, survival, lo[j]!, high);
       cdf[j * (maxPeriods + 1) + t] = p;
       if (p >= CERTAIN) {
         open[j] = 0;
