@@ -2,11 +2,13 @@ export { convert, currencySettings, parseMoney, MAX_AMOUNT, type Conversion, typ
 export {
   AT_RISK,
   computeBenefits,
+  rollupBenefits,
   phaseShare,
   type BenefitOptions,
   type BenefitRollup,
   type BenefitTotals,
   type InitiativeBenefit,
+  type InitiativeFigures,
   type UseCaseOutlook,
   type UseCaseRiskStatus,
   type ValueStreamBenefit,

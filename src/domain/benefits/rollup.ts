@@ -47,13 +47,17 @@ export interface BenefitOptions {
   jointProbability?: ReadonlyMap<string, number>;
 }
 
-export interface InitiativeBenefit {
+export interface InitiativeBenefit extends InitiativeFigures {
   id: string;
   number: number;
   title: string;
   url: string;
   owner: string;
   valueStream: string;
+}
+
+/** What the rollup works out for one initiative (InitiativeBenefit without the initiative's own fields). */
+export interface InitiativeFigures {
   /** Enabling use case ids, sorted. */
   useCases: string[];
   planned: number | null;
@@ -67,7 +71,8 @@ export interface InitiativeBenefit {
   /** Worst status among the enabling use cases (null when none is linked). */
   status: UseCaseRiskStatus | null;
   atRisk: boolean;
-  problems: string[];
+  /** Empty (one shared, frozen array) for most initiatives. */
+  problems: readonly string[];
 }
 
 export interface BenefitTotals {
@@ -88,10 +93,11 @@ export interface ValueStreamBenefit extends BenefitTotals {
   valueStream: string;
 }
 
-export interface BenefitRollup {
+export interface BenefitRollup<Row = InitiativeBenefit> {
   currency: string;
   window: { start: string; end: string; days: number };
-  initiatives: InitiativeBenefit[];
+  /** One row per initiative, in snapshot order. */
+  initiatives: Row[];
   byValueStream: ValueStreamBenefit[];
   total: BenefitTotals;
   problems: string[];
@@ -150,28 +156,45 @@ function enablerOf(useCase: UseCase, outlooks: ReadonlyMap<string, UseCaseOutloo
 }
 
 export function computeBenefits(snapshot: Pick<PortfolioSnapshot, "initiatives" | "useCases">, options: BenefitOptions): BenefitRollup {
+  return rollupBenefits(snapshot, options, (i, figures) => ({ id: i.id, number: i.number, title: i.title, url: i.url, owner: i.owner, valueStream: i.valueStream, ...figures }));
+}
+
+/**
+ * `computeBenefits` with rows of the caller's making: `rowOf` gets each initiative and its figures and returns what to
+ * keep. A report keeps a small row for each of tens of thousands of initiatives; building the full InitiativeBenefit
+ * first, only to copy part of it, was most of what the rollup left behind for the garbage collector to move.
+ */
+export function rollupBenefits<Row>(
+  snapshot: Pick<PortfolioSnapshot, "initiatives" | "useCases">,
+  options: BenefitOptions,
+  rowOf: (initiative: Initiative, figures: InitiativeFigures) => Row,
+): BenefitRollup<Row> {
   const windowDays = options.windowDays ?? 365;
   const context: Context = { options, windowDays, windowStart: dayNumber(options.now) };
   const enablers = enablersOf(snapshot, options);
-  const initiatives = snapshot.initiatives.map((initiative, k) => {
+  const rows = new Array<Row>(snapshot.initiatives.length);
+  // Totals per value stream and overall, added in initiative order (the same floats as summing the rows in order).
+  const byStream = new Map<string, ValueStreamBenefit>();
+  const total = emptyTotals();
+  const problems: string[] = [];
+  for (let k = 0; k < snapshot.initiatives.length; k++) {
+    const initiative = snapshot.initiatives[k]!;
     const n = enablers.numberOf[k]!;
-    return initiativeBenefit(initiative, enablers.flat, enablers.from[n]!, enablers.from[n + 1]!, context);
-  });
-  const byStream = new Map<string, InitiativeBenefit[]>();
-  for (const i of initiatives) {
-    const list = byStream.get(i.valueStream);
-    if (list) list.push(i);
-    else byStream.set(i.valueStream, [i]);
+    const figures = initiativeFigures(initiative, enablers.flat, enablers.from[n]!, enablers.from[n + 1]!, context);
+    rows[k] = rowOf(initiative, figures);
+    let stream = byStream.get(initiative.valueStream);
+    if (!stream) byStream.set(initiative.valueStream, (stream = { valueStream: initiative.valueStream, ...emptyTotals() }));
+    addTo(stream, figures);
+    addTo(total, figures);
+    for (const p of figures.problems) problems.push(`${initiative.id}: ${p}`);
   }
   const streams = [...byStream.keys()].sort();
-  const problems: string[] = [];
-  for (const i of initiatives) for (const p of i.problems) problems.push(`${i.id}: ${p}`);
   return {
     currency: options.currency.reportingCurrency,
     window: { start: options.now, end: isoDay(context.windowStart + windowDays - 1), days: windowDays },
-    initiatives,
-    byValueStream: streams.map((valueStream) => ({ valueStream, ...totals(byStream.get(valueStream)!) })),
-    total: totals(initiatives),
+    initiatives: rows,
+    byValueStream: streams.map((valueStream) => byStream.get(valueStream)!),
+    total,
     problems,
   };
 }
@@ -223,8 +246,8 @@ function enablersOf(snapshot: Pick<PortfolioSnapshot, "initiatives" | "useCases"
   return { flat, from, numberOf };
 }
 
-/** An initiative's benefit from its enabling use cases enablers[from … to), sorted by id. */
-function initiativeBenefit(initiative: Initiative, enablers: readonly Enabler[], from: number, to: number, context: Context): InitiativeBenefit {
+/** An initiative's figures from its enabling use cases enablers[from … to), sorted by id. */
+function initiativeFigures(initiative: Initiative, enablers: readonly Enabler[], from: number, to: number, context: Context): InitiativeFigures {
   const { options, windowDays, windowStart } = context;
   const problems: string[] = [];
   const planned = convert(initiative.plannedBenefit, options.currency);
@@ -252,12 +275,6 @@ function initiativeBenefit(initiative: Initiative, enablers: readonly Enabler[],
   const useCases = new Array<string>(to - from);
   for (let e = from; e < to; e++) useCases[e - from] = enablers[e]!.id;
   return {
-    id: initiative.id,
-    number: initiative.number,
-    title: initiative.title,
-    url: initiative.url,
-    owner: initiative.owner,
-    valueStream: initiative.valueStream,
     useCases,
     planned: plannedAmount,
     plannedInWindow,
@@ -269,7 +286,7 @@ function initiativeBenefit(initiative: Initiative, enablers: readonly Enabler[],
     realized,
     status,
     atRisk,
-    problems,
+    problems: problems.length > 0 ? problems : NO_PROBLEMS, // kept only when there is something to say
   };
 }
 
@@ -334,18 +351,21 @@ function outlookOf(useCase: UseCase, outlook: ReadonlyMap<string, UseCaseOutlook
   return { ...given, pOnTime: p === null || !Number.isFinite(p) ? null : Math.min(1, Math.max(0, p)) };
 }
 
-/** Sums in row order (the same additions as one reduce per figure, so the same floats), in one pass. */
-function totals(rows: InitiativeBenefit[]): BenefitTotals {
-  const t: BenefitTotals = { initiatives: rows.length, planned: 0, plannedInWindow: 0, forecastYearly: 0, forecast: 0, realized: 0, atRisk: 0, atRiskInitiatives: 0, incomplete: 0 };
-  for (const i of rows) {
-    t.planned += i.planned ?? 0;
-    t.plannedInWindow += i.plannedInWindow ?? 0;
-    t.forecastYearly += i.forecastYearly ?? 0;
-    t.forecast += i.forecast ?? 0;
-    t.realized += i.realized ?? 0;
-    t.atRisk += (i.atRisk ? i.planned : 0) ?? 0;
-    if (i.atRisk) t.atRiskInitiatives += 1;
-    if (i.planned === null || i.forecast === null || i.realized === null) t.incomplete += 1;
-  }
-  return t;
+const NO_PROBLEMS: readonly string[] = Object.freeze([]);
+
+function emptyTotals(): BenefitTotals {
+  return { initiatives: 0, planned: 0, plannedInWindow: 0, forecastYearly: 0, forecast: 0, realized: 0, atRisk: 0, atRiskInitiatives: 0, incomplete: 0 };
+}
+
+/** Adds an initiative's figures to running totals (called in initiative order). */
+function addTo(t: BenefitTotals, i: InitiativeFigures): void {
+  t.initiatives += 1;
+  t.planned += i.planned ?? 0;
+  t.plannedInWindow += i.plannedInWindow ?? 0;
+  t.forecastYearly += i.forecastYearly ?? 0;
+  t.forecast += i.forecast ?? 0;
+  t.realized += i.realized ?? 0;
+  t.atRisk += (i.atRisk ? i.planned : 0) ?? 0;
+  if (i.atRisk) t.atRiskInitiatives += 1;
+  if (i.planned === null || i.forecast === null || i.realized === null) t.incomplete += 1;
 }

@@ -1,9 +1,9 @@
 /**
  * The default engines: the forecast module (`forecastPortfolio`, `backtestPortfolio`), the benefits module
- * (`computeBenefits`) and the KPI module (`computeKpis`), adapted to the report's views. Pure.
+ * (`rollupBenefits`) and the KPI module (`computeKpis`), adapted to the report's views. Pure.
  */
 import { backtestPortfolio, calibrationLine, forecastPortfolio, type ForecastSummary } from "../forecast/index.js";
-import { computeBenefits, currencySettings, type UseCaseOutlook } from "../benefits/index.js";
+import { rollupBenefits, currencySettings, type UseCaseOutlook } from "../benefits/index.js";
 import { computeKpis } from "../kpis/index.js";
 import type { PortfolioSnapshot } from "../snapshot/schema.js";
 import type { InitiativeRow, ValueStreamRow } from "./model.js";
@@ -51,20 +51,25 @@ function benefits(snapshot: PortfolioSnapshot, fc: PortfolioForecastView, option
   // forEach, not for…of over entries: no [id, value] pair per use case.
   fc.deployed.forEach((d, id) => outlook.set(id, { status: "deployed", pOnTime: 1, goLive: d.at }));
   fc.useCases.forEach((f, id) => outlook.set(id, { status: f.status, pOnTime: f.pOnTime, goLive: f.p50 }));
-  const rollup = computeBenefits(snapshot, { now: options.now.slice(0, 10), currency: currencySettings(snapshot, options.config.report), outlook });
-  const byInitiative: InitiativeRow[] = rollup.initiatives.map((i) => ({
-    id: i.id,
-    number: i.number,
-    title: i.title,
-    url: i.url,
-    owner: i.owner,
-    valueStream: i.valueStream,
-    planned: Math.round(i.planned ?? 0),
-    forecast: Math.round(i.forecast ?? 0),
-    realized: Math.round(i.realized ?? 0),
-    atRisk: i.atRisk,
-    useCases: i.useCases,
-  }));
+  // Rows made straight from each initiative's figures (tens of thousands of them: no full InitiativeBenefit each).
+  const rollup = rollupBenefits(
+    snapshot,
+    { now: options.now.slice(0, 10), currency: currencySettings(snapshot, options.config.report), outlook },
+    (i, f): InitiativeRow => ({
+      id: i.id,
+      number: i.number,
+      title: i.title,
+      url: i.url,
+      owner: i.owner,
+      valueStream: i.valueStream,
+      planned: Math.round(f.planned ?? 0),
+      forecast: Math.round(f.forecast ?? 0),
+      realized: Math.round(f.realized ?? 0),
+      atRisk: f.atRisk,
+      useCases: f.useCases,
+    }),
+  );
+  const byInitiative = rollup.initiatives;
   byInitiative.sort((a, b) => b.planned - a.planned || cmp(a.id, b.id));
   const byValueStream: ValueStreamRow[] = rollup.byValueStream.map((v) => ({
     valueStream: v.valueStream,
