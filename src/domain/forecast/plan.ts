@@ -4,7 +4,7 @@ import { PeriodDistribution } from "./distribution.js";
 import { deployedScope, gateOverheadDays, gatePasses, isInFlight, pipelineLookup, sharesBySquad, SquadShares, squadsKnown, weeklyThroughput } from "./history.js";
 import { WEEK_MS, type ForecastInput, type ForecastUseCase } from "./input.js";
 import { timelineOf } from "./timeline.js";
-import { simulateJoint, WorkMode, type JointModel, type JointPart, type SquadDrawCache } from "./joint.js";
+import { simulateJoint, WorkMode, type JointModel, type JointPart, type JointUseCase, type SquadDrawCache } from "./joint.js";
 import { ThroughputSampler } from "./simulate.js";
 import { SumOfDraws } from "./sum-of-draws.js";
 import { forecastExactly } from "./exact.js";
@@ -42,8 +42,12 @@ export interface Part extends JointPart {
   useCase: number;
 }
 
-/** What a use case needs drawn in each trial, prepared once. */
-export interface Plan {
+/**
+ * What a use case needs drawn in each trial, prepared once. It is also the queue model's entry for the use case
+ * (JointUseCase: seed, mode, parts, criteria, ratios), so a plan is one object, not two (a backtest plans seven
+ * thousand use cases in each of its replays).
+ */
+export interface Plan extends JointUseCase {
   /** The use case as in the snapshot (not cut: read its stories and gates through the plan's figures). */
   useCase: ForecastUseCase;
   /** Its index in the snapshot's list (and the timeline's). */
@@ -200,6 +204,8 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   const parts: Part[] = [];
   const plans: Plan[] = [];
   const shares = new SquadShares(); // each use case's stories per squad (reused)
+  const partScratch: number[] = [];
+  const seeded = config.method === "monte-carlo";
   for (let k = 0; k < t.byId.length; k++) {
     const i = t.byId[k]!;
     if (isInFlight(t, i, now)) plans.push(planUseCase(i, plans.length));
@@ -211,7 +217,8 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
     const owner = t.owner[index]!;
     sharesBySquad(t, index, now, shares);
     const estimated = shares.count === 0;
-    const partIds: number[] = [];
+    const partIds = partScratch; // copied to its exact size below (a list grown by push keeps room for 17)
+    partIds.length = 0;
     let ratioSamples: Float64Array = noSamples;
     let openStories = 0;
     let scopeStories = 0;
@@ -236,12 +243,17 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
       }
     }
     const deadlineEnd = t.deadlineEnd[index]!;
+    const partList = partIds.slice();
     return {
+      // Only the Monte Carlo draws: the exact method needs no seeds (deriving 10,000 of them is measurable, and
+      // reading the use case's id is a cache miss each).
+      seed: seeded ? deriveSeed(seed, "use-case", u.id) : "",
+      mode: estimated ? WorkMode.Estimated : growth.length > 0 && partList.length > 0 ? WorkMode.Grows : WorkMode.Fixed,
       useCase: u,
       index,
       openStories,
       scopeStories,
-      parts: partIds,
+      parts: partList,
       estimated,
       criteria: Math.max(1, t.criteria[index]!),
       ratios: ratioSamples,
@@ -267,19 +279,10 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   }
 
   // The work, jointly across squads; gate time is added per use case afterwards (it is independent of the work).
-  // Only the Monte Carlo draws: the exact method needs no seeds (deriving 10,000 of them is measurable).
-  // (The use case's id is read only then: reading ten thousand use-case objects is a cache miss each.)
-  const seeded = config.method === "monte-carlo";
   const model = {
     squads: ids.map((id, s) => ({ seed: seeded ? deriveSeed(seed, "squad", id) : "", sampler: samplers[s]!, queue: queues[s]! })),
     parts,
-    useCases: plans.map((plan) => ({
-      seed: seeded ? deriveSeed(seed, "use-case", plan.useCase.id) : "",
-      mode: plan.estimated ? WorkMode.Estimated : growth.length > 0 && plan.parts.length > 0 ? WorkMode.Grows : WorkMode.Fixed,
-      parts: plan.parts,
-      criteria: plan.criteria,
-      ratios: plan.ratios,
-    })),
+    useCases: plans,
     growth,
     maxPeriods,
   };
