@@ -79,23 +79,25 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
     const replayAt = ms(then);
     const planned = planPortfolio(snapshot, replayAt, replayConfig, seed, Math.max(1, Math.min(config.maxWeeks, k)));
     const { distribution, workDoneBy } = completionDistributions(planned, replayConfig, drawCache);
-    const week: WeekCalibration = { asOf: then, inFlight: planned.plans.length, resolved: 0, brier: null, p85Resolved: 0, p85Covered: 0 };
+    const plans = planned.plans;
+    const week: WeekCalibration = { asOf: then, inFlight: plans.count, resolved: 0, brier: null, p85Resolved: 0, p85Covered: 0 };
     let squared = 0;
-    planned.plans.forEach((plan, i) => {
-      if (isCancelled(timeline, plan.index, now)) return; // no outcome to score
-      const deployedAt = isDeployed(timeline, plan.index, now) ? timeline.deployed[plan.index]! : undefined;
-      const deadline = timeline.deadlineEnd[plan.index]!;
-      const brier = !plan.overdue && deadline <= now;
+    for (let i = 0; i < plans.count; i++) {
+      const index = plans.index[i]!;
+      if (isCancelled(timeline, index, now)) continue; // no outcome to score
+      const deployedAt = isDeployed(timeline, index, now) ? timeline.deployed[index]! : undefined;
+      const deadline = timeline.deadlineEnd[index]!;
+      const brier = plans.overdue[i] === 0 && deadline <= now;
       // A P85 date is scored only if it has passed by now, i.e. within the replay's k weeks; completion is never
       // earlier than the work, so a use case whose work is not 85% done by week k cannot be scored (its
       // distribution is not built). The margin keeps this on the safe side of the percentile's own rounding.
-      if (!brier && workDoneBy(i, k) < 0.85 * (1 - 1e-6)) return;
+      if (!brier && workDoneBy(i, k) < 0.85 * (1 - 1e-6)) continue;
       const d = distribution(i);
       // Scored only once its deadline has passed, whatever happened: scoring early deployments before late ones
       // could be known would bias the sample towards "on time" (right-censoring). Already overdue when forecast:
       // the outcome was known then, so scoring it would flatter the Brier score.
       if (brier) {
-        const pOnTime = d.probabilityByDeadline(plan.deadlinePeriod);
+        const pOnTime = d.probabilityByDeadline(plans.deadlinePeriod[i]!);
         const onTime = deployedAt !== undefined && deployedAt <= deadline;
         outcomes.push({ p: pOnTime, onTime });
         squared += (pOnTime - (onTime ? 1 : 0)) ** 2;
@@ -103,13 +105,13 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
       }
       // Likewise the P85 date is scored once it has passed (null = beyond the simulation's cap: never scored).
       const p85Weeks = d.percentile(0.85);
-      if (p85Weeks === null) return;
+      if (p85Weeks === null) continue;
       const p85End = endOfDayAt(replayAt + p85Weeks * WEEK_MS);
       if (p85End <= now) {
         week.p85Resolved++;
         if (deployedAt !== undefined && deployedAt <= p85End) week.p85Covered++;
       }
-    });
+    }
     week.brier = week.resolved === 0 ? null : squared / week.resolved;
     p85Resolved += week.p85Resolved;
     p85Covered += week.p85Covered;

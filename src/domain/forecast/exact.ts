@@ -1,4 +1,4 @@
-import { Float64List } from "./float-list.js";
+import { Float64List } from "./number-list.js";
 import { WorkMode, type QueueModel } from "./joint.js";
 
 /**
@@ -86,23 +86,25 @@ export function forecastExactly(model: QueueModel): ExactResult {
     if (!pmf) byCriteria.set(criteria, (pmf = mappedPmf(distinct(ratios), (r) => Math.max(1, Math.round(criteria * r)))));
     return pmf;
   };
-  const workOf: IntPmf[] = new Array<IntPmf>(parts.length);
-  const meanWork = new Float64Array(useCases.length);
-  useCases.forEach((u, i) => {
-    for (const id of u.parts) {
-      const part = parts[id]!;
+  const workOf: IntPmf[] = new Array<IntPmf>(parts.count);
+  const meanWork = new Float64Array(useCases.count);
+  const { partStart, partIds } = useCases;
+  for (let i = 0; i < useCases.count; i++) {
+    const mode = useCases.mode[i]!;
+    for (let j = partStart[i]!; j < partStart[i + 1]!; j++) {
+      const id = partIds[j]!;
       let pmf: IntPmf;
-      if (u.mode === WorkMode.Estimated) pmf = estimatePmf(u.ratios, u.criteria);
-      else if (u.mode === WorkMode.Grows) pmf = shifted(growthPmf(part.initial, part.current), part.open);
-      else pmf = { lo: part.open + Math.max(0, part.initial - part.current), p: CERTAINLY };
+      if (mode === WorkMode.Estimated) pmf = estimatePmf(useCases.ratios[i]!, useCases.criteria[i]!);
+      else if (mode === WorkMode.Grows) pmf = shifted(growthPmf(parts.initial[id]!, parts.current[id]!), parts.open[id]!);
+      else pmf = { lo: parts.open[id]! + Math.max(0, parts.initial[id]! - parts.current[id]!), p: CERTAINLY };
       workOf[id] = pmf;
       meanWork[i] = meanWork[i]! + pmfMean(pmf);
     }
-  });
+  }
 
   // Per part: P(done by week t), t = 0…length−1 (certain from there on, or the cap was reached), end to end in one
   // array (a typed array per part was a measurable share of a backtest replay).
-  const cdfs: PartCdfs = { data: new Float64List(1024), start: new Int32Array(parts.length), length: new Int32Array(parts.length) };
+  const cdfs: PartCdfs = { data: new Float64List(1024), start: new Int32Array(parts.count), length: new Int32Array(parts.count) };
   const scratch = new Scratch();
   for (const squad of squads) {
     if (squad.queue.length === 0) continue;
@@ -113,16 +115,22 @@ export function forecastExactly(model: QueueModel): ExactResult {
     queueCdfs(throughput, workOf, maxPeriods, scratch, squad.queue, cdfs);
   }
 
-  const made = new Array<Float64Array | undefined>(useCases.length);
+  const made = new Array<Float64Array | undefined>(useCases.count);
   const doneOf = (i: number): Float64Array => {
     let done = made[i];
     if (done === undefined) {
-      const ids = useCases[i]!.parts;
+      const from = partStart[i]!;
+      const count = partStart[i + 1]! - from;
       // Nothing left: done at week 0, as in every trial. One part: its CDF as is. Several: the product (independent).
-      if (ids.length === 0) done = CERTAINLY;
-      else if (ids.length === 1) done = weekly(cdfs.data.values, cdfs.start[ids[0]!]!, cdfs.length[ids[0]!]!);
+      if (count === 0) done = CERTAINLY;
+      else if (count === 1) done = weekly(cdfs.data.values, cdfs.start[partIds[from]!]!, cdfs.length[partIds[from]!]!);
       else {
-        const product = productOf(ids.map((p) => cdfs.data.values.subarray(cdfs.start[p]!, cdfs.start[p]! + cdfs.length[p]!)));
+        const cdfsOf: Float64Array[] = [];
+        for (let j = from; j < from + count; j++) {
+          const p = partIds[j]!;
+          cdfsOf.push(cdfs.data.values.subarray(cdfs.start[p]!, cdfs.start[p]! + cdfs.length[p]!));
+        }
+        const product = productOf(cdfsOf);
         done = weekly(product, 0, product.length);
       }
       made[i] = done;
@@ -130,8 +138,11 @@ export function forecastExactly(model: QueueModel): ExactResult {
     return done;
   };
   const countsInto = (i: number, into: Float64Array): { length: number; unfinished: number } => {
-    const ids = useCases[i]!.parts;
-    if (ids.length === 1) return withTail(into, weeklyInto(cdfs.data.values, cdfs.start[ids[0]!]!, cdfs.length[ids[0]!]!, into), maxPeriods);
+    const from = partStart[i]!;
+    if (partStart[i + 1]! - from === 1) {
+      const p = partIds[from]!;
+      return withTail(into, weeklyInto(cdfs.data.values, cdfs.start[p]!, cdfs.length[p]!, into), maxPeriods);
+    }
     const done = doneOf(i); // rare: made and kept
     into.set(done);
     return withTail(into, done.length, maxPeriods);
@@ -140,7 +151,7 @@ export function forecastExactly(model: QueueModel): ExactResult {
     doneOf,
     countsInto,
     get done() {
-      return Array.from(useCases, (_, i) => doneOf(i));
+      return Array.from({ length: useCases.count }, (_, i) => doneOf(i));
     },
     meanWork,
   };

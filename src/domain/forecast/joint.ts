@@ -19,17 +19,19 @@ export const WorkMode = {
 } as const;
 export type WorkMode = (typeof WorkMode)[keyof typeof WorkMode];
 
+/** A use case of a queue model, as an object (see `queueModelOf`; the model itself keeps columns). */
 export interface JointUseCase {
   /** Seed of this use case's own stream (derived from its id, so order never matters). */
   seed: string;
   mode: WorkMode;
-  /** Part ids (indexes into `JointModel.parts`). */
+  /** Part ids (indexes into the model's parts). */
   parts: number[];
   /** Estimated: acceptance criteria (≥ 1) and the ratios to draw from. */
   criteria: number;
   ratios: Float64Array;
 }
 
+/** A part of a queue model, as an object (see `queueModelOf`). */
 export interface JointPart {
   squad: number;
   open: number;
@@ -45,14 +47,68 @@ export interface JointSquad {
   queue: number[];
 }
 
+/**
+ * The parts of a queue model, a column per field: part p's values are at index p < count (columns may be longer). A
+ * forecast has thousands of parts in each of its backtest's replays: columns, not an object each.
+ */
+export interface PartColumns {
+  count: number;
+  squad: Int32Array;
+  open: Float64Array;
+  initial: Float64Array;
+  current: Float64Array;
+}
+
+/** The use cases of a queue model, a column per field (index i < count; columns may be longer). */
+export interface UseCaseColumns {
+  count: number;
+  /** Seeds of the use cases' own streams: only the Monte Carlo reads them (empty for the exact method). */
+  seed: readonly string[];
+  mode: Uint8Array;
+  /** Use case i's parts: partIds[partStart[i] … partStart[i + 1]). */
+  partStart: Int32Array;
+  partIds: Int32Array;
+  /** Estimated: acceptance criteria (≥ 1) and the ratios to draw from. */
+  criteria: Float64Array;
+  ratios: readonly Float64Array[];
+}
+
 /** The portfolio as queues of parts: what both the exact computation (exact.ts) and the Monte Carlo read. */
 export interface QueueModel {
   squads: JointSquad[];
-  parts: JointPart[];
-  useCases: JointUseCase[];
+  parts: PartColumns;
+  useCases: UseCaseColumns;
   /** Scope-growth factors to draw from (shared by every growing use case; each part draws its own). */
   growth: Float64Array;
   maxPeriods: number;
+}
+
+/** A queue model from parts and use cases given as objects (tests, small callers). */
+export function queueModelOf<M extends { parts: readonly JointPart[]; useCases: readonly JointUseCase[] }>(
+  model: M,
+): Omit<M, "parts" | "useCases"> & { parts: PartColumns; useCases: UseCaseColumns } {
+  const { parts, useCases } = model;
+  const partStart = new Int32Array(useCases.length + 1);
+  useCases.forEach((u, i) => (partStart[i + 1] = partStart[i]! + u.parts.length));
+  return {
+    ...model,
+    parts: {
+      count: parts.length,
+      squad: Int32Array.from(parts, (p) => p.squad),
+      open: Float64Array.from(parts, (p) => p.open),
+      initial: Float64Array.from(parts, (p) => p.initial),
+      current: Float64Array.from(parts, (p) => p.current),
+    },
+    useCases: {
+      count: useCases.length,
+      seed: useCases.map((u) => u.seed),
+      mode: Uint8Array.from(useCases, (u) => u.mode),
+      partStart,
+      partIds: Int32Array.from(useCases.flatMap((u) => u.parts)),
+      criteria: Float64Array.from(useCases, (u) => u.criteria),
+      ratios: useCases.map((u) => u.ratios),
+    },
+  };
 }
 
 export interface JointModel extends QueueModel {
@@ -133,12 +189,10 @@ const INV_TWO_POW_32 = 1 / TWO_POW_32;
  */
 export function simulateJoint(model: JointModel): JointResult {
   const { squads, parts, useCases, growth, trials, maxPeriods } = model;
-  const U = useCases.length;
+  const U = useCases.count;
   const S = squads.length;
-
-  // Parts: the work of each part in the current trial, and the week it was done in.
-  const partStart = new Int32Array(U + 1);
-  useCases.forEach((u, i) => (partStart[i + 1] = partStart[i]! + u.parts.length));
+  const { partStart, partIds } = useCases;
+  if (useCases.seed.length < U) throw new RangeError("the Monte Carlo needs a seed for every use case");
 
   // Sample arrays (throughput per squad, stories-per-criterion per use case) flattened once; shared arrays (the
   // org-wide pool every low-confidence squad draws from) are stored once.
@@ -163,27 +217,28 @@ export function simulateJoint(model: JointModel): JointResult {
   const drawThreshold = new Float64Array(U);
   const ratioOffset = new Int32Array(U);
   const bank = new Int32Array(U * 4);
-  useCases.forEach((u, i) => {
-    seedState(bank, i * 4, hashSeed(u.seed), 0);
-    if (u.mode === WorkMode.Fixed) return;
-    const n = u.mode === WorkMode.Estimated ? u.ratios.length : growth.length;
-    if (!(n >= 1)) throw new RangeError(`use case ${u.seed}: nothing to draw its work from`);
+  for (let i = 0; i < U; i++) {
+    seedState(bank, i * 4, hashSeed(useCases.seed[i]!), 0);
+    const mode = useCases.mode[i]!;
+    if (mode === WorkMode.Fixed) continue;
+    const n = mode === WorkMode.Estimated ? useCases.ratios[i]!.length : growth.length;
+    if (!(n >= 1)) throw new RangeError(`use case ${useCases.seed[i]}: nothing to draw its work from`);
     drawN[i] = n;
     drawThreshold[i] = (TWO_POW_32 - n) % n;
-    if (u.mode === WorkMode.Estimated) ratioOffset[i] = flat.add(u.ratios);
-  });
+    if (mode === WorkMode.Estimated) ratioOffset[i] = flat.add(useCases.ratios[i]!);
+  }
 
   const k: Kernel = {
     U,
     S,
     maxPeriods,
     partStart,
-    partIds: Int32Array.from(useCases.flatMap((u) => u.parts)),
-    partOpen: Float64Array.from(parts, (p) => p.open),
-    partInitial: Float64Array.from(parts, (p) => p.initial),
-    partCurrent: Float64Array.from(parts, (p) => p.current),
-    partWork: new Float64Array(parts.length),
-    partDone: new Int32Array(parts.length),
+    partIds,
+    partOpen: parts.open,
+    partInitial: parts.initial,
+    partCurrent: parts.current,
+    partWork: new Float64Array(parts.count),
+    partDone: new Int32Array(parts.count),
     samples: flat.values(),
     squadOffset,
     squadN,
@@ -191,11 +246,9 @@ export function simulateJoint(model: JointModel): JointResult {
     squadWords,
     queueStart,
     queueParts: Int32Array.from(squads.flatMap((s) => s.queue)),
-    mode: Uint8Array.from(useCases, (u) => u.mode),
-    drawing: Int32Array.from(
-      [WorkMode.Estimated, WorkMode.Grows].flatMap((m) => useCases.flatMap((u, i) => (u.mode === m ? [i] : []))),
-    ),
-    criteria: Float64Array.from(useCases, (u) => u.criteria),
+    mode: useCases.mode,
+    drawing: drawingOrder(useCases.mode, U),
+    criteria: useCases.criteria,
     drawN,
     drawThreshold,
     ratioOffset,
@@ -216,7 +269,7 @@ export function simulateJoint(model: JointModel): JointResult {
     }
   }
 
-  const histograms = useCases.map(() => PeriodDistribution.emptyCounts(maxPeriods));
+  const histograms = Array.from({ length: U }, () => PeriodDistribution.emptyCounts(maxPeriods));
   const workSum = new Float64Array(U);
 
   // Trials run in blocks written trial-major (sequential writes); each use case's histogram is then filled from the
@@ -294,6 +347,13 @@ interface Kernel {
 }
 
 const NO_DRAWS = new Uint8Array(0);
+
+/** Use cases whose work is drawn in each trial: the estimated ones, then the growing ones (each in index order). */
+function drawingOrder(mode: Uint8Array, U: number): Int32Array {
+  const order: number[] = [];
+  for (const m of [WorkMode.Estimated, WorkMode.Grows]) for (let i = 0; i < U; i++) if (mode[i] === m) order.push(i);
+  return Int32Array.from(order);
+}
 
 /** Fixed work (exactly the open stories) is the same in every trial: set once. */
 function fixedWork(k: Kernel): void {

@@ -2,9 +2,10 @@ import type { ForecastConfig } from "../../config/sections/forecast.js";
 import { deriveSeed } from "../random.js";
 import { PeriodDistribution } from "./distribution.js";
 import { deployedScope, gateOverheadDays, gatePasses, isInFlight, pipelineLookup, sharesBySquad, SquadShares, squadsKnown, weeklyThroughput } from "./history.js";
-import { WEEK_MS, type ForecastInput, type ForecastUseCase } from "./input.js";
+import { WEEK_MS, type ForecastInput } from "./input.js";
 import { timelineOf } from "./timeline.js";
-import { simulateJoint, WorkMode, type JointModel, type JointPart, type JointUseCase, type SquadDrawCache } from "./joint.js";
+import { simulateJoint, WorkMode, type JointModel, type PartColumns, type SquadDrawCache } from "./joint.js";
+import { Float64List, Int32List } from "./number-list.js";
 import { ThroughputSampler } from "./simulate.js";
 import { SumOfDraws } from "./sum-of-draws.js";
 import { forecastExactly } from "./exact.js";
@@ -36,34 +37,33 @@ const MIN_OWN_RATIO_SAMPLES = 3;
 /** Shared empty lists: no history to draw from; nothing lowering confidence. */
 const NO_NOTES: readonly string[] = Object.freeze([]);
 const noSamples = new Float64Array(0);
+const noParts = new Int32Array(0);
 
-/** One squad's part of one use case: the open stories it holds and the scope it started with. */
-export interface Part extends JointPart {
-  useCase: number;
+/**
+ * The parts: one per squad holding open stories of an in-flight use case, or one estimated part (the queue model's
+ * part columns), and the plan each belongs to. A plan's parts are consecutive.
+ */
+export interface PlanParts extends PartColumns {
+  plan: Int32Array;
 }
 
 /**
- * What a use case needs drawn in each trial, prepared once. It is also the queue model's entry for the use case
- * (JointUseCase: seed, mode, parts, criteria, ratios), so a plan is one object, not two (a backtest plans seven
- * thousand use cases in each of its replays).
+ * The in-flight use cases as the forecast plans them, in id order, a column per field (plan p < count): a backtest
+ * plans seven thousand use cases in each of its replays, and an object each was most of what it left for the garbage
+ * collector to move. What is drawn for plan p (mode, parts, criteria, ratios) is the queue model's use case p.
  */
-export interface Plan extends JointUseCase {
-  /** The use case as in the snapshot (not cut: read its stories and gates through the plan's figures). */
-  useCase: ForecastUseCase;
+export interface Plans {
+  count: number;
   /** Its index in the snapshot's list (and the timeline's). */
-  index: number;
+  index: Int32Array;
   /** Stories known at the forecast's instant: open then, and all of them (the scope). */
-  openStories: number;
-  scopeStories: number;
-  parts: number[];
-  /** Not split: the owning squad's part is estimated from `criteria` × stories per criterion. */
-  estimated: boolean;
-  criteria: number;
-  ratios: Float64Array;
-  deadlinePeriod: number;
-  overdue: boolean;
+  openStories: Int32Array;
+  scopeStories: Int32Array;
+  /** Whole weeks from the forecast's instant to the end of the deadline day. */
+  deadlinePeriod: Float64Array;
+  overdue: Uint8Array;
   /** Why confidence in its work is lower (shared and empty when there is nothing to say); see also GatesLeft.note. */
-  notes: readonly string[];
+  notes: ReadonlyArray<readonly string[]>;
 }
 
 /**
@@ -71,7 +71,8 @@ export interface Plan extends JointUseCase {
  * plans with the same gates left), and a note when one has no history.
  */
 export interface GatesLeft {
-  gates: string[];
+  /** Shared by every plan with these gates left (frozen). */
+  gates: readonly string[];
   gateTime: SumOfDraws;
   note: string | null;
 }
@@ -85,12 +86,12 @@ export interface PortfolioPlan {
   squads: SquadForecast[];
   /** Mean weekly throughput of the org-wide pool (low-confidence squads draw from it). */
   orgMean: number;
-  parts: Part[];
+  parts: PlanParts;
   /** In-flight use cases in id order. */
-  plans: Plan[];
+  plans: Plans;
   /** Part ids per squad, in the order the squad works them. */
   queues: number[][];
-  model: Omit<JointModel, "trials">;
+  model: Omit<JointModel, "trials"> & { parts: PlanParts };
   /** Plan p's gates left, made when first asked for (a backtest replay asks only for the use cases it scores). */
   gatesLeft(p: number): GatesLeft;
 }
@@ -191,7 +192,7 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
       const left = pipeline.flatMap((_, g) => ((typeof key === "number" ? key & (1 << g) : key[g] === "1") ? [g] : []));
       const missing = left.filter((g) => days[g]!.length === 0).map((g) => pipeline[g]!.id);
       entry = {
-        gates: left.map((g) => pipeline[g]!.id),
+        gates: Object.freeze(left.map((g) => pipeline[g]!.id)),
         gateTime: new SumOfDraws(left.map((g) => days[g]!)),
         note: missing.length > 0 ? `no history for gate${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: counted as no extra time` : null,
       };
@@ -200,25 +201,54 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
     return entry;
   };
 
-  // Parts and plans, use cases in id order so streams never depend on input order.
-  const parts: Part[] = [];
-  const plans: Plan[] = [];
-  const shares = new SquadShares(); // each use case's stories per squad (reused)
-  const partScratch: number[] = [];
+  // Parts and plans, use cases in id order so streams never depend on input order. Columns: a plan's figures are
+  // written at its position (at most one per use case); parts grow as they come.
+  const capacity = t.byId.length;
+  const plans = {
+    count: 0,
+    index: new Int32Array(capacity),
+    openStories: new Int32Array(capacity),
+    scopeStories: new Int32Array(capacity),
+    deadlinePeriod: new Float64Array(capacity),
+    overdue: new Uint8Array(capacity),
+    notes: [] as Array<readonly string[]>,
+  };
   const seeded = config.method === "monte-carlo";
+  const useCases = {
+    count: 0,
+    // Only the Monte Carlo draws: the exact method needs no seeds (deriving 10,000 of them is measurable, and reading
+    // the use case's id is a cache miss each).
+    seed: [] as string[],
+    mode: new Uint8Array(capacity),
+    partStart: new Int32Array(capacity + 1),
+    partIds: noParts,
+    criteria: new Float64Array(capacity),
+    ratios: [] as Float64Array[],
+  };
+  const partPlan = new Int32List(capacity);
+  const partSquad = new Int32List(capacity);
+  const partOpen = new Float64List(capacity);
+  const partInitial = new Float64List(capacity);
+  const partCurrent = new Float64List(capacity);
+  const addPart = (p: number, squad: number, open: number, initial: number, current: number) => {
+    partPlan.push(p);
+    partSquad.push(squad);
+    partOpen.push(open);
+    partInitial.push(initial);
+    partCurrent.push(current);
+  };
+  const shares = new SquadShares(); // each use case's stories per squad (reused)
   for (let k = 0; k < t.byId.length; k++) {
     const i = t.byId[k]!;
-    if (isInFlight(t, i, now)) plans.push(planUseCase(i, plans.length));
+    if (isInFlight(t, i, now)) planUseCase(i, plans.count++);
   }
+  useCases.count = plans.count;
 
-  function planUseCase(index: number, p: number): Plan {
-    const u = t.useCases[index]!;
+  function planUseCase(index: number, p: number): void {
     let notes: string[] | null = null; // most plans have none: no array each
     const owner = t.owner[index]!;
     sharesBySquad(t, index, now, shares);
     const estimated = shares.count === 0;
-    const partIds = partScratch; // copied to its exact size below (a list grown by push keeps room for 17)
-    partIds.length = 0;
     let ratioSamples: Float64Array = noSamples;
     let openStories = 0;
     let scopeStories = 0;
@@ -231,7 +261,7 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
         (notes ??= []).push(`no deployed use case to learn stories per criterion from: assumed ${config.defaultStoriesPerCriterion}`);
       }
       if (t.criteria[index] === 0) (notes ??= []).push("no acceptance criteria: estimated as if it had one");
-      partIds.push(parts.push({ useCase: p, squad: known.local[owner]!, open: 0, initial: 0, current: 0 }) - 1);
+      addPart(p, known.local[owner]!, 0, 0, 0);
     } else {
       for (let k = 0; k < shares.count; k++) {
         const open = shares.open[k]!;
@@ -239,38 +269,43 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
         scopeStories += shares.current[k]!;
         // Scope grows while work is in progress; a part with nothing open is finished and never waits in a queue.
         if (open === 0) continue;
-        partIds.push(parts.push({ useCase: p, squad: known.local[shares.squad[k]!]!, open, initial: shares.initial[k]!, current: shares.current[k]! }) - 1);
+        addPart(p, known.local[shares.squad[k]!]!, open, shares.initial[k]!, shares.current[k]!);
       }
     }
     const deadlineEnd = t.deadlineEnd[index]!;
-    const partList = partIds.slice();
-    return {
-      // Only the Monte Carlo draws: the exact method needs no seeds (deriving 10,000 of them is measurable, and
-      // reading the use case's id is a cache miss each).
-      seed: seeded ? deriveSeed(seed, "use-case", u.id) : "",
-      mode: estimated ? WorkMode.Estimated : growth.length > 0 && partList.length > 0 ? WorkMode.Grows : WorkMode.Fixed,
-      useCase: u,
-      index,
-      openStories,
-      scopeStories,
-      parts: partList,
-      estimated,
-      criteria: Math.max(1, t.criteria[index]!),
-      ratios: ratioSamples,
-      deadlinePeriod: Math.floor((deadlineEnd - now) / WEEK_MS),
-      overdue: now > deadlineEnd,
-      notes: notes ?? NO_NOTES,
-    };
+    const hasParts = partPlan.length > useCases.partStart[p]!;
+    useCases.partStart[p + 1] = partPlan.length;
+    if (seeded) useCases.seed.push(deriveSeed(seed, "use-case", t.useCases[index]!.id));
+    useCases.mode[p] = estimated ? WorkMode.Estimated : growth.length > 0 && hasParts ? WorkMode.Grows : WorkMode.Fixed;
+    useCases.criteria[p] = Math.max(1, t.criteria[index]!);
+    useCases.ratios.push(ratioSamples);
+    plans.index[p] = index;
+    plans.openStories[p] = openStories;
+    plans.scopeStories[p] = scopeStories;
+    plans.deadlinePeriod[p] = Math.floor((deadlineEnd - now) / WEEK_MS);
+    plans.overdue[p] = now > deadlineEnd ? 1 : 0;
+    plans.notes.push(notes ?? NO_NOTES);
   }
+  // A plan's parts are consecutive: part ids in plan order are 0, 1, 2, …
+  const partCount = partPlan.length;
+  useCases.partIds = Int32Array.from({ length: partCount }, (_, j) => j);
+  const parts: PlanParts = {
+    count: partCount,
+    plan: partPlan.values,
+    squad: partSquad.values,
+    open: partOpen.values,
+    initial: partInitial.values,
+    current: partCurrent.values,
+  };
 
   // Each squad's queue: its parts ordered by the use case's priority, then deadline, then id.
   const queues: number[][] = ids.map(() => []);
-  for (let p = 0; p < parts.length; p++) queues[parts[p]!.squad]!.push(p);
+  for (let p = 0; p < parts.count; p++) queues[parts.squad[p]!]!.push(p);
   // From the timeline's arrays (not the use-case objects): deadline days compare as their last instants do, and ids
   // as their ranks in id order (equal ids keep plan order, as a stable sort by id would).
   const byQueueOrder = (a: number, b: number) => {
-    const i = plans[parts[a]!.useCase]!.index;
-    const j = plans[parts[b]!.useCase]!.index;
+    const i = plans.index[parts.plan[a]!]!;
+    const j = plans.index[parts.plan[b]!]!;
     return t.priority[i]! - t.priority[j]! || t.deadlineEnd[i]! - t.deadlineEnd[j]! || t.rank[i]! - t.rank[j]!;
   };
   for (const queue of queues) {
@@ -282,11 +317,11 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   const model = {
     squads: ids.map((id, s) => ({ seed: seeded ? deriveSeed(seed, "squad", id) : "", sampler: samplers[s]!, queue: queues[s]! })),
     parts,
-    useCases: plans,
+    useCases,
     growth,
     maxPeriods,
   };
-  return { now, maxPeriods, ids, squads, orgMean, parts, plans, queues, model, gatesLeft: (p) => gatesLeftOf(plans[p]!.index) };
+  return { now, maxPeriods, ids, squads, orgMean, parts, plans, queues, model, gatesLeft: (p) => gatesLeftOf(plans.index[p]!) };
 }
 
 /**

@@ -5,7 +5,8 @@ import { compareIds, isoDay, ms, WEEK_MS, type ForecastInput } from "./input.js"
 import { timelineOf } from "./timeline.js";
 import { explainMovement, summarizeForecast, type ForecastMovement, type ForecastSummary } from "./movement.js";
 import type { SquadDrawCache } from "./joint.js";
-import { completionDistributions, mean, planPortfolio, type Plan, type SquadForecast } from "./plan.js";
+import { completionDistributions, mean, planPortfolio, type SquadForecast } from "./plan.js";
+import { WorkMode } from "./joint.js";
 
 export type { SquadForecast } from "./plan.js";
 
@@ -25,8 +26,8 @@ export interface UseCaseForecast {
   priority: number;
   /** Owning squad. */
   squad: string;
-  /** Squads with work left on it (a joint simulation when more than one). */
-  squads: string[];
+  /** Squads with work left on it (a joint simulation when more than one). Shared between use cases: never mutated. */
+  squads: readonly string[];
   deadline: string;
   status: ForecastStatus;
   /** P(deployed by the end of the deadline day); 0 when overdue. */
@@ -45,12 +46,13 @@ export interface UseCaseForecast {
   scopeStories: number;
   /** Not split into stories yet: remaining work is an estimate from its acceptance criteria. */
   estimated: boolean;
-  gatesRemaining: string[];
+  /** Shared between use cases with the same gates left: never mutated. */
+  gatesRemaining: readonly string[];
   /** Mean days the remaining gates add beyond the work. */
   expectedGateDays: number;
   lowConfidence: boolean;
-  /** Why confidence is low (empty when it is not). */
-  confidenceNotes: string[];
+  /** Why confidence is low (empty when it is not; then shared). */
+  confidenceNotes: readonly string[];
   /** Short reasons for the forecast, for the at-risk table ("12 stories left at ~3.1/week", "2 gates left"). */
   why: string[];
   /** Change since the previous week's summary, when one was given and had this use case. */
@@ -112,6 +114,7 @@ export interface PortfolioForecastOptions {
 }
 
 export const DEFAULT_SEED = "converge";
+const NO_NOTES: readonly string[] = Object.freeze([]);
 
 
 
@@ -127,11 +130,13 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
 
   const planned = planPortfolio(snapshot, now, config, seed, maxPeriods);
   const { ids, squads, orgMean, parts, plans, queues } = planned;
+  const { partStart, partIds, mode } = planned.model.useCases;
   const { distribution: completion, meanWork } = completionDistributions(planned, config, options.drawCache);
+  const timeline = timelineOf(snapshot);
 
 
   // Per use case results.
-  for (const part of parts) squads[part.squad]!.openStories += part.open;
+  for (let j = 0; j < parts.count; j++) squads[parts.squad[j]!]!.openStories += parts.open[j]!;
   // Dates of weeks from now: a few dozen distinct ones for thousands of use cases.
   const weekDates = new Map<number, string>();
   const weekDate = (k: number | null) => {
@@ -141,49 +146,62 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
     return day;
   };
   const rates: Array<string | undefined> = []; // each squad's "~x.y" throughput text for the reasons, made once
-  const useCases: UseCaseForecast[] = plans.map((plan, i) => {
-    const u = plan.useCase;
+  const squadLists: Array<readonly string[] | undefined> = []; // [squad id], shared by the squad's use cases
+  const useCases: UseCaseForecast[] = Array.from({ length: plans.count }, (_, i) => {
+    const u = timeline.useCases[plans.index[i]!]!;
+    const overdue = plans.overdue[i] === 1;
     const distribution = completion(i);
-    const pOnTime = plan.overdue ? 0 : distribution.probabilityByDeadline(plan.deadlinePeriod);
+    const pOnTime = overdue ? 0 : distribution.probabilityByDeadline(plans.deadlinePeriod[i]!);
     const p50Weeks = distribution.percentile(0.5);
     const p85Weeks = distribution.percentile(0.85);
     // Squads with work on it, ascending (one part, one squad: most use cases).
-    const workSquads = plan.parts.length === 1 ? [parts[plan.parts[0]!]!.squad] : [...new Set(plan.parts.map((p) => parts[p]!.squad))].sort((a, b) => a - b);
-    const lowSquads = workSquads.filter((s) => squads[s]!.lowConfidence);
+    const from = partStart[i]!;
+    const to = partStart[i + 1]!;
+    let workSquads: number[];
+    if (to - from === 1) workSquads = [parts.squad[partIds[from]!]!];
+    else {
+      const distinct = new Set<number>();
+      for (let j = from; j < to; j++) distinct.add(parts.squad[partIds[j]!]!);
+      workSquads = [...distinct].sort((a, b) => a - b);
+    }
     const gatesLeft = planned.gatesLeft(i);
-    const confidenceNotes = [...lowSquads.map((s) => squads[s]!.reason as string), ...plan.notes, ...(gatesLeft.note === null ? [] : [gatesLeft.note])];
-    const gatesRemaining = [...gatesLeft.gates];
+    const notes = plans.notes[i]!;
+    let confidenceNotes: readonly string[] = NO_NOTES; // most use cases have none: no list each
+    if (notes.length > 0 || gatesLeft.note !== null || workSquads.some((s) => squads[s]!.lowConfidence)) {
+      const lowSquads = workSquads.filter((s) => squads[s]!.lowConfidence);
+      confidenceNotes = [...lowSquads.map((s) => squads[s]!.reason as string), ...notes, ...(gatesLeft.note === null ? [] : [gatesLeft.note])];
+    }
     const forecast: UseCaseForecast = {
       id: u.id,
       title: u.title,
       priority: u.priority,
       squad: u.squad,
-      squads: workSquads.map((s) => ids[s]!),
+      squads: workSquads.length === 1 ? (squadLists[workSquads[0]!] ??= Object.freeze([ids[workSquads[0]!]!])) : workSquads.map((s) => ids[s]!),
       deadline: u.deadline,
-      status: plan.overdue ? "overdue" : statusFor(pOnTime, config),
+      status: overdue ? "overdue" : statusFor(pOnTime, config),
       pOnTime,
       p50Weeks,
       p85Weeks,
       p50Date: weekDate(p50Weeks),
       p85Date: weekDate(p85Weeks),
-      overdue: plan.overdue,
-      remainingStories: plan.openStories,
+      overdue,
+      remainingStories: plans.openStories[i]!,
       expectedStories: meanWork[i]!,
-      scopeStories: plan.scopeStories,
-      estimated: plan.estimated,
-      gatesRemaining,
+      scopeStories: plans.scopeStories[i]!,
+      estimated: mode[i] === WorkMode.Estimated,
+      gatesRemaining: gatesLeft.gates,
       expectedGateDays: gatesLeft.gateTime.mean,
       lowConfidence: confidenceNotes.length > 0,
       confidenceNotes,
       why: [],
     };
-    forecast.why = explainForecast(forecast, plan, workSquads);
+    forecast.why = explainForecast(forecast, i, u.acceptanceCriteria.length, workSquads);
     return forecast;
   });
 
-  function explainForecast(f: UseCaseForecast, plan: Plan, workSquads: number[]): string[] {
+  function explainForecast(f: UseCaseForecast, plan: number, criteria: number, workSquads: number[]): string[] {
     const why: string[] = [];
-    if (f.estimated) why.push(`not split yet: ~${Math.round(f.expectedStories)} stories estimated from ${plan.useCase.acceptanceCriteria.length} acceptance criteria`);
+    if (f.estimated) why.push(`not split yet: ~${Math.round(f.expectedStories)} stories estimated from ${criteria} acceptance criteria`);
     else if (f.remainingStories > 0 || f.expectedStories > 0) {
       const growthShare = f.expectedStories - f.remainingStories;
       why.push(`${f.remainingStories} ${plural(f.remainingStories, "story", "stories")} left${growthShare >= 0.5 ? ` (+~${Math.round(growthShare)} expected scope growth)` : ""}`);
@@ -193,8 +211,8 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
       const queue = queues[s]!;
       let ahead = 0;
       for (const p of queue) {
-        if (plans[parts[p]!.useCase] === plan) break;
-        ahead += parts[p]!.open;
+        if (parts.plan[p] === plan) break;
+        ahead += parts.open[p]!;
       }
       const rate = (rates[s] ??= squad.lowConfidence ? `org-wide ~${orgMean.toFixed(1)}` : `~${squad.meanThroughput.toFixed(1)}`);
       why.push(`${squad.name}: ${rate} stories/week${ahead > 0 ? `, ${ahead} higher-priority ${plural(ahead, "story", "stories")} first` : ""}`);
@@ -206,7 +224,6 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
     return why;
   }
 
-  const timeline = timelineOf(snapshot);
   const deployed: DeployedUseCase[] = [];
   for (const i of timeline.byId) {
     if (!isFiled(timeline, i, now) || !isDeployed(timeline, i, now)) continue;

@@ -31,7 +31,7 @@ function forecast(snapshot: PortfolioSnapshot, options: EngineOptions): Portfoli
       throughputPerWeek: round1(u.squads.reduce((s, id) => s + (squadThroughput.get(id) ?? 0), 0)),
       squads: u.squads,
       gatesRemaining: u.gatesRemaining,
-      why: [...u.why, ...u.confidenceNotes],
+      why: u.confidenceNotes.length > 0 ? [...u.why, ...u.confidenceNotes] : u.why,
       movement: u.movement ? { p85ShiftDays: u.movement.p85ShiftDays, reasons: u.movement.reasons } : null,
     });
   }

@@ -31,9 +31,9 @@ export interface UseCaseForecastView {
   lowConfidence: boolean;
   /** Mean weekly throughput of the squads with work on it. */
   throughputPerWeek: number;
-  /** Squads with work left on it (empty when none is left). */
-  squads: string[];
-  gatesRemaining: string[];
+  /** Squads with work left on it (empty when none is left). Shared lists: never mutated. */
+  squads: readonly string[];
+  gatesRemaining: readonly string[];
   why: string[];
   /** Why the forecast moved since last week (when last week had this use case). */
   movement: { p85ShiftDays: number | null; reasons: string[] } | null;

@@ -60,7 +60,7 @@ export interface UseCaseRow {
   title: string;
   url: string;
   owner: string | null;
-  squads: string[];
+  squads: readonly string[];
   valueStream: string;
   /** Last gate passed (id), null if none. */
   gate: string | null;

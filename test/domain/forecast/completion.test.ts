@@ -15,8 +15,9 @@ describe("completion distributions (work, then the gate time left)", () => {
     for (const horizon of [3, config.maxWeeks]) {
       const plan = planPortfolio(input, Date.parse("2026-10-05T00:00:00Z"), config, 1, horizon);
       const { distribution } = completionDistributions(plan, config);
-      const forward = plan.plans.map((p, i) => figures(distribution(i), p.deadlinePeriod));
-      const backward = plan.plans.map((_, i) => plan.plans.length - 1 - i).map((i) => figures(distribution(i), plan.plans[i]!.deadlinePeriod)).reverse();
+      const order = Array.from({ length: plan.plans.count }, (_, i) => i);
+      const forward = order.map((i) => figures(distribution(i), plan.plans.deadlinePeriod[i]!));
+      const backward = order.reverse().map((i) => figures(distribution(i), plan.plans.deadlinePeriod[i]!)).reverse();
       expect(backward).toEqual(forward);
       expect(forward.length).toBeGreaterThan(50);
     }
@@ -27,13 +28,14 @@ describe("completion distributions (work, then the gate time left)", () => {
     const { distribution } = completionDistributions(plan, config);
     const exact = forecastExactly(plan.model);
     let delayed = 0;
-    plan.plans.forEach((p, i) => {
+    for (let i = 0; i < plan.plans.count; i++) {
+      const deadline = plan.plans.deadlinePeriod[i]!;
       const work = exactCounts(exact.doneOf(i), plan.maxPeriods);
       const gateTime = plan.gatesLeft(i).gateTime;
       const made = gateTime.isZero ? work : gateTime.delay(work.counts, work.unfinished, plan.maxPeriods);
       if (!gateTime.isZero) delayed++;
-      expect(figures(distribution(i), p.deadlinePeriod)).toEqual(figures(new PeriodDistribution(made.counts, plan.maxPeriods, made.unfinished), p.deadlinePeriod));
-    });
+      expect(figures(distribution(i), deadline)).toEqual(figures(new PeriodDistribution(made.counts, plan.maxPeriods, made.unfinished), deadline));
+    }
     expect(delayed).toBeGreaterThan(20);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { forecastExactly, exactCounts } from "../../../src/domain/forecast/exact.js";
-import { simulateJoint, WorkMode, type QueueModel } from "../../../src/domain/forecast/joint.js";
+import { queueModelOf, simulateJoint, WorkMode, type QueueModel } from "../../../src/domain/forecast/joint.js";
 import { ThroughputSampler } from "../../../src/domain/forecast/simulate.js";
 import { PeriodDistribution } from "../../../src/domain/forecast/distribution.js";
 import { exactDoneWithin, tolerance } from "./exact.js";
@@ -19,13 +19,13 @@ function cdfOf(counts: ArrayLike<number> | { counts: ArrayLike<number>; unfinish
 
 function oneQueue(throughput: number[], works: number[], maxPeriods = 80): QueueModel {
   const parts = works.map((open) => ({ squad: 0, open, initial: open, current: open }));
-  return {
+  return queueModelOf({
     squads: [{ seed: "s", sampler: new ThroughputSampler(throughput), queue: parts.map((_, i) => i) }],
     parts,
     useCases: parts.map((_, i) => ({ seed: `u${i}`, mode: WorkMode.Fixed, parts: [i], criteria: 1, ratios: new Float64Array(0) })),
     growth: new Float64Array(0),
     maxPeriods,
-  };
+  });
 }
 
 // Exact to 1e−9: a part stops once it is that close to certain (CERTAIN in exact.ts), so values agree to 8 places.
@@ -48,7 +48,7 @@ describe("forecastExactly (the Monte Carlo's limit, computed)", () => {
       { squad: 0, open: 10, initial: 10, current: 10 },
       { squad: 1, open: 8, initial: 8, current: 8 },
     ];
-    const model: QueueModel = {
+    const model: QueueModel = queueModelOf({
       squads: [
         { seed: "a", sampler: new ThroughputSampler([1, 2, 3]), queue: [0] },
         { seed: "b", sampler: new ThroughputSampler([0, 4]), queue: [1] },
@@ -57,7 +57,7 @@ describe("forecastExactly (the Monte Carlo's limit, computed)", () => {
       useCases: [{ seed: "u", mode: WorkMode.Fixed, parts: [0, 1], criteria: 1, ratios: new Float64Array(0) }],
       growth: new Float64Array(0),
       maxPeriods: 40,
-    };
+    });
     const got = cdfOf(exactCounts(forecastExactly(model).done[0]!, 40), 40);
     const a = exactDoneWithin([1, 2, 3], 10, 40);
     const b = exactDoneWithin([0, 4], 8, 40);
@@ -77,7 +77,7 @@ describe("forecastExactly (the Monte Carlo's limit, computed)", () => {
       const model = randomModel(seed, trials, 40);
       const simulated = simulateJoint(model);
       const exact = forecastExactly(model);
-      model.useCases.forEach((_, i) => {
+      for (let i = 0; i < model.useCases.count; i++) {
         const mc = cdfOf(simulated.histograms[i]!, 40);
         const ex = cdfOf(exactCounts(exact.done[i]!, 40), 40);
         for (let k = 0; k <= 40; k++) {
@@ -85,7 +85,7 @@ describe("forecastExactly (the Monte Carlo's limit, computed)", () => {
         }
         // Work per trial is at most a few dozen stories: 5 SE of its mean is well under 0.5.
         expect(Math.abs(simulated.meanWork[i]! - exact.meanWork[i]!), `model ${seed}, use case ${i}, mean work`).toBeLessThan(0.5);
-      });
+      }
     }
   });
 

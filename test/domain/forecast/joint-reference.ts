@@ -1,13 +1,14 @@
 import { createRng, RngBank, type StreamRng } from "../../../src/domain/random.js";
 import { PeriodDistribution } from "../../../src/domain/forecast/distribution.js";
-import { WorkMode, type JointModel, type JointResult } from "../../../src/domain/forecast/joint.js";
+import { WorkMode, type JointResult } from "../../../src/domain/forecast/joint.js";
 import { runQueueTrial } from "../../../src/domain/forecast/simulate.js";
+import type { ObjectModel } from "./random-model.js";
 
 /**
  * The joint simulation written plainly (generator objects, runQueueTrial, one histogram update per trial): the
  * reference the hand-inlined `simulateJoint` must reproduce exactly, draw for draw.
  */
-export function simulateJointReference(model: JointModel): JointResult {
+export function simulateJointReference(model: ObjectModel): JointResult {
   const { squads, parts, useCases, growth, trials, maxPeriods } = model;
   const squadRngs: StreamRng[] = squads.map((s) => createRng(s.seed));
   const useCaseStreams = new RngBank(useCases.map((u) => u.seed));

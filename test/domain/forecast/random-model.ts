@@ -1,9 +1,17 @@
 import { createRng } from "../../../src/domain/random.js";
-import { WorkMode, type JointModel, type JointPart, type JointUseCase } from "../../../src/domain/forecast/joint.js";
+import { queueModelOf, WorkMode, type JointModel, type JointPart, type JointUseCase } from "../../../src/domain/forecast/joint.js";
 import { ThroughputSampler } from "../../../src/domain/forecast/simulate.js";
+
+/** A joint model with its parts and use cases as objects (what queueModelOf turns into columns). */
+export type ObjectModel = Omit<JointModel, "parts" | "useCases"> & { parts: JointPart[]; useCases: JointUseCase[] };
 
 /** A random portfolio model: shared and own samplers, an all-zero squad, multi-squad use cases, every work mode. */
 export function randomModel(seed: number, trials: number, maxPeriods = 60): JointModel {
+  return queueModelOf(randomObjectModel(seed, trials, maxPeriods));
+}
+
+/** randomModel's parts and use cases as objects (the plain reference loop reads these). */
+export function randomObjectModel(seed: number, trials: number, maxPeriods = 60): ObjectModel {
   const rng = createRng(seed);
   const shared = new ThroughputSampler([0, 3, 1, 4, 0, 2, 5]);
   const squadCount = 2 + rng.nextInt(6);

@@ -32,3 +32,22 @@ export class Float64List {
     this.values = grown;
   }
 }
+
+/** Float64List's twin for whole numbers (indexes, counts): `values` holds the list in its first `length` slots. */
+export class Int32List {
+  values: Int32Array;
+  length = 0;
+
+  constructor(capacity = 256) {
+    this.values = new Int32Array(capacity);
+  }
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Int32Array(2 * this.values.length || 1);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+}
