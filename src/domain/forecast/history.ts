@@ -42,8 +42,8 @@ export function squadsKnown(t: Timeline, now: number): { ids: string[]; local: I
  * Stories closed per week for each known squad (rows by `local` position), oldest week first, zero weeks included.
  * Week w ends at now − (n−1−w) weeks.
  */
-export function weeklyThroughput(t: Timeline, now: number, weeks: number, local: Int32Array, count: number): number[][] {
-  const rows = Array.from({ length: count }, () => new Array<number>(weeks).fill(0));
+export function weeklyThroughput(t: Timeline, now: number, weeks: number, local: Int32Array, count: number): Float64Array {
+  const rows = new Float64Array(count * weeks); // squad s's weeks at s × weeks … (s + 1) × weeks − 1
   const start = now - weeks * WEEK_MS;
   for (let i = 0; i < t.useCases.length; i++) {
     if (!isFiled(t, i, now)) continue;
@@ -52,7 +52,7 @@ export function weeklyThroughput(t: Timeline, now: number, weeks: number, local:
       // (start, now] split into `weeks` half-open weeks (…, end]: a close exactly at `now` is in the last week.
       if (!(c > start && c <= now) || !(t.opened[j]! <= now)) continue;
       const week = Math.min(weeks - 1, Math.ceil((c - start) / WEEK_MS) - 1);
-      rows[local[t.storySquad[j]!]!]![week]!++;
+      rows[local[t.storySquad[j]!]! * weeks + week]!++;
     }
   }
   return rows;

@@ -83,7 +83,8 @@ export interface PortfolioPlan {
   maxPeriods: number;
   /** Squad ids, sorted; `squads[i]` and `queues[i]` belong to `ids[i]`. */
   ids: string[];
-  squads: SquadForecast[];
+  /** Made when first read. */
+  readonly squads: SquadForecast[];
   /** Mean weekly throughput of the org-wide pool (low-confidence squads draw from it). */
   orgMean: number;
   parts: PlanParts;
@@ -116,34 +117,40 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   const known = squadsKnown(t, now);
   const ids = known.ids;
   const names = squadNames(input.squads);
-  const weekly = weeklyThroughput(t, now, config.throughputWindowWeeks, known.local, ids.length);
-  const pooled = new Float64Array(ids.length * config.throughputWindowWeeks);
-  weekly.forEach((row, s) => pooled.set(row, s * config.throughputWindowWeeks));
+  const window = config.throughputWindowWeeks;
+  // Every squad's weeks end to end (squad s at s × window …): the org-wide pool, and each squad's own history as a
+  // view of it. A backtest replay plans thousands of squads: no list or object per squad that it does not read.
+  const pooled = weeklyThroughput(t, now, window, known.local, ids.length);
   const orgSampler = new ThroughputSampler(pooled.length > 0 ? pooled : [0]);
   const orgMean = mean(orgSampler.values);
-  const squads: SquadForecast[] = ids.map((id, s) => {
-    const history = weekly[s]!;
-    let nonZeroWeeks = 0;
-    for (const v of history) if (v > 0) nonZeroWeeks++;
-    const lowConfidence = nonZeroWeeks < config.minNonZeroWeeks;
-    const name = names.get(id) ?? id;
-    const squad: SquadForecast = {
-      id,
-      name,
-      weeklyThroughput: history,
-      nonZeroWeeks,
-      meanThroughput: mean(history),
-      openStories: 0,
-      lowConfidence,
-      // Always present (undefined when confident): one object shape for every squad, which keeps the code that reads
-      // squads optimised.
-      reason: lowConfidence
-        ? `${name} closed stories in only ${nonZeroWeeks} of the last ${config.throughputWindowWeeks} weeks (fewer than ${config.minNonZeroWeeks}): using the org-wide throughput distribution`
-        : undefined,
-    };
-    return squad;
+  const nonZeroWeeks = new Int32Array(ids.length);
+  const samplers = ids.map((_, s) => {
+    const history = pooled.subarray(s * window, (s + 1) * window);
+    for (let w = 0; w < window; w++) if (history[w]! > 0) nonZeroWeeks[s]!++;
+    return nonZeroWeeks[s]! < config.minNonZeroWeeks ? orgSampler : ThroughputSampler.over(history);
   });
-  const samplers = squads.map((s) => (s.lowConfidence ? orgSampler : new ThroughputSampler(s.weeklyThroughput)));
+  // The squads as the forecast reports them, made when first read (the backtest's replays never read them).
+  let squads: SquadForecast[] | undefined;
+  const squadForecasts = (): SquadForecast[] =>
+    (squads ??= ids.map((id, s) => {
+      const history = Array.from(pooled.subarray(s * window, (s + 1) * window));
+      const lowConfidence = samplers[s] === orgSampler;
+      const name = names.get(id) ?? id;
+      return {
+        id,
+        name,
+        weeklyThroughput: history,
+        nonZeroWeeks: nonZeroWeeks[s]!,
+        meanThroughput: mean(history),
+        openStories: 0,
+        lowConfidence,
+        // Always present (undefined when confident): one object shape for every squad, which keeps the code that
+        // reads squads optimised.
+        reason: lowConfidence
+          ? `${name} closed stories in only ${nonZeroWeeks[s]} of the last ${window} weeks (fewer than ${config.minNonZeroWeeks}): using the org-wide throughput distribution`
+          : undefined,
+      };
+    }));
 
   // History the draws come from.
   // Sample arrays are built once and shared by every plan that draws from them (never copied per use case).
@@ -299,8 +306,15 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   };
 
   // Each squad's queue: its parts ordered by the use case's priority, then deadline, then id.
-  const queues: number[][] = ids.map(() => []);
-  for (let p = 0; p < parts.count; p++) queues[parts.squad[p]!]!.push(p);
+  // (Each queue made at its exact size: a list grown by push keeps room for 17, and there are thousands per replay.)
+  const queueLength = new Int32Array(ids.length);
+  for (let p = 0; p < parts.count; p++) queueLength[parts.squad[p]!]!++;
+  const queues: number[][] = Array.from(queueLength, (n) => new Array<number>(n));
+  queueLength.fill(0);
+  for (let p = 0; p < parts.count; p++) {
+    const s = parts.squad[p]!;
+    queues[s]![queueLength[s]!++] = p;
+  }
   // From the timeline's arrays (not the use-case objects): deadline days compare as their last instants do, and ids
   // as their ranks in id order (equal ids keep plan order, as a stable sort by id would).
   const byQueueOrder = (a: number, b: number) => {
@@ -321,7 +335,20 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
     growth,
     maxPeriods,
   };
-  return { now, maxPeriods, ids, squads, orgMean, parts, plans, queues, model, gatesLeft: (p) => gatesLeftOf(plans.index[p]!) };
+  return {
+    now,
+    maxPeriods,
+    ids,
+    get squads() {
+      return squadForecasts();
+    },
+    orgMean,
+    parts,
+    plans,
+    queues,
+    model,
+    gatesLeft: (p) => gatesLeftOf(plans.index[p]!),
+  };
 }
 
 /**

@@ -10,10 +10,11 @@ export class ThroughputSampler {
   /** No past period delivered anything: drawing would never finish, so simulations short-circuit to "unfinished". */
   readonly allZero: boolean;
 
-  constructor(values: readonly number[] | Float64Array) {
+  /** `shared`: keep `values` itself (a Float64Array its owner never changes) instead of a copy; see `over`. */
+  constructor(values: readonly number[] | Float64Array, shared = false) {
     if (values.length === 0) throw new RangeError("throughput history is empty: need at least one past period");
     // Index loops: this runs once per squad per forecast, on plain arrays and typed arrays alike.
-    this.values = new Float64Array(values.length);
+    this.values = shared && values instanceof Float64Array ? values : new Float64Array(values.length);
     let allZero = true;
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
@@ -22,6 +23,11 @@ export class ThroughputSampler {
       if (v !== 0) allZero = false;
     }
     this.allZero = allZero;
+  }
+
+  /** A sampler drawing from `values` itself, not a copy: the caller never changes them (a view of a larger array). */
+  static over(values: Float64Array): ThroughputSampler {
+    return new ThroughputSampler(values, true);
   }
 
   draw(rng: Rng): number {
