@@ -2,7 +2,7 @@ import type { Initiative, PortfolioSnapshot, UseCase } from "../snapshot/schema.
 import { convert, type CurrencySettings } from "./money.js";
 import { parseIsoMs } from "../values/dates.js";
 import { idOrder } from "../snapshot/id-order.js";
-import { IdSet } from "../snapshot/id-set.js";
+import { initiativeReferences } from "../snapshot/references.js";
 
 /**
  * Benefit rollups (issue 4, ADR 0040): planned, forecast and realized benefit per initiative and per value stream,
@@ -211,36 +211,30 @@ interface EnablerLists {
 }
 
 function enablersOf(snapshot: Pick<PortfolioSnapshot, "initiatives" | "useCases">, options: BenefitOptions): EnablerLists {
-  // Initiatives numbered by id: tens of thousands of references are joined here (see IdSet).
-  const initiatives = snapshot.initiatives;
-  const ids = new IdSet(initiatives.length);
-  const numberOf = new Int32Array(initiatives.length);
-  for (let k = 0; k < initiatives.length; k++) numberOf[k] = ids.intern(initiatives[k]!.id);
+  // Each reference as an initiative number (validation resolved them already: see references.ts).
+  const { numberOf, count: initiatives, from: refFrom, number } = initiativeReferences(snapshot);
   // Each reference (initiative number, enabler), use cases in id order; then a counting sort by initiative number,
   // which is stable, so every list comes out sorted by use-case id (code-unit order, as the forecast's: the same on
   // every ICU build) without sorting tens of thousands of small lists.
-  let references = 0;
-  for (const u of snapshot.useCases) references += u.initiatives.length;
-  const refNumber = new Int32Array(references);
-  const refEnabler = new Int32Array(references);
+  const refNumber = new Int32Array(number.length);
+  const refEnabler = new Int32Array(number.length);
   const enablers: Enabler[] = [];
-  const from = new Int32Array(ids.size + 1);
+  const from = new Int32Array(initiatives + 1);
   let count = 0;
   const byId = idOrder(snapshot.useCases);
   for (let k = 0; k < byId.length; k++) {
-    const useCase = snapshot.useCases[byId[k]!]!;
-    const refs = useCase.initiatives;
-    enablers.push(enablerOf(useCase, options.outlook));
-    for (let r = 0; r < refs.length; r++) {
-      const n = ids.indexOf(refs[r]!);
+    const u = byId[k]!;
+    enablers.push(enablerOf(snapshot.useCases[u]!, options.outlook));
+    for (let r = refFrom[u]!; r < refFrom[u + 1]!; r++) {
+      const n = number[r]!;
       if (n < 0) continue; // not an initiative of this snapshot
       refNumber[count] = n;
       refEnabler[count++] = k;
       from[n + 1]!++;
     }
   }
-  for (let n = 0; n < ids.size; n++) from[n + 1] = from[n + 1]! + from[n]!;
-  const next = from.slice(0, ids.size);
+  for (let n = 0; n < initiatives; n++) from[n + 1] = from[n + 1]! + from[n]!;
+  const next = from.slice(0, initiatives);
   const flat = new Array<Enabler>(count);
   for (let r = 0; r < count; r++) flat[next[refNumber[r]!]!++] = enablers[refEnabler[r]!]!;
   return { flat, from, numberOf };

@@ -1,4 +1,4 @@
-import { Float64List } from "./number-list.js";
+import { Float64List } from "../number-list.js";
 import { WorkMode, type QueueModel } from "./joint.js";
 
 /**

@@ -1,5 +1,5 @@
 import { DAY_MS, WEEK_MS } from "./input.js";
-import { Float64List } from "./number-list.js";
+import { Float64List } from "../number-list.js";
 import type { Timeline } from "./timeline.js";
 
 /**

@@ -5,7 +5,7 @@ import { deployedScope, gateOverheadDays, gatePasses, isInFlight, pipelineLookup
 import { WEEK_MS, type ForecastInput } from "./input.js";
 import { timelineOf } from "./timeline.js";
 import { simulateJoint, WorkMode, type JointModel, type PartColumns, type SquadDrawCache } from "./joint.js";
-import { Float64List, Int32List } from "./number-list.js";
+import { Float64List, Int32List } from "../number-list.js";
 import { ThroughputSampler } from "./simulate.js";
 import { SumOfDraws } from "./sum-of-draws.js";
 import { forecastExactly } from "./exact.js";

@@ -1,4 +1,6 @@
 import { IdSet } from "./id-set.js";
+import { Int32List } from "../number-list.js";
+import { rememberInitiativeReferences } from "./references.js";
 import { isoDate, isoDateTime, ISSUE_ID_PATTERN, REPO_PATTERN, CURRENCY_PATTERN, type PortfolioSnapshot } from "./schema.js";
 
 /**
@@ -147,8 +149,11 @@ const USE_CASE = keys(
 const issueIdentity = (v: Obj): boolean =>
   issueId(v.id) && str(v.repo) && safeInt(v.number) && v.number > 0 && str(v.title) && httpUrl(v.url) && idMatches(v.id, v.repo, v.number);
 
-/** The sets the cross-reference rules (the schema's superRefine) look ids up in. */
-type Known = { squads: IdSet; gates: IdSet; initiatives: IdSet; useCases: IdSet };
+/**
+ * The sets the cross-reference rules (the schema's superRefine) look ids up in, and the initiative each use case's
+ * references resolved to (kept for the benefit rollup: see references.ts).
+ */
+type Known = { squads: IdSet; gates: IdSet; initiatives: IdSet; useCases: IdSet; references: Int32List };
 
 function useCase(v: unknown, known: Known): boolean {
   if (
@@ -184,7 +189,9 @@ function useCase(v: unknown, known: Known): boolean {
   for (let i = 0; i < initiatives.length; i++) {
     // A reference equal to a (checked) initiative id has the issue-id shape too: no scan of its own.
     const ref: unknown = initiatives[i];
-    if (typeof ref !== "string" || !known.initiatives.has(ref)) return false;
+    const initiative = typeof ref === "string" ? known.initiatives.indexOf(ref) : -1;
+    if (initiative < 0) return false;
+    known.references.push(initiative);
   }
   if (!Array.isArray(stories)) return false;
   for (let i = 0; i < stories.length; i++) {
@@ -350,12 +357,19 @@ export function quickValidate(json: unknown): json is PortfolioSnapshot {
   if (!gates || !initiatives) return false;
   const useCases = json.useCases;
   if (!Array.isArray(useCases)) return false;
-  const known: Known = { squads, gates, initiatives, useCases: new IdSet(useCases.length) };
+  const known: Known = { squads, gates, initiatives, useCases: new IdSet(useCases.length), references: new Int32List(useCases.length * 4) };
+  const from = new Int32Array(useCases.length + 1);
   for (let i = 0; i < useCases.length; i++) {
     const u: unknown = useCases[i];
     if (!useCase(u, known) || !known.useCases.add((u as { id: string }).id)) return false;
+    from[i + 1] = known.references.length;
   }
-  return kpiInputs(json.kpiInputs, known.useCases);
+  if (!kpiInputs(json.kpiInputs, known.useCases)) return false;
+  // Initiative ids are unique here, so each initiative's number is its position.
+  const numberOf = Int32Array.from({ length: initiatives.size }, (_, k) => k);
+  const references = { numberOf, count: initiatives.size, from, number: known.references.values.subarray(0, known.references.length) };
+  rememberInitiativeReferences(json as unknown as PortfolioSnapshot, references);
+  return true;
 }
 
 /** The ids of an array whose items all pass `check`, or null if it is not such an array or an id repeats. */
