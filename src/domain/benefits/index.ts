@@ -9,6 +9,7 @@ export {
   type BenefitTotals,
   type InitiativeBenefit,
   type InitiativeFigures,
+  type OutlookLookup,
   type UseCaseOutlook,
   type UseCaseRiskStatus,
   type ValueStreamBenefit,

@@ -35,12 +35,17 @@ export interface UseCaseOutlook {
   goLive: string | null;
 }
 
+/** Where the rollup reads each use case's outlook: a Map, or anything that answers `get` (e.g. a view of the forecast). */
+export interface OutlookLookup {
+  get(useCaseId: string): UseCaseOutlook | undefined;
+}
+
 export interface BenefitOptions {
   /** Report day, YYYY-MM-DD: the benefit window starts here. */
   now: string;
   currency: CurrencySettings;
   /** Per use case id. A use case missing here is treated as not forecast (unless the snapshot says it deployed). */
-  outlook: ReadonlyMap<string, UseCaseOutlook>;
+  outlook: OutlookLookup;
   /** Length of the benefit window in days (default 365). */
   windowDays?: number;
   /** Joint P(all enabling use cases on time) per initiative id, when the forecast computed it in one simulation. */
@@ -135,20 +140,25 @@ interface Enabler {
   id: string;
   deadline: string;
   deadlineDay: number;
-  outlook: UseCaseOutlook;
+  /** Its outlook's figures, held here (not as an outlook object each: ten thousand use cases). */
+  status: UseCaseRiskStatus;
+  pOnTime: number | null;
+  goLive: string | null;
   goLiveDay: number | null;
   /** Its status's rank in SEVERITY (lower is worse), and whether it is at risk, off track or overdue. */
   severity: number;
   atRisk: boolean;
 }
 
-function enablerOf(useCase: UseCase, outlooks: ReadonlyMap<string, UseCaseOutlook>): Enabler {
+function enablerOf(useCase: UseCase, outlooks: OutlookLookup): Enabler {
   const outlook = outlookOf(useCase, outlooks);
   return {
     id: useCase.id,
     deadline: useCase.deadline,
     deadlineDay: dayNumber(useCase.deadline),
-    outlook,
+    status: outlook.status,
+    pOnTime: outlook.pOnTime,
+    goLive: outlook.goLive,
     goLiveDay: outlook.goLive === null ? null : dayNumber(outlook.goLive),
     severity: SEVERITY_RANK.get(outlook.status)!,
     atRisk: AT_RISK.has(outlook.status),
@@ -273,7 +283,7 @@ function initiativeFigures(initiative: Initiative, enablers: readonly Enabler[],
     planned: plannedAmount,
     plannedInWindow,
     probability,
-    goLive: goLive?.outlook.goLive ?? null,
+    goLive: goLive?.goLive ?? null,
     plannedGoLive: plannedGoLive?.deadline ?? null,
     forecastYearly,
     forecast,
@@ -314,11 +324,11 @@ function enablerFigures(enablers: readonly Enabler[], from: number, to: number) 
   for (let k = from; k < to; k++) {
     const e = enablers[k]!;
     if (e.deadline > latestDeadline.deadline) latestDeadline = e;
-    if (e.outlook.pOnTime === null) (missing ??= []).push(e.id);
-    else probability *= e.outlook.pOnTime;
-    const day = e.outlook.goLive;
+    if (e.pOnTime === null) (missing ??= []).push(e.id);
+    else probability *= e.pOnTime;
+    const day = e.goLive;
     if (day === null) allGoLives = false;
-    else if (latestGoLive === null || day > latestGoLive.outlook.goLive!) latestGoLive = e;
+    else if (latestGoLive === null || day > latestGoLive.goLive!) latestGoLive = e;
   }
   return { latestDeadline, missing: missing ?? NO_IDS, probability, latestGoLive: allGoLives ? latestGoLive : null };
 }
@@ -332,10 +342,10 @@ function worstStatus(enablers: readonly Enabler[], from: number, to: number): { 
     if (worst < 0 || e.severity < enablers[worst]!.severity) worst = k;
     if (e.atRisk) atRisk = true;
   }
-  return { status: worst < 0 ? null : enablers[worst]!.outlook.status, atRisk };
+  return { status: worst < 0 ? null : enablers[worst]!.status, atRisk };
 }
 
-function outlookOf(useCase: UseCase, outlook: ReadonlyMap<string, UseCaseOutlook>): UseCaseOutlook {
+function outlookOf(useCase: UseCase, outlook: OutlookLookup): UseCaseOutlook {
   const given = outlook.get(useCase.id);
   if (given?.status === "deployed" || (given === undefined && useCase.deployedAt !== undefined)) {
     return { status: "deployed", pOnTime: 1, goLive: given?.goLive ?? useCase.deployedAt?.slice(0, 10) ?? null };

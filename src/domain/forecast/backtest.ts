@@ -60,7 +60,9 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
   const now = ms(options.now.length === 10 ? `${options.now}T00:00:00Z` : options.now);
   // Outcomes as known now (the replays read the same timeline, each only up to its own instant).
   const timeline = timelineOf(snapshot);
-  const outcomes: Array<{ p: number; onTime: boolean }> = [];
+  // Every scored P(on time) and its outcome (1 on time, 0 late), as two lists of numbers (no object each).
+  const scoredP: number[] = [];
+  const scoredOnTime: number[] = [];
   const perWeek: WeekCalibration[] = [];
   let p85Resolved = 0;
   let p85Covered = 0;
@@ -99,7 +101,8 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
       if (brier) {
         const pOnTime = d.probabilityByDeadline(plans.deadlinePeriod[i]!);
         const onTime = deployedAt !== undefined && deployedAt <= deadline;
-        outcomes.push({ p: pOnTime, onTime });
+        scoredP.push(pOnTime);
+        scoredOnTime.push(onTime ? 1 : 0);
         squared += (pOnTime - (onTime ? 1 : 0)) ** 2;
         week.resolved++;
       }
@@ -118,10 +121,18 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
     perWeek.push(week);
   }
 
-  const resolved = outcomes.length;
-  const brier = resolved === 0 ? null : outcomes.reduce((s, o) => s + (o.p - (o.onTime ? 1 : 0)) ** 2, 0) / resolved;
-  const baseRate = resolved === 0 ? null : outcomes.filter((o) => o.onTime).length / resolved;
-  const baseBrier = baseRate === null ? null : outcomes.reduce((s, o) => s + (baseRate - (o.onTime ? 1 : 0)) ** 2, 0) / resolved;
+  const resolved = scoredP.length;
+  let squaredSum = 0;
+  let onTimeCount = 0;
+  for (let k = 0; k < resolved; k++) {
+    squaredSum += (scoredP[k]! - scoredOnTime[k]!) ** 2;
+    onTimeCount += scoredOnTime[k]!;
+  }
+  const brier = resolved === 0 ? null : squaredSum / resolved;
+  const baseRate = resolved === 0 ? null : onTimeCount / resolved;
+  let baseSquaredSum = 0;
+  for (let k = 0; k < resolved && baseRate !== null; k++) baseSquaredSum += (baseRate - scoredOnTime[k]!) ** 2;
+  const baseBrier = baseRate === null ? null : baseSquaredSum / resolved;
   const skill = brier === null || baseBrier === null || baseBrier === 0 ? null : 1 - brier / baseBrier;
   return {
     asOf: new Date(now).toISOString(),

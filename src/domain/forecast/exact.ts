@@ -86,19 +86,29 @@ export function forecastExactly(model: QueueModel): ExactResult {
     if (!pmf) byCriteria.set(criteria, (pmf = mappedPmf(distinct(ratios), (r) => Math.max(1, Math.round(criteria * r)))));
     return pmf;
   };
-  const workOf: IntPmf[] = new Array<IntPmf>(parts.count);
+  // Each part's work as lo + pmf: P(W = workLo[p] + i) = workPmf[p][i] (columns, not an object per part; the pmfs
+  // themselves are shared).
+  const work: PartWork = { lo: new Float64Array(parts.count), pmf: new Array<Float64Array>(parts.count) };
   const meanWork = new Float64Array(useCases.count);
   const { partStart, partIds } = useCases;
   for (let i = 0; i < useCases.count; i++) {
     const mode = useCases.mode[i]!;
     for (let j = partStart[i]!; j < partStart[i + 1]!; j++) {
       const id = partIds[j]!;
-      let pmf: IntPmf;
-      if (mode === WorkMode.Estimated) pmf = estimatePmf(useCases.ratios[i]!, useCases.criteria[i]!);
-      else if (mode === WorkMode.Grows) pmf = shifted(growthPmf(parts.initial[id]!, parts.current[id]!), parts.open[id]!);
-      else pmf = { lo: parts.open[id]! + Math.max(0, parts.initial[id]! - parts.current[id]!), p: CERTAINLY };
-      workOf[id] = pmf;
-      meanWork[i] = meanWork[i]! + pmfMean(pmf);
+      let lo: number;
+      let pmf: Float64Array;
+      if (mode === WorkMode.Estimated) ({ lo, p: pmf } = estimatePmf(useCases.ratios[i]!, useCases.criteria[i]!));
+      else if (mode === WorkMode.Grows) {
+        const growth = growthPmf(parts.initial[id]!, parts.current[id]!);
+        lo = growth.lo + parts.open[id]!;
+        pmf = growth.p;
+      } else {
+        lo = parts.open[id]! + Math.max(0, parts.initial[id]! - parts.current[id]!);
+        pmf = CERTAINLY;
+      }
+      work.lo[id] = lo;
+      work.pmf[id] = pmf;
+      meanWork[i] = meanWork[i]! + pmfMean(lo, pmf);
     }
   }
 
@@ -112,7 +122,7 @@ export function forecastExactly(model: QueueModel): ExactResult {
     // org-wide pool is made once.
     const samples = squad.sampler.values;
     const throughput = samples.length <= SHORT_LIST ? distinctSamples(samples, scratch.throughput) : distinct(samples);
-    queueCdfs(throughput, workOf, maxPeriods, scratch, squad.queue, cdfs);
+    queueCdfs(throughput, work, maxPeriods, scratch, squad.queue, cdfs);
   }
 
   const made = new Array<Float64Array | undefined>(useCases.count);
@@ -207,15 +217,17 @@ function mappedPmf(samples: DistinctSamples, value: (s: number) => number): IntP
   return { lo, p };
 }
 
-/** X + k for a whole k (the probabilities are shared, never mutated). */
-function shifted(pmf: IntPmf, k: number): IntPmf {
-  return { lo: pmf.lo + k, p: pmf.p };
+/** Mean of lo + i for i distributed as pmf. */
+function pmfMean(lo: number, pmf: Float64Array): number {
+  let mean = 0;
+  for (let i = 0; i < pmf.length; i++) mean += pmf[i]! * (lo + i);
+  return mean;
 }
 
-function pmfMean(pmf: IntPmf): number {
-  let mean = 0;
-  for (let i = 0; i < pmf.p.length; i++) mean += pmf.p[i]! * (pmf.lo + i);
-  return mean;
+/** Every part's work distribution: P(W_p = lo[p] + i) = pmf[p][i]. */
+interface PartWork {
+  lo: Float64Array;
+  pmf: Float64Array[];
 }
 
 /** P(every part done by week t) = Π P(part done by t), each CDF staying at its last value past its end. */
@@ -329,7 +341,7 @@ function convolveInto(x: Float64Array, xLength: number, y: Float64Array, from: n
  * with everything at or above M in the last slot (absorbing): no part needs more. Part `parts[j]`'s CDF is appended
  * to `out`.
  */
-function queueCdfs(throughput: DistinctSamples, workOf: readonly IntPmf[], maxPeriods: number, scratch: Scratch, parts: readonly number[], out: PartCdfs): void {
+function queueCdfs(throughput: DistinctSamples, work: PartWork, maxPeriods: number, scratch: Scratch, parts: readonly number[], out: PartCdfs): void {
   // Throughput: distinct whole values and their shares of the past weeks (low-confidence squads share one table).
   const values = throughput.values;
   const probs = throughput.shares;
@@ -366,14 +378,15 @@ function queueCdfs(throughput: DistinctSamples, workOf: readonly IntPmf[], maxPe
   let totalLo = 0;
   let totalLength = 1;
   for (let j = 0; j < n; j++) {
-    const w = workOf[parts[j]!]!;
-    const skip = w.lo === 0 ? 1 : 0; // the zero-work mass is not scored (done at week 0)
-    zero[j] = skip === 1 ? w.p[0]! : 0;
-    lo[j] = totalLo + w.lo + skip;
-    const nonZero = w.p.length - skip;
+    const wLo = work.lo[parts[j]!]!;
+    const wP = work.pmf[parts[j]!]!;
+    const skip = wLo === 0 ? 1 : 0; // the zero-work mass is not scored (done at week 0)
+    zero[j] = skip === 1 ? wP[0]! : 0;
+    lo[j] = totalLo + wLo + skip;
+    const nonZero = wP.length - skip;
     if (nonZero > 0) M = Math.max(M, lo[j]! + totalLength + nonZero - 2);
-    totalLo += w.lo;
-    totalLength += w.p.length - 1;
+    totalLo += wLo;
+    totalLength += wP.length - 1;
   }
   M = Math.min(M, maxPeriods * maxValue + 1);
   // Sizes within the cap: part j's distribution covers lo[j] … lo[j] + size[j] − 1 ≤ M; the running total likewise.
@@ -381,12 +394,13 @@ function queueCdfs(throughput: DistinctSamples, workOf: readonly IntPmf[], maxPe
   let cappedLength = 1;
   totalLo = 0;
   for (let j = 0; j < n; j++) {
-    const w = workOf[parts[j]!]!;
-    size[j] = sumLength(cappedLength, w.p.length - (w.lo === 0 ? 1 : 0), M - lo[j]! + 1);
+    const wLo = work.lo[parts[j]!]!;
+    const wP = work.pmf[parts[j]!]!;
+    size[j] = sumLength(cappedLength, wP.length - (wLo === 0 ? 1 : 0), M - lo[j]! + 1);
     offset[j] = needed;
     needed += size[j]!;
-    totalLo += w.lo;
-    cappedLength = sumLength(cappedLength, w.p.length, M - totalLo + 1);
+    totalLo += wLo;
+    cappedLength = sumLength(cappedLength, wP.length, M - totalLo + 1);
   }
   const pmfs = scratch.pmfs.atLeast(needed);
   // Swaps by hand below: array destructuring goes through the iterator protocol, an allocation per swap.
@@ -396,15 +410,16 @@ function queueCdfs(throughput: DistinctSamples, workOf: readonly IntPmf[], maxPe
   totalLo = 0;
   cappedLength = 1;
   for (let j = 0; j < n; j++) {
-    const w = workOf[parts[j]!]!;
-    const skip = w.lo === 0 ? 1 : 0;
-    convolveInto(total, cappedLength, w.p, skip, pmfs, offset[j]!, size[j]!);
-    totalLo += w.lo;
-    const nextLength = sumLength(cappedLength, w.p.length, M - totalLo + 1);
+    const wLo = work.lo[parts[j]!]!;
+    const wP = work.pmf[parts[j]!]!;
+    const skip = wLo === 0 ? 1 : 0;
+    convolveInto(total, cappedLength, wP, skip, pmfs, offset[j]!, size[j]!);
+    totalLo += wLo;
+    const nextLength = sumLength(cappedLength, wP.length, M - totalLo + 1);
     // With no zero-work mass to skip (work is at least one story in practice) the running total is the same
     // convolution: copied, not computed twice.
     if (skip === 0) for (let c = 0, from = offset[j]!; c < nextLength; c++) nextTotal[c] = pmfs[from + c]!; // (no subarray per part)
-    else convolveInto(total, cappedLength, w.p, 0, nextTotal, 0, nextLength);
+    else convolveInto(total, cappedLength, wP, 0, nextTotal, 0, nextLength);
     const swap = total;
     total = nextTotal;
     nextTotal = swap;

@@ -47,10 +47,16 @@ function forecast(snapshot: PortfolioSnapshot, options: EngineOptions): Portfoli
 }
 
 function benefits(snapshot: PortfolioSnapshot, fc: PortfolioForecastView, options: EngineOptions): BenefitsView {
-  const outlook = new Map<string, UseCaseOutlook>();
-  // forEach, not for…of over entries: no [id, value] pair per use case.
-  fc.deployed.forEach((d, id) => outlook.set(id, { status: "deployed", pOnTime: 1, goLive: d.at }));
-  fc.useCases.forEach((f, id) => outlook.set(id, { status: f.status, pOnTime: f.pOnTime, goLive: f.p50 }));
+  // The forecast's views read as outlooks when the rollup asks (in-flight first, as a forecast wins over a deployment
+  // record), not a map of ten thousand outlook objects kept for the whole rollup.
+  const outlook = {
+    get(id: string): UseCaseOutlook | undefined {
+      const f = fc.useCases.get(id);
+      if (f) return { status: f.status, pOnTime: f.pOnTime, goLive: f.p50 };
+      const d = fc.deployed.get(id);
+      return d ? { status: "deployed", pOnTime: 1, goLive: d.at } : undefined;
+    },
+  };
   // Rows made straight from each initiative's figures (tens of thousands of them: no full InitiativeBenefit each).
   const rollup = rollupBenefits(
     snapshot,
