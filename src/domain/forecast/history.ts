@@ -253,8 +253,43 @@ export interface PipelineLookup {
   position: Int32Array;
   /** @internal Made on first use: every use case's final overhead samples (pipeline position, days) and when it settled. */
   settled?: { gate: Int32Array; at: Float64Array; days: Float64Array };
-  /** @internal Made on first use: each use case's final "gates left" key once known (−1: not yet), see planPortfolio. */
-  finalGatesLeft?: Int32Array;
+  /** @internal Made on first use: see gatesLeftKey. */
+  leftAfter?: Int32Array;
+}
+
+/**
+ * Which pipeline gates use case i has left as of `now`, as bits (bit g set: the g-th gate is not passed), for a
+ * pipeline of at most 30 gates (`gatesLeftKey` returns −1 for a longer one). Gate state is a function of the events up
+ * to `now` (in time order), so the key after each event is worked out once per timeline and pipeline (every replay of
+ * the backtest asks again for thousands of use cases) and read here for the last event at or before `now`.
+ */
+export function gatesLeftKey(t: Timeline, i: number, now: number, lookup: PipelineLookup): number {
+  const gates = lookup.position.length;
+  if (gates > 30) return -1;
+  const leftAfter = (lookup.leftAfter ??= leftAfterEachEvent(t, lookup));
+  let last = -1;
+  for (let e = t.gateFrom[i]!; e < t.gateFrom[i + 1]!; e++) {
+    if (!(t.gateAt[e]! <= now)) break; // in time order: the rest are later too
+    last = e;
+  }
+  return last < 0 ? 2 ** gates - 1 : leftAfter[last]!;
+}
+
+function leftAfterEachEvent(t: Timeline, lookup: PipelineLookup): Int32Array {
+  const { slotOf, position } = lookup;
+  const out = new Int32Array(t.gateAt.length);
+  const passed = new Uint8Array(position.length); // per slot: passed, not reverted since
+  for (let i = 0; i < t.useCases.length; i++) {
+    passed.fill(0);
+    for (let e = t.gateFrom[i]!; e < t.gateFrom[i + 1]!; e++) {
+      const slot = slotOf[t.gate[e]!]!;
+      if (slot >= 0) passed[slot] = t.passed[e]!;
+      let key = 0;
+      for (let g = 0; g < position.length; g++) if (passed[position[g]!] === 0) key += 1 << g;
+      out[e] = key;
+    }
+  }
+  return out;
 }
 
 const lookups = new WeakMap<Timeline, WeakMap<ReadonlyArray<{ id: string }>, PipelineLookup>>();

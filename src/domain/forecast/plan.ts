@@ -1,7 +1,7 @@
 import type { ForecastConfig } from "../../config/sections/forecast.js";
 import { deriveSeed } from "../random.js";
 import { PeriodDistribution } from "./distribution.js";
-import { deployedScope, gateOverheadDays, gatePasses, isInFlight, pipelineLookup, sharesBySquad, SquadShares, squadsKnown, weeklyThroughput } from "./history.js";
+import { deployedScope, gateOverheadDays, gatePasses, gatesLeftKey, isInFlight, pipelineLookup, sharesBySquad, SquadShares, squadsKnown, weeklyThroughput } from "./history.js";
 import { WEEK_MS, type ForecastInput } from "./input.js";
 import { timelineOf } from "./timeline.js";
 import { simulateJoint, WorkMode, type JointModel, type PartColumns, type SquadDrawCache } from "./joint.js";
@@ -172,22 +172,13 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   const gatesLeftByKey = new Map<number | string, GatesLeft>();
   const passedAt = new Float64Array(pipeline.length);
   // Which gates are left, as a key: bit g (or character g, for a pipeline too long for the bits) set when the g-th
-  // gate is not passed. A use case whose last gate event is at or before `now` has its final key, kept for the
-  // backtest's other replays (the key is read, not recomputed, for most use cases).
-  const bits = pipeline.length <= 30;
-  const finalKeys = bits ? (lookup.finalGatesLeft ??= new Int32Array(t.useCases.length).fill(-1)) : null;
+  // gate is not passed.
   const keyOf = (i: number): number | string => {
-    const lastEvent = t.gateFrom[i + 1]! - 1;
-    const final = finalKeys !== null && (lastEvent < t.gateFrom[i]! || t.gateAt[lastEvent]! <= now);
-    if (final && finalKeys[i]! >= 0) return finalKeys[i]!;
+    const bits = gatesLeftKey(t, i, now, lookup);
+    if (bits >= 0) return bits;
     gatePasses(t, i, now, slotOf, passedAt);
-    let key: number | string = bits ? 0 : "";
-    for (let g = 0; g < pipeline.length; g++) {
-      const left = Number.isNaN(passedAt[position[g]!]!);
-      if (typeof key === "number") key += left ? 1 << g : 0;
-      else key += left ? "1" : "0";
-    }
-    if (final) finalKeys[i] = key as number;
+    let key = "";
+    for (let g = 0; g < pipeline.length; g++) key += Number.isNaN(passedAt[position[g]!]!) ? "1" : "0";
     return key;
   };
   const gatesLeftOf = (i: number): GatesLeft => {

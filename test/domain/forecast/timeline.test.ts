@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { backtestPortfolio } from "../../../src/domain/forecast/backtest.js";
 import { forecastPortfolio } from "../../../src/domain/forecast/index.js";
 import { DAY_MS } from "../../../src/domain/forecast/input.js";
+import { gatePasses, gatesLeftKey, pipelineLookup } from "../../../src/domain/forecast/history.js";
+import { timelineOf } from "../../../src/domain/forecast/timeline.js";
 import { generatePortfolio } from "../../../src/domain/snapshot/generate.js";
 import { cutByHand } from "./cut-by-hand.js";
 import { ALPHA, at, history, inFlight, NOW, portfolio } from "./portfolio-fixtures.js";
@@ -107,5 +109,30 @@ describe("gate time as known at an instant", () => {
     expect(mvpDays(-8)).toBe(5);
     expect(mvpDays(-2)).toBe(2);
     expect(mvpDays(0)).toBe(2);
+  });
+});
+
+describe("gatesLeftKey (gates left, read from the key kept after each event)", () => {
+  it("equals the key replayed from the events up to the instant, for every use case at many instants", () => {
+    const input = generatePortfolio({ useCases: 400, seed: 8, now: "2026-11-23" });
+    // A pipeline listing a gate twice and one gate no event names: both as a real pipeline may.
+    const pipelines = [input.governance.pipeline, [...input.governance.pipeline, input.governance.pipeline[0]!, { ...input.governance.pipeline[0]!, id: "never-used" }]];
+    const t = timelineOf(input);
+    for (const pipeline of pipelines) {
+      const lookup = pipelineLookup(t, pipeline);
+      const passedAt = new Float64Array(pipeline.length);
+      let keys = 0;
+      for (const days of [-400, -120, -60, -30, -14, -7, -1, 0]) {
+        const now = Date.parse("2026-11-23T00:00:00Z") + days * DAY_MS;
+        for (let i = 0; i < t.useCases.length; i++) {
+          gatePasses(t, i, now, lookup.slotOf, passedAt);
+          let expected = 0;
+          for (let g = 0; g < pipeline.length; g++) if (Number.isNaN(passedAt[lookup.position[g]!]!)) expected += 1 << g;
+          expect(gatesLeftKey(t, i, now, lookup), `use case ${i}, day ${days}`).toBe(expected);
+          if (expected !== 2 ** pipeline.length - 1) keys++;
+        }
+      }
+      expect(keys).toBeGreaterThan(500); // most use cases have passed a gate by then
+    }
   });
 });
