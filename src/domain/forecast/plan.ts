@@ -127,7 +127,7 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   const samplers = ids.map((_, s) => {
     const history = pooled.subarray(s * window, (s + 1) * window);
     for (let w = 0; w < window; w++) if (history[w]! > 0) nonZeroWeeks[s]!++;
-    return nonZeroWeeks[s]! < config.minNonZeroWeeks ? orgSampler : ThroughputSampler.over(history);
+    return nonZeroWeeks[s]! < config.minNonZeroWeeks ? orgSampler : ThroughputSampler.ofCounts(history, nonZeroWeeks[s]!);
   });
   // The squads as the forecast reports them, made when first read (the backtest's replays never read them).
   let squads: SquadForecast[] | undefined;

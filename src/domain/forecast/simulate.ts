@@ -10,11 +10,16 @@ export class ThroughputSampler {
   /** No past period delivered anything: drawing would never finish, so simulations short-circuit to "unfinished". */
   readonly allZero: boolean;
 
-  /** `shared`: keep `values` itself (a Float64Array its owner never changes) instead of a copy; see `over`. */
-  constructor(values: readonly number[] | Float64Array, shared = false) {
+  /** `countsAllZero`: set only by `ofCounts` (the values are trusted counts, kept as they are). */
+  constructor(values: readonly number[] | Float64Array, countsAllZero?: boolean) {
     if (values.length === 0) throw new RangeError("throughput history is empty: need at least one past period");
+    if (countsAllZero !== undefined && values instanceof Float64Array) {
+      this.values = values;
+      this.allZero = countsAllZero;
+      return;
+    }
     // Index loops: this runs once per squad per forecast, on plain arrays and typed arrays alike.
-    this.values = shared && values instanceof Float64Array ? values : new Float64Array(values.length);
+    this.values = new Float64Array(values.length);
     let allZero = true;
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
@@ -25,9 +30,12 @@ export class ThroughputSampler {
     this.allZero = allZero;
   }
 
-  /** A sampler drawing from `values` itself, not a copy: the caller never changes them (a view of a larger array). */
-  static over(values: Float64Array): ThroughputSampler {
-    return new ThroughputSampler(values, true);
+  /**
+   * A sampler over weekly counts its owner made and never changes (whole numbers ≥ 0, `nonZero` of them above 0):
+   * kept as they are, a view of a larger array, neither copied nor checked (a backtest replay makes one per squad).
+   */
+  static ofCounts(counts: Float64Array, nonZero: number): ThroughputSampler {
+    return new ThroughputSampler(counts, nonZero === 0);
   }
 
   draw(rng: Rng): number {
