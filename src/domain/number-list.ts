@@ -33,7 +33,10 @@ export class Float64List {
   }
 }
 
-/** Float64List's twin for whole numbers (indexes, counts): `values` holds the list in its first `length` slots. */
+/**
+ * Float64List's twin for whole numbers (indexes, counts): `values` holds the list in its first `length` slots. A class
+ * of its own rather than one generic list: the loops that fill a list then always see one kind of typed array.
+ */
 export class Int32List {
   values: Int32Array;
   length = 0;

@@ -290,7 +290,7 @@ function initiativeFigures(initiative: Initiative, enablers: readonly Enabler[],
     realized,
     status,
     atRisk,
-    problems: problems.length > 0 ? problems : NO_PROBLEMS, // kept only when there is something to say
+    problems: problems.length > 0 ? problems : NONE, // kept only when there is something to say
   };
 }
 
@@ -313,8 +313,6 @@ function realizedSum(initiative: Initiative, currency: CurrencySettings, problem
  * product of the on-time probabilities (in id order, so the float result does not depend on how it is computed), and
  * the one with the latest go-live day (null when any is unknown). Latest means the greatest day text, as before.
  */
-const NO_IDS: readonly string[] = Object.freeze([]);
-
 function enablerFigures(enablers: readonly Enabler[], from: number, to: number) {
   let latestDeadline = enablers[from]!;
   let latestGoLive: Enabler | null = null;
@@ -330,7 +328,7 @@ function enablerFigures(enablers: readonly Enabler[], from: number, to: number) 
     if (day === null) allGoLives = false;
     else if (latestGoLive === null || day > latestGoLive.goLive!) latestGoLive = e;
   }
-  return { latestDeadline, missing: missing ?? NO_IDS, probability, latestGoLive: allGoLives ? latestGoLive : null };
+  return { latestDeadline, missing: missing ?? NONE, probability, latestGoLive: allGoLives ? latestGoLive : null };
 }
 
 /** Worst status among the enablers (SEVERITY order; null for none), and whether any is at risk. */
@@ -355,7 +353,8 @@ function outlookOf(useCase: UseCase, outlook: OutlookLookup): UseCaseOutlook {
   return { ...given, pOnTime: p === null || !Number.isFinite(p) ? null : Math.min(1, Math.max(0, p)) };
 }
 
-const NO_PROBLEMS: readonly string[] = Object.freeze([]);
+/** The empty list most initiatives have (no problems, no enabler without a forecast): one, shared and frozen. */
+const NONE: readonly string[] = Object.freeze([]);
 
 function emptyTotals(): BenefitTotals {
   return { initiatives: 0, planned: 0, plannedInWindow: 0, forecastYearly: 0, forecast: 0, realized: 0, atRisk: 0, atRiskInitiatives: 0, incomplete: 0 };

@@ -35,7 +35,7 @@ export interface SquadForecast {
 const MIN_OWN_RATIO_SAMPLES = 3;
 
 /** Shared empty lists: no history to draw from; nothing lowering confidence. */
-const NO_NOTES: readonly string[] = Object.freeze([]);
+export const NO_NOTES: readonly string[] = Object.freeze([]);
 const noSamples = new Float64Array(0);
 const noParts = new Int32Array(0);
 
@@ -134,7 +134,7 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   const squadForecasts = (): SquadForecast[] =>
     (squads ??= ids.map((id, s) => {
       const history = Array.from(pooled.subarray(s * window, (s + 1) * window));
-      const lowConfidence = samplers[s] === orgSampler;
+      const lowConfidence = nonZeroWeeks[s]! < config.minNonZeroWeeks;
       const name = names.get(id) ?? id;
       return {
         id,

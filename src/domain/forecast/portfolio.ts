@@ -4,9 +4,8 @@ import { isDeployed, isFiled } from "./history.js";
 import { compareIds, isoDay, ms, WEEK_MS, type ForecastInput } from "./input.js";
 import { timelineOf } from "./timeline.js";
 import { explainMovement, summarizeForecast, type ForecastMovement, type ForecastSummary } from "./movement.js";
-import type { SquadDrawCache } from "./joint.js";
-import { completionDistributions, mean, planPortfolio, type SquadForecast } from "./plan.js";
-import { WorkMode } from "./joint.js";
+import { WorkMode, type SquadDrawCache } from "./joint.js";
+import { completionDistributions, mean, NO_NOTES, planPortfolio, type SquadForecast } from "./plan.js";
 
 export type { SquadForecast } from "./plan.js";
 
@@ -114,7 +113,6 @@ export interface PortfolioForecastOptions {
 }
 
 export const DEFAULT_SEED = "converge";
-const NO_NOTES: readonly string[] = Object.freeze([]);
 
 
 
