@@ -238,6 +238,8 @@ export function gatePasses(t: Timeline, i: number, now: number, slotOf: Int32Arr
  * slot per pipeline gate.
  */
 export function lastPassedGate(t: Timeline, i: number, now: number, lookup: PipelineLookup, passedAt: Float64Array): number {
+  const left = gatesLeftKey(t, i, now, lookup);
+  if (left >= 0) return 31 - Math.clz32(~left & (2 ** lookup.position.length - 1)); // the highest position passed
   if (!gatePasses(t, i, now, lookup.slotOf, passedAt)) return -1;
   for (let g = lookup.position.length - 1; g >= 0; g--) if (!Number.isNaN(passedAt[lookup.position[g]!]!)) return g;
   return -1;

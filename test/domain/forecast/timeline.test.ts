@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { backtestPortfolio } from "../../../src/domain/forecast/backtest.js";
 import { forecastPortfolio } from "../../../src/domain/forecast/index.js";
 import { DAY_MS } from "../../../src/domain/forecast/input.js";
-import { gatePasses, gatesLeftKey, pipelineLookup } from "../../../src/domain/forecast/history.js";
+import { gatePasses, gatesLeftKey, lastPassedGate, pipelineLookup } from "../../../src/domain/forecast/history.js";
 import { timelineOf } from "../../../src/domain/forecast/timeline.js";
 import { generatePortfolio } from "../../../src/domain/snapshot/generate.js";
 import { cutByHand } from "./cut-by-hand.js";
@@ -112,7 +112,7 @@ describe("gate time as known at an instant", () => {
   });
 });
 
-describe("gatesLeftKey (gates left, read from the key kept after each event)", () => {
+describe("gatesLeftKey and lastPassedGate (read from the key kept after each event)", () => {
   it("equals the key replayed from the events up to the instant, for every use case at many instants", () => {
     const input = generatePortfolio({ useCases: 400, seed: 8, now: "2026-11-23" });
     // A pipeline listing a gate twice and one gate no event names: both as a real pipeline may.
@@ -129,6 +129,9 @@ describe("gatesLeftKey (gates left, read from the key kept after each event)", (
           let expected = 0;
           for (let g = 0; g < pipeline.length; g++) if (Number.isNaN(passedAt[lookup.position[g]!]!)) expected += 1 << g;
           expect(gatesLeftKey(t, i, now, lookup), `use case ${i}, day ${days}`).toBe(expected);
+          let lastPassed = -1;
+          for (let g = 0; g < pipeline.length; g++) if (!Number.isNaN(passedAt[lookup.position[g]!]!)) lastPassed = g;
+          expect(lastPassedGate(t, i, now, lookup, new Float64Array(pipeline.length)), `use case ${i}, day ${days}`).toBe(lastPassed);
           if (expected !== 2 ** pipeline.length - 1) keys++;
         }
       }
