@@ -36,8 +36,9 @@ const CERTAINLY = Float64Array.of(1);
 export interface ExactResult {
   /**
    * Use case i's P(done in exactly week k) for k = 0…n−1 (before gate time); the rest of the mass (1 − Σ) is "not done
-   * within maxPeriods" when n = maxPeriods + 1, and "done in week n" otherwise (a tail below 1e−9). Made when first
-   * asked for (a backtest replay needs only the use cases it scores).
+   * within maxPeriods" when n = maxPeriods + 1, and "done in week n" otherwise (a tail below 1e−9, or, with an
+   * EarlyStop, what was left when its figures were known). Made when first asked for (a backtest replay needs only the
+   * use cases it scores).
    */
   doneOf(i: number): Float64Array;
   /**
@@ -57,7 +58,20 @@ interface IntPmf {
   p: Float64Array;
 }
 
-export function forecastExactly(model: QueueModel): ExactResult {
+/**
+ * When a use case's reported figures are known before its distribution is certain, its part may stop early (the
+ * weekly report reads only P50, P85 and P(done by the deadline)). Use case i's part stops at the first week t ≥
+ * from[i] with P(done by t − lag[i]) ≥ level[i]; its weights up to t are exactly those of the full computation, the
+ * rest goes in week t + 1. For use cases with one part (the product of several parts needs every part, so those run
+ * to certainty); from[i] ≥ lag[i] (Infinity: never early).
+ */
+export interface EarlyStop {
+  from: Float64Array;
+  lag: Int32Array;
+  level: Float64Array;
+}
+
+export function forecastExactly(model: QueueModel, early?: EarlyStop): ExactResult {
   const { squads, parts, useCases, growth, maxPeriods } = model;
 
   // Each part's work distribution (the Monte Carlo draws one per part per trial from the same lists).
@@ -112,6 +126,18 @@ export function forecastExactly(model: QueueModel): ExactResult {
     }
   }
 
+  // Per part: when it may stop before it is certain (see EarlyStop).
+  const stop: PartStop = { from: new Float64Array(parts.count).fill(Number.POSITIVE_INFINITY), lag: new Int32Array(parts.count), level: new Float64Array(parts.count) };
+  if (early) {
+    for (let i = 0; i < useCases.count; i++) {
+      if (partStart[i + 1]! - partStart[i]! !== 1) continue;
+      const id = partIds[partStart[i]!]!;
+      stop.from[id] = early.from[i]!;
+      stop.lag[id] = early.lag[i]!;
+      stop.level[id] = early.level[i]!;
+    }
+  }
+
   // Per part: P(done by week t), t = 0…length−1 (certain from there on, or the cap was reached), end to end in one
   // array (a typed array per part was a measurable share of a backtest replay).
   const cdfs: PartCdfs = { data: new Float64List(1024), start: new Int32Array(parts.count), length: new Int32Array(parts.count) };
@@ -122,7 +148,7 @@ export function forecastExactly(model: QueueModel): ExactResult {
     // org-wide pool is made once.
     const samples = squad.sampler.values;
     const throughput = samples.length <= SHORT_LIST ? distinctSamples(samples, scratch.throughput) : distinct(samples);
-    queueCdfs(throughput, work, maxPeriods, scratch, squad.queue, cdfs);
+    queueCdfs(throughput, work, stop, maxPeriods, scratch, squad.queue, cdfs);
   }
 
   const made = new Array<Float64Array | undefined>(useCases.count);
@@ -222,6 +248,13 @@ function pmfMean(lo: number, pmf: Float64Array): number {
   let mean = 0;
   for (let i = 0; i < pmf.length; i++) mean += pmf[i]! * (lo + i);
   return mean;
+}
+
+/** Per part: EarlyStop's figures for its use case (from = Infinity: it runs to certainty). */
+interface PartStop {
+  from: Float64Array;
+  lag: Int32Array;
+  level: Float64Array;
 }
 
 /** Every part's work distribution: P(W_p = lo[p] + i) = pmf[p][i]. */
@@ -341,7 +374,7 @@ function convolveInto(x: Float64Array, xLength: number, y: Float64Array, from: n
  * with everything at or above M in the last slot (absorbing): no part needs more. Part `parts[j]`'s CDF is appended
  * to `out`.
  */
-function queueCdfs(throughput: DistinctSamples, work: PartWork, maxPeriods: number, scratch: Scratch, parts: readonly number[], out: PartCdfs): void {
+function queueCdfs(throughput: DistinctSamples, work: PartWork, stop: PartStop, maxPeriods: number, scratch: Scratch, parts: readonly number[], out: PartCdfs): void {
   // Throughput: distinct whole values and their shares of the past weeks (low-confidence squads share one table).
   const values = throughput.values;
   const probs = throughput.shares;
@@ -456,7 +489,8 @@ function queueCdfs(throughput: DistinctSamples, work: PartWork, maxPeriods: numb
       if (open[j] === 0) continue;
       const p = zero[j]! + expectation(pmfs, offset[j]!, size[j]!, survival, lo[j]!, high);
       cdf[j * (maxPeriods + 1) + t] = p;
-      if (p >= CERTAIN) {
+      const id = parts[j]!;
+      if (p >= CERTAIN || (t >= stop.from[id]! && cdf[j * (maxPeriods + 1) + t - stop.lag[id]!]! >= stop.level[id]!)) {
         open[j] = 0;
         length[j] = t + 1;
         remaining--;

@@ -8,7 +8,7 @@ import { simulateJoint, WorkMode, type JointModel, type PartColumns, type SquadD
 import { Float64List, Int32List } from "../number-list.js";
 import { ThroughputSampler } from "./simulate.js";
 import { SumOfDraws } from "./sum-of-draws.js";
-import { forecastExactly } from "./exact.js";
+import { forecastExactly, type EarlyStop } from "./exact.js";
 
 /**
  * A portfolio as the forecast sees it at one instant: squads with the throughput they draw from, every in-flight use
@@ -346,8 +346,18 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
  * Each in-flight use case's completion distribution (work, then the gate time it has left: independent of the work,
  * so an exact convolution), by the configured method (ADR 0033), and its expected work. A distribution is read at
  * once: it lives in reused arrays until the next call.
+ *
+ * `reportedOnly`: the caller reads only P50, P85 and P(done by the deadline) (the forecast). The exact method then
+ * stops a one-part use case's work as soon as those are known (ADR 0037): not before its deadline week, and once
+ * P(work done by t − lag) × P(gate time ≤ lag weeks) ≥ 0.85, which makes P(done by t) ≥ 0.85 (the gate time only
+ * delays). Every weight up to that week is the full computation's; the distribution's later weeks are lumped.
  */
-export function completionDistributions(plan: PortfolioPlan, config: ForecastConfig, drawCache?: SquadDrawCache): {
+export function completionDistributions(
+  plan: PortfolioPlan,
+  config: ForecastConfig,
+  drawCache?: SquadDrawCache,
+  reportedOnly = false,
+): {
   distribution: (i: number) => PeriodDistribution;
   workDoneBy: (i: number, k: number) => number;
   meanWork: Float64Array;
@@ -360,7 +370,7 @@ export function completionDistributions(plan: PortfolioPlan, config: ForecastCon
   let work: (i: number) => { counts: Uint32Array | Float64Array; unfinished: number };
   let meanWork: Float64Array;
   if (config.method === "exact") {
-    const exact = forecastExactly(model);
+    const exact = forecastExactly(model, reportedOnly ? earlyStop(plan) : undefined);
     const countsBuffer = new Float64Array(maxPeriods + 2);
     work = (i) => {
       const { length, unfinished } = exact.countsInto(i, countsBuffer);
@@ -390,6 +400,26 @@ export function completionDistributions(plan: PortfolioPlan, config: ForecastCon
   };
   return { distribution, workDoneBy, meanWork };
 }
+
+/** When each plan's reported figures are known (see completionDistributions). */
+function earlyStop(plan: PortfolioPlan): EarlyStop {
+  const count = plan.plans.count;
+  const stop: EarlyStop = { from: new Float64Array(count), lag: new Int32Array(count), level: new Float64Array(count) };
+  for (let p = 0; p < count; p++) {
+    // The gate time stays within `lag` weeks with probability ≥ 0.99: P(done by t) ≥ P(work done by t − lag) × that.
+    const { weeks, probability } = plan.gatesLeft(p).gateTime.weeksCovering(0.99);
+    stop.lag[p] = weeks;
+    stop.level[p] = (P85_MARGIN * 0.85) / probability;
+    stop.from[p] = Math.max(1, weeks, plan.plans.deadlinePeriod[p]!);
+  }
+  return stop;
+}
+
+/**
+ * Above 0.85 by far more than the percentile's own rounding (PeriodDistribution allows 1e−9 of the total) and any
+ * float error in the weights, so the P85 found from the lumped distribution is the full one's.
+ */
+const P85_MARGIN = 1 + 1e-6;
 
 /**
  * Stable in-place sort for the short lists a squad's queue is (a handful of parts): Array.prototype.sort allocates a

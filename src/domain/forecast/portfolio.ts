@@ -129,7 +129,8 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
   const planned = planPortfolio(snapshot, now, config, seed, maxPeriods);
   const { ids, squads, orgMean, parts, plans, queues } = planned;
   const { partStart, partIds, mode } = planned.model.useCases;
-  const { distribution: completion, meanWork } = completionDistributions(planned, config, options.drawCache);
+  // Only P50, P85 and P(on time) are read from each distribution below.
+  const { distribution: completion, meanWork } = completionDistributions(planned, config, options.drawCache, true);
   const timeline = timelineOf(snapshot);
 
 

@@ -47,6 +47,19 @@ export class SumOfDraws {
     this.weekShift = shift;
   }
 
+  /**
+   * The fewest whole weeks the delay stays within with probability at least q: the smallest w with
+   * P(ceil(days / 7) ≤ w) ≥ q, and that probability.
+   */
+  weeksCovering(q: number): { weeks: number; probability: number } {
+    let probability = 0;
+    for (let w = 0; w < this.weekShift.length; w++) {
+      probability += this.weekShift[w]!;
+      if (probability >= q) return { weeks: w, probability };
+    }
+    return { weeks: this.weekShift.length - 1, probability };
+  }
+
   /** True when the sum is always 0 (no samples at all): callers skip the draw. */
   get isZero(): boolean {
     return this.values.length === 1 && this.values[0] === 0;

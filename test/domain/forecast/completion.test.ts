@@ -39,3 +39,27 @@ describe("completion distributions (work, then the gate time left)", () => {
     expect(delayed).toBeGreaterThan(20);
   });
 });
+
+describe("completion distributions for the reported figures only (the forecast's early stop)", () => {
+  it("give every use case the full computation's P50, P85 and P(done by the deadline)", () => {
+    const input = generatePortfolio({ useCases: 600, seed: 11, now: "2026-11-23" });
+    const config = forecastSection.parse({});
+    let early = 0;
+    for (const now of ["2026-11-23T00:00:00Z", "2026-09-14T00:00:00Z"]) {
+      const plan = planPortfolio(input, Date.parse(now), config, 1, config.maxWeeks);
+      const full = completionDistributions(plan, config);
+      const reported = completionDistributions(plan, config, undefined, true);
+      for (let i = 0; i < plan.plans.count; i++) {
+        const deadline = plan.plans.deadlinePeriod[i]!;
+        const a = full.distribution(i);
+        const [p50, p85, onTime, periods] = [a.percentile(0.5), a.percentile(0.85), a.probabilityByDeadline(deadline), a.counts.length];
+        const b = reported.distribution(i);
+        expect([b.percentile(0.5), b.percentile(0.85)], `use case ${i} as of ${now}`).toEqual([p50, p85]);
+        expect(Math.abs(b.probabilityByDeadline(deadline) - onTime), `use case ${i} as of ${now}`).toBeLessThan(1e-12);
+        expect(Math.abs(b.trials - 1)).toBeLessThan(1e-12);
+        if (b.counts.length < periods) early++;
+      }
+    }
+    expect(early).toBeGreaterThan(100); // most use cases stop well before certainty
+  });
+});
