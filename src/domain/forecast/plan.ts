@@ -350,7 +350,8 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
  * `reportedOnly`: the caller reads only P50, P85 and P(done by the deadline) (the forecast). The exact method then
  * stops a one-part use case's work as soon as those are known (ADR 0037): not before its deadline week, and once
  * P(work done by t − lag) × P(gate time ≤ lag weeks) ≥ 0.85, which makes P(done by t) ≥ 0.85 (the gate time only
- * delays). Every weight up to that week is the full computation's; the distribution's later weeks are lumped.
+ * delays). Every weight up to that week is the full computation's; the distribution's later weeks are lumped (so
+ * are `workDoneBy`'s: read only those figures then).
  */
 export function completionDistributions(
   plan: PortfolioPlan,
