@@ -138,8 +138,8 @@ export function forecastExactly(model: QueueModel, early?: EarlyStop): ExactResu
     }
   }
 
-  // Per part: P(done by week t), t = 0…length−1 (certain from there on, the cap reached, or stopped early), end to end in one
-  // array (a typed array per part was a measurable share of a backtest replay).
+  // Per part: P(done by week t), t = 0…length−1 (certain from there on, the cap reached, or stopped early), end to
+  // end in one array (a typed array per part was a measurable share of a backtest replay).
   const cdfs: PartCdfs = { data: new Float64List(1024), start: new Int32Array(parts.count), length: new Int32Array(parts.count) };
   const scratch = new Scratch();
   for (const squad of squads) {
@@ -370,9 +370,9 @@ function convolveInto(x: Float64Array, xLength: number, y: Float64Array, from: n
 
 /**
  * One squad's queue: for each part (in queue order, with its work distribution), P(done by week t) for t = 0, 1, …
- * until it is certain (or may stop early, see EarlyStop) or t = maxPeriods. S_t's distribution is kept only up to M, the most work the queue can hold,
- * with everything at or above M in the last slot (absorbing): no part needs more. Part `parts[j]`'s CDF is appended
- * to `out`.
+ * until it is certain (or it may stop early, see EarlyStop) or t = maxPeriods. S_t's distribution is kept only up to
+ * M, the most work the queue can hold, with everything at or above M in the last slot (absorbing): no part needs
+ * more. Part `parts[j]`'s CDF is appended to `out`.
  */
 function queueCdfs(throughput: DistinctSamples, work: PartWork, stop: PartStop, maxPeriods: number, scratch: Scratch, parts: readonly number[], out: PartCdfs): void {
   // Throughput: distinct whole values and their shares of the past weeks (low-confidence squads share one table).
