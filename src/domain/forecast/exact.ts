@@ -100,7 +100,7 @@ export function forecastExactly(model: QueueModel, early?: EarlyStop): ExactResu
     if (!pmf) byCriteria.set(criteria, (pmf = mappedPmf(distinct(ratios), (r) => Math.max(1, Math.round(criteria * r)))));
     return pmf;
   };
-  // Each part's work as lo + pmf: P(W = workLo[p] + i) = workPmf[p][i] (columns, not an object per part; the pmfs
+  // Each part's work as lo + pmf: P(W = work.lo[p] + i) = work.pmf[p][i] (columns, not an object per part; the pmfs
   // themselves are shared).
   const work: PartWork = { lo: new Float64Array(parts.count), pmf: new Array<Float64Array>(parts.count) };
   const meanWork = new Float64Array(useCases.count);
@@ -126,8 +126,8 @@ export function forecastExactly(model: QueueModel, early?: EarlyStop): ExactResu
     }
   }
 
-  // Per part: when it may stop before it is certain (see EarlyStop).
-  const stop: PartStop = { from: new Float64Array(parts.count).fill(Number.POSITIVE_INFINITY), lag: new Int32Array(parts.count), level: new Float64Array(parts.count) };
+  // Per part: its use case's EarlyStop figures (from = Infinity: it runs to certainty).
+  const stop: EarlyStop = { from: new Float64Array(parts.count).fill(Number.POSITIVE_INFINITY), lag: new Int32Array(parts.count), level: new Float64Array(parts.count) };
   if (early) {
     for (let i = 0; i < useCases.count; i++) {
       if (partStart[i + 1]! - partStart[i]! !== 1) continue;
@@ -250,13 +250,6 @@ function pmfMean(lo: number, pmf: Float64Array): number {
   return mean;
 }
 
-/** Per part: EarlyStop's figures for its use case (from = Infinity: it runs to certainty). */
-interface PartStop {
-  from: Float64Array;
-  lag: Int32Array;
-  level: Float64Array;
-}
-
 /** Every part's work distribution: P(W_p = lo[p] + i) = pmf[p][i]. */
 interface PartWork {
   lo: Float64Array;
@@ -374,7 +367,7 @@ function convolveInto(x: Float64Array, xLength: number, y: Float64Array, from: n
  * M, the most work the queue can hold, with everything at or above M in the last slot (absorbing): no part needs
  * more. Part `parts[j]`'s CDF is appended to `out`.
  */
-function queueCdfs(throughput: DistinctSamples, work: PartWork, stop: PartStop, maxPeriods: number, scratch: Scratch, parts: readonly number[], out: PartCdfs): void {
+function queueCdfs(throughput: DistinctSamples, work: PartWork, stop: EarlyStop, maxPeriods: number, scratch: Scratch, parts: readonly number[], out: PartCdfs): void {
   // Throughput: distinct whole values and their shares of the past weeks (low-confidence squads share one table).
   const values = throughput.values;
   const probs = throughput.shares;
