@@ -3,6 +3,7 @@ import { intakeSection } from "./sections/intake.js";
 import { gatesSection } from "./sections/gates.js";
 import { forecastSection } from "./sections/forecast.js";
 import { reportSection } from "./sections/report.js";
+import { boardSection, sprintsSection, squadsSection } from "./sections/portfolio.js";
 
 /**
  * The one config schema (roadmap: "One config schema drives validation, defaults, the JSON Schema and the docs").
@@ -17,6 +18,9 @@ export const configSchema = z
     gates: gatesSection,
     forecast: forecastSection,
     report: reportSection,
+    squads: squadsSection,
+    sprints: sprintsSection,
+    board: boardSection,
   })
   .strict();
 
