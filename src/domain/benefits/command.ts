@@ -1,5 +1,6 @@
 import type { Initiative, Money, RealizedBenefit } from "../snapshot/schema.js";
 import { parseMoney } from "./money.js";
+import { commandLines } from "../markdown/command-lines.js";
 
 /**
  * The pure half of `/benefit realized <amount> [as of <date>]` (issue 4): reading the command from a comment and
@@ -47,18 +48,7 @@ export function parseBenefitCommand(body: string, options: { now: string; defaul
 
 /** The first line that starts with `/benefit`, skipping fenced code blocks and `>` quotes. */
 function commandLine(body: string): string | null {
-  let fence: string | null = null;
-  for (const raw of body.split(/\r?\n/)) {
-    const line = raw.trim();
-    const fenceMatch = /^(`{3,}|~{3,})/.exec(line);
-    if (fenceMatch) {
-      if (fence === null) fence = fenceMatch[1]!;
-      else if (line.startsWith(fence)) fence = null;
-      continue;
-    }
-    if (fence !== null || line.startsWith(">")) continue;
-    if (/^\/benefit\b/i.test(line)) return line;
-  }
+  for (const line of commandLines(body)) if (/^\/benefit\b/i.test(line)) return line;
   return null;
 }
 

@@ -1,3 +1,5 @@
+import { commandLines } from "../markdown/command-lines.js";
+
 /**
  * `/gate` slash commands in issue comments, for people who prefer typing to labelling:
  *   /gate pass <gate>   — same authorization and requirements as adding the gate label
@@ -9,16 +11,7 @@ export type GateCommand = { kind: "pass"; gate: string } | { kind: "status" } | 
 
 export function parseGateCommand(body: string | null | undefined): GateCommand | undefined {
   if (!body) return undefined;
-  let fence: string | undefined;
-  for (const raw of body.split(/\r?\n/)) {
-    const line = raw.trim();
-    const fenceMatch = /^(`{3,}|~{3,})/.exec(line);
-    if (fenceMatch?.[1]) {
-      if (fence === undefined) fence = fenceMatch[1][0] ?? "`";
-      else if (line.startsWith(fence.repeat(3))) fence = undefined;
-      continue;
-    }
-    if (fence !== undefined || line.startsWith(">")) continue;
+  for (const line of commandLines(body)) {
     const match = /^\/gate(?:\s+(.*))?$/i.exec(line);
     if (!match) continue;
     const args = (match[1] ?? "").trim().split(/\s+/).filter(Boolean);
