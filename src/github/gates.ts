@@ -5,6 +5,7 @@ import { resolveTeam, teamKey, type Approval, type GateConfig } from "../domain/
 import {
   GATES_SECTION_ID,
   GATES_SECTION_ORDER,
+  MAX_EDITS_REMEMBERED,
   readGatesState,
   renderGatesSection,
   type GatesSectionState,
@@ -12,6 +13,7 @@ import {
 import { environmentMatches, type RequirementFacts } from "../domain/gates/requirements.js";
 import type { ScopeFlag } from "../domain/gates/scope.js";
 import { settleScopeFlags } from "../domain/gates/scope.js";
+import { remember } from "../domain/gates/event-identity.js";
 import { bundledTemplate } from "../templates.js";
 import { botLogin, type AppIdentity } from "./identity.js";
 import type { IssueRef, Octokit } from "./octokit.js";
@@ -195,8 +197,10 @@ export async function refreshGatesSection(
     /** An approval this event made that the timeline may not show yet. */
     pending?: Approval;
     section?: { comment: StatusComment | undefined; state: GatesSectionState };
-    /** Record that the label addition of this gate at this time has been decided (see GatesSectionState.decided). */
-    decided?: { gateId: string; at: string };
+    /** Record the event this decision judged, by identity (see GatesSectionState.decided). */
+    decided?: { gateId: string; key?: string; event?: string };
+    /** Record a scope-change edit as handled, by its delivery id (see GatesSectionState.edits). */
+    edit?: string;
   },
 ): Promise<void> {
   const { comment, state } = input.section ?? (await readGatesSection(run));
@@ -219,8 +223,16 @@ export async function refreshGatesSection(
     valueStreams: valueStreams(run.config, input.labels),
     notice,
   });
-  const decided = { ...state.decided, ...(input.decided ? { [input.decided.gateId]: input.decided.at } : {}) };
-  const nextState: GatesSectionState = Object.keys(decided).length > 0 ? { v: 1, flags, notice, decided } : { v: 1, flags, notice };
+  const decided = { ...state.decided };
+  if (input.decided) decided[input.decided.gateId] = remember(decided[input.decided.gateId], input.decided);
+  const edits = input.edit ? [...(state.edits ?? []).filter((e) => e !== input.edit), input.edit].slice(-MAX_EDITS_REMEMBERED) : (state.edits ?? []);
+  const nextState: GatesSectionState = {
+    v: 1,
+    flags,
+    notice,
+    ...(Object.keys(decided).length > 0 ? { decided } : {}),
+    ...(edits.length > 0 ? { edits } : {}),
+  };
   await upsertStatusSection(
     run.octokit,
     run.ref,

@@ -94,4 +94,9 @@ export interface Approval {
   by: string;
   at: string;
   via: "label" | "command";
+  /**
+   * Identity of the approving event: the `labeled` timeline event, or for an approval Converge just made and the
+   * timeline does not show yet, the webhook delivery or comment that made it. Scope flags compare it (not `at`).
+   */
+  event?: string;
 }
