@@ -8,6 +8,7 @@ import {
   addLabel,
   approvalsFrom,
   gatherFacts,
+  intakeVerdictFor,
   lazyTimeline,
   readGatesSection,
   readLiveIssue,
@@ -19,6 +20,7 @@ import {
   type LiveIssue,
 } from "../github/gates.js";
 import { readPullRequest, runGovernanceCheck } from "../github/checks.js";
+import { applyIntakeLabelsAndLinks } from "../github/intake-run.js";
 import type { IssueTimeline } from "../github/timeline.js";
 import { authorize, evaluateClose, evaluateGatePass, evaluateGateRemoval, isBot } from "../domain/gates/evaluate.js";
 import { parseGateCommand } from "../domain/gates/commands.js";
@@ -145,6 +147,9 @@ async function decidePass(
   }
   const decided = { gateId: gate.id, ...(key ? { key } : {}), ...(event ? { event } : {}) };
   const approvalEvent = event ?? key;
+  // "Form valid" is intake's verdict on the live issue (fields and initiative references); its section is rewritten
+  // with that same verdict below, so the comment never shows this gate passed next to "needs changes".
+  const intake = await intakeVerdictFor(run, gate, issue, section.comment);
   const passed = passedGateIds(run.config.gates, issue.labels);
   passed.delete(gate.id);
   const decision = evaluateGatePass({
@@ -154,10 +159,12 @@ async function decidePass(
     config: run.config.gates,
     repoOwner: run.ref.owner,
     passedGates: passed,
-    requirements: await gatherFacts(run, gate, issue, timeline),
+    requirements: await gatherFacts(run, gate, issue, timeline, intake),
     valueStreams: valueStreams(run.config, issue.labels),
   });
   const ctx = { config: run.config.gates, repoOwner: run.ref.owner, ...(run.serverUrl ? { serverUrl: run.serverUrl } : {}) };
+  const also = intake && intake !== "failed" ? { also: [intake.plan.section] } : {};
+  if (intake && intake !== "failed") await applyIntakeLabelsAndLinks(run.octokit, run.ref, intake);
   let labels = issue.labels;
   if (decision.outcome === "accept") {
     if (via === "command") {
@@ -170,6 +177,7 @@ async function decidePass(
       timeline,
       section,
       decided,
+      ...also,
       notice: describeAccepted(gate, actor.login, via),
       pending: { gateId: gate.id, by: actor.login, at, via, ...(approvalEvent ? { event: approvalEvent } : {}) },
     });
@@ -184,6 +192,7 @@ async function decidePass(
       timeline,
       section,
       decided,
+      ...also,
       notice: describeRejection({ gate, actor: actor.login, reasons: decision.reasons, via, ctx }),
     });
   }

@@ -72,6 +72,12 @@ export function passedGateIds(config: GatesConfig, labels: readonly string[]): S
   return passed;
 }
 
+/** The gates currently passed, in pipeline order, from the live labels. */
+export function passedGates(config: GatesConfig, labels: readonly string[]): GateConfig[] {
+  const passed = passedGateIds(config, labels);
+  return config.pipeline.filter((gate) => passed.has(gate.id));
+}
+
 /** The last gate a use case must pass (the final non-optional gate): closing as completed before it is "early". */
 export function finalRequiredGate(config: GatesConfig, valueStreams: readonly string[]): GateConfig | undefined {
   return [...config.pipeline].reverse().find((gate) => !isOptional(gate, valueStreams));

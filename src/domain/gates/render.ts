@@ -126,7 +126,8 @@ export function describeRejection(input: {
         lines.push(`- Earlier gates are not passed yet: ${reason.gates.map(gateTitle).join(", ")}.`);
         break;
       case "requirement":
-        lines.push(`- ${reason.problem.message}${reason.problem.unverified ? " (could not verify)" : ""}.`);
+        lines.push(`- ${reason.problem.message}${reason.problem.unverified ? " (could not verify)" : ""}${reason.problem.details?.length ? ":" : "."}`);
+        for (const detail of reason.problem.details ?? []) lines.push(`  - ${detail}`);
         break;
     }
   }
@@ -162,8 +163,11 @@ export function renderGatesSection(input: {
   flags: readonly ScopeFlag[];
   valueStreams: readonly string[];
   notice: readonly string[];
+  /** Intake's section says "needs changes": a passed gate that requires a valid form must not read as passed. */
+  intakeNeedsChanges?: boolean;
 }): string {
   const { ctx, passedGates, approvals, flags, valueStreams, notice } = input;
+  const invalidated = (gate: GateConfig): boolean => input.intakeNeedsChanges === true && gate.requirements.formValid;
   const flagged = new Map(flags.map((flag) => [flag.gateId, flag]));
   const next = ctx.config.pipeline.find((gate) => !passedGates.has(gate.id) && !isOptional(gate, valueStreams));
   const lines = ["### Governance gates", "", "| # | Gate | State | Approved | Who can pass it |", "|---|---|---|---|---|"];
@@ -172,7 +176,8 @@ export function renderGatesSection(input: {
     const flag = flagged.get(gate.id);
     const approval = latestApproval(approvals, gate.id);
     let state: string;
-    if (passed && flag) state = "⚠️ scope changed since approval";
+    if (passed && invalidated(gate)) state = "⚠️ intake now says needs changes";
+    else if (passed && flag) state = "⚠️ scope changed since approval";
     else if (passed) state = "✅ passed";
     else if (gate === next) state = "⏳ next";
     else if (isOptional(gate, valueStreams)) state = "➖ optional";
@@ -190,6 +195,13 @@ export function renderGatesSection(input: {
       const fields = flag.fields.map((f) => `\`${f}\``).join(", ");
       lines.push(`- ${gateTitle(gate)}: ${by}; changed on ${day(flag.changedAt)}: ${fields}.`);
     }
+  }
+  const stale = ctx.config.pipeline.filter((gate) => passedGates.has(gate.id) && invalidated(gate));
+  if (stale.length > 0) {
+    lines.push(
+      "",
+      `**Intake needs changes** since ${stale.map(gateTitle).join(", ")} ${stale.length === 1 ? "was" : "were"} passed: fix the points in the intake section; the gate reads as passed again once intake accepts the use case.`,
+    );
   }
   if (notice.length > 0) lines.push("", ...notice);
   lines.push("", "<sub>Pass a gate by adding its label or commenting `/gate pass <gate>`; `/gate status` refreshes this section.</sub>");
