@@ -5,6 +5,7 @@ import { resolveTeam, teamKey, type Approval, type GateConfig } from "../domain/
 import {
   GATES_SECTION_ID,
   GATES_SECTION_ORDER,
+  MAX_EDITS_REMEMBERED,
   readGatesState,
   renderGatesSection,
   type GatesSectionState,
@@ -12,7 +13,13 @@ import {
 import { environmentMatches, type RequirementFacts } from "../domain/gates/requirements.js";
 import type { ScopeFlag } from "../domain/gates/scope.js";
 import { settleScopeFlags } from "../domain/gates/scope.js";
+import { remember } from "../domain/gates/event-identity.js";
 import { bundledTemplate } from "../templates.js";
+import { INTAKE_SECTION } from "../domain/intake/plan.js";
+import { problemLine } from "../domain/intake/status-card.js";
+import type { StatusSection } from "../domain/status/comment-body.js";
+import { planLiveIntake, type LiveIntake } from "./intake-run.js";
+import type { CurrentLabel } from "./labels.js";
 import { botLogin, type AppIdentity } from "./identity.js";
 import type { IssueRef, Octokit } from "./octokit.js";
 import { readStatusComment, upsertStatusSection, type StatusComment } from "./status-comment.js";
@@ -39,6 +46,9 @@ export interface LiveIssue {
   state: string;
   stateReason: string | null;
   labels: string[];
+  /** The labels with their node ids (intake removes stale ones by id). */
+  labelNodes: CurrentLabel[];
+  nodeId: string;
   assignees: string[];
   createdAt: string;
   isPullRequest: boolean;
@@ -53,6 +63,10 @@ export async function readLiveIssue(octokit: Octokit, ref: IssueRef): Promise<Li
     state: data.state,
     stateReason: data.state_reason ?? null,
     labels: data.labels.map((label) => (typeof label === "string" ? label : (label.name ?? ""))).filter(Boolean),
+    labelNodes: data.labels
+      .map((label) => (typeof label === "string" ? { name: label, node_id: "" } : { name: label.name ?? "", node_id: label.node_id ?? "" }))
+      .filter((label) => label.name !== ""),
+    nodeId: data.node_id,
     assignees: (data.assignees ?? []).map((a) => a.login),
     createdAt: data.created_at,
     isPullRequest: Boolean(data.pull_request),
@@ -83,7 +97,13 @@ export function valueStreams(config: ConvergeConfig, labels: readonly string[]):
 }
 
 /** Gather only the facts this gate's requirements need (each costs requests). */
-export async function gatherFacts(run: GateRun, gate: GateConfig, issue: LiveIssue, timeline: () => Promise<IssueTimeline>): Promise<RequirementFacts> {
+export async function gatherFacts(
+  run: GateRun,
+  gate: GateConfig,
+  issue: LiveIssue,
+  timeline: () => Promise<IssueTimeline>,
+  intake?: LiveIntake | "failed",
+): Promise<RequirementFacts> {
   const req = gate.requirements;
   const facts: RequirementFacts = {};
   if (req.fields.length > 0 || req.formValid || req.acceptanceCriteriaTicked) {
@@ -100,6 +120,11 @@ export async function gatherFacts(run: GateRun, gate: GateConfig, issue: LiveIss
       );
     } catch (error) {
       run.log.warn({ err: error }, "could not parse the use-case form for a gate requirement");
+    }
+    // "Form valid" is intake's verdict on the live issue, references included, in the intake section's own words.
+    if (req.formValid && facts.form) {
+      if (intake === "failed" || intake === undefined) delete facts.form;
+      else facts.form = { ...facts.form, problems: intake.plan.problems.map(problemLine) };
     }
   }
   if (req.architectAssigned) facts.architectAssigned = await architectAssigned(run, issue.assignees);
@@ -163,6 +188,27 @@ async function recentDeployments(run: GateRun, pattern: string, since: number): 
   return result;
 }
 
+/**
+ * Intake's verdict on the live issue for a gate that requires a valid form, or "failed" when it could not be reached
+ * (an initiative lookup failed): the requirement is then unverified and the gate is not passed (fail safe).
+ */
+export async function intakeVerdictFor(run: GateRun, gate: GateConfig, issue: LiveIssue, status: StatusComment | undefined): Promise<LiveIntake | "failed" | undefined> {
+  if (!gate.requirements.formValid) return undefined;
+  try {
+    return await planLiveIntake(
+      run.octokit,
+      run.ref,
+      run.identity,
+      run.config,
+      { nodeId: issue.nodeId, title: issue.title, body: issue.body, createdAt: issue.createdAt, labels: issue.labelNodes },
+      status ?? null,
+    );
+  } catch (error) {
+    run.log.warn({ err: error }, "could not reach intake's verdict for a gate requirement");
+    return "failed";
+  }
+}
+
 /** A timeline fetched at most once per event, on first use. */
 export function lazyTimeline(octokit: Octokit, ref: IssueRef): () => Promise<IssueTimeline> {
   let cached: Promise<IssueTimeline> | undefined;
@@ -195,8 +241,12 @@ export async function refreshGatesSection(
     /** An approval this event made that the timeline may not show yet. */
     pending?: Approval;
     section?: { comment: StatusComment | undefined; state: GatesSectionState };
-    /** Record that the label addition of this gate at this time has been decided (see GatesSectionState.decided). */
-    decided?: { gateId: string; at: string };
+    /** Record the event this decision judged, by identity (see GatesSectionState.decided). */
+    decided?: { gateId: string; key?: string; event?: string };
+    /** Other sections to write in the same request (intake's section with the verdict this decision used). */
+    also?: StatusSection[];
+    /** Record a scope-change edit as handled, by its delivery id (see GatesSectionState.edits). */
+    edit?: string;
   },
 ): Promise<void> {
   const { comment, state } = input.section ?? (await readGatesSection(run));
@@ -211,6 +261,7 @@ export async function refreshGatesSection(
   if (input.pending && !approvals.some((a) => a.gateId === input.pending?.gateId)) approvals.push(input.pending);
   const flags = settleScopeFlags(input.flags ?? state.flags, passed, approvals);
   const notice = input.notice ?? state.notice;
+  const intakeSection = input.also?.find((s) => s.id === INTAKE_SECTION.id) ?? comment?.sections.find((s) => s.id === INTAKE_SECTION.id);
   const body = renderGatesSection({
     ctx: { config: gates, repoOwner: run.ref.owner, ...(run.serverUrl ? { serverUrl: run.serverUrl } : {}) },
     passedGates: passed,
@@ -218,14 +269,28 @@ export async function refreshGatesSection(
     flags,
     valueStreams: valueStreams(run.config, input.labels),
     notice,
+    intakeNeedsChanges: intakeVerdict(intakeSection?.state) === false,
   });
-  const decided = { ...state.decided, ...(input.decided ? { [input.decided.gateId]: input.decided.at } : {}) };
-  const nextState: GatesSectionState = Object.keys(decided).length > 0 ? { v: 1, flags, notice, decided } : { v: 1, flags, notice };
+  const decided = { ...state.decided };
+  if (input.decided) decided[input.decided.gateId] = remember(decided[input.decided.gateId], input.decided);
+  const edits = input.edit ? [...(state.edits ?? []).filter((e) => e !== input.edit), input.edit].slice(-MAX_EDITS_REMEMBERED) : (state.edits ?? []);
+  const nextState: GatesSectionState = {
+    v: 1,
+    flags,
+    notice,
+    ...(Object.keys(decided).length > 0 ? { decided } : {}),
+    ...(edits.length > 0 ? { edits } : {}),
+  };
   await upsertStatusSection(
     run.octokit,
     run.ref,
     run.identity,
-    { id: GATES_SECTION_ID, order: GATES_SECTION_ORDER, body, state: nextState },
+    [...(input.also ?? []), { id: GATES_SECTION_ID, order: GATES_SECTION_ORDER, body, state: nextState }],
     comment ? { id: comment.id, body: comment.body } : null,
   );
+}
+
+/** Intake's verdict as its section records it: true accepted, false needs changes, undefined unknown (no state). */
+function intakeVerdict(state: unknown): boolean | undefined {
+  return state && typeof state === "object" && typeof (state as { valid?: unknown }).valid === "boolean" ? (state as { valid: boolean }).valid : undefined;
 }

@@ -55,6 +55,8 @@ export async function fetchTimeline(octokit: Octokit, ref: IssueRef): Promise<Is
     }
     events.push({
       event: event.event,
+      ...(typeof event.id === "number" ? { id: event.id } : {}),
+      ...(typeof event.node_id === "string" ? { node_id: event.node_id } : {}),
       created_at: event.created_at ?? null,
       actor: event.actor ? { login: event.actor.login, ...(event.actor.type ? { type: event.actor.type } : {}) } : null,
       label: event.label ? { name: event.label.name } : null,

@@ -8,6 +8,7 @@ import {
   addLabel,
   approvalsFrom,
   gatherFacts,
+  intakeVerdictFor,
   lazyTimeline,
   readGatesSection,
   readLiveIssue,
@@ -19,10 +20,11 @@ import {
   type LiveIssue,
 } from "../github/gates.js";
 import { readPullRequest, runGovernanceCheck } from "../github/checks.js";
+import { applyIntakeLabelsAndLinks } from "../github/intake-run.js";
 import type { IssueTimeline } from "../github/timeline.js";
 import { authorize, evaluateClose, evaluateGatePass, evaluateGateRemoval, isBot } from "../domain/gates/evaluate.js";
 import { parseGateCommand } from "../domain/gates/commands.js";
-import { buildAuditTrail } from "../domain/gates/audit.js";
+import { buildAuditTrail, eventIdentity } from "../domain/gates/audit.js";
 import { findGate, gateForLabel, gateTeams, passedGateIds, type Actor, type Approval, type GateConfig } from "../domain/gates/model.js";
 import { describeAccepted, describeRejection, describeReopen, describeRestore } from "../domain/gates/render.js";
 import { changedScopeFields, flagScopeChange } from "../domain/gates/scope.js";
@@ -30,6 +32,7 @@ import { fieldTexts } from "../domain/gates/form-facts.js";
 import { bundledTemplate } from "../templates.js";
 import { escapeInline } from "../domain/markdown/escape.js";
 import { refKey } from "../domain/gates/pr-references.js";
+import { additionToJudge, alreadySeen, commentKey, deliveryKey } from "../domain/gates/event-identity.js";
 
 /**
  * Governance gates (issue 3): gate labels only the right people can add, in order, with requirements; restores,
@@ -107,7 +110,7 @@ async function onLabelChange(context: Context<"issues.labeled" | "issues.unlabel
     if (kind === "labeled") {
       // Already removed again (our earlier delivery, or the person undid it): nothing left to decide.
       if (!hasLabel(issue.labels, gate.label)) return;
-      await decidePass(run, gate, actor, issue, "label", context.payload.issue.updated_at);
+      await decidePass(run, gate, actor, issue, "label", context.payload.issue.updated_at, deliveryKey(context.id));
     } else {
       if (hasLabel(issue.labels, gate.label)) return;
       await decideRemoval(run, gate, actor, issue);
@@ -115,14 +118,38 @@ async function onLabelChange(context: Context<"issues.labeled" | "issues.unlabel
   });
 }
 
-/** Accept or refuse a pass (label added, or `/gate pass`), then update the status comment and, if needed, the checks. */
-async function decidePass(run: GateRun, gate: GateConfig, actor: Actor, issue: LiveIssue, via: "label" | "command", at: string): Promise<void> {
+/**
+ * Accept or refuse a pass (label added, or `/gate pass`), then update the status comment and, if needed, the checks.
+ * `key` identifies the event (its delivery id, or the command's comment id): never a time (ADR 0025).
+ */
+async function decidePass(
+  run: GateRun,
+  gate: GateConfig,
+  actor: Actor,
+  issue: LiveIssue,
+  via: "label" | "command",
+  at: string,
+  key: string | undefined,
+): Promise<void> {
   const timeline = lazyTimeline(run.octokit, run.ref);
   const section = await readGatesSection(run);
-  // This very label addition was judged already (redelivery, possibly days later): judging it again on today's facts
-  // could remove a gate that was rightly passed.
-  if (via === "label" && section.state.decided?.[gate.id] === at) return;
-  const decided = via === "label" ? { gateId: gate.id, at } : undefined;
+  // This very event was judged already (redelivery, possibly days later): judging it again on today's facts could
+  // remove a gate that was rightly passed, or pass one that was refused.
+  const memory = section.state.decided?.[gate.id];
+  if (alreadySeen(memory, key)) return;
+  let event: string | undefined;
+  if (via === "label") {
+    // The addition on the issue now, by its timeline identity: judged already, or to be judged with its own actor.
+    const addition = additionToJudge({ memory, sender: actor, at, events: await timelineEvents(run, timeline), label: gate.label, isOwn: (a) => isOwnSender(a, run.identity) });
+    if (addition.kind === "skip") return;
+    if (addition.actor.login !== actor.login) run.log.info({ gate: gate.id, sender: actor.login, adder: addition.actor.login }, "judging the addition that stands, not the delivery's sender");
+    ({ actor, at, event } = addition);
+  }
+  const decided = { gateId: gate.id, ...(key ? { key } : {}), ...(event ? { event } : {}) };
+  const approvalEvent = event ?? key;
+  // "Form valid" is intake's verdict on the live issue (fields and initiative references); its section is rewritten
+  // with that same verdict below, so the comment never shows this gate passed next to "needs changes".
+  const intake = await intakeVerdictFor(run, gate, issue, section.comment);
   const passed = passedGateIds(run.config.gates, issue.labels);
   passed.delete(gate.id);
   const decision = evaluateGatePass({
@@ -132,10 +159,12 @@ async function decidePass(run: GateRun, gate: GateConfig, actor: Actor, issue: L
     config: run.config.gates,
     repoOwner: run.ref.owner,
     passedGates: passed,
-    requirements: await gatherFacts(run, gate, issue, timeline),
+    requirements: await gatherFacts(run, gate, issue, timeline, intake),
     valueStreams: valueStreams(run.config, issue.labels),
   });
   const ctx = { config: run.config.gates, repoOwner: run.ref.owner, ...(run.serverUrl ? { serverUrl: run.serverUrl } : {}) };
+  const also = intake && intake !== "failed" ? { also: [intake.plan.section] } : {};
+  if (intake && intake !== "failed") await applyIntakeLabelsAndLinks(run.octokit, run.ref, intake);
   let labels = issue.labels;
   if (decision.outcome === "accept") {
     if (via === "command") {
@@ -147,9 +176,10 @@ async function decidePass(run: GateRun, gate: GateConfig, actor: Actor, issue: L
       labels,
       timeline,
       section,
-      ...(decided ? { decided } : {}),
+      decided,
+      ...also,
       notice: describeAccepted(gate, actor.login, via),
-      pending: { gateId: gate.id, by: actor.login, at, via },
+      pending: { gateId: gate.id, by: actor.login, at, via, ...(approvalEvent ? { event: approvalEvent } : {}) },
     });
   } else {
     if (via === "label") {
@@ -161,7 +191,8 @@ async function decidePass(run: GateRun, gate: GateConfig, actor: Actor, issue: L
       labels,
       timeline,
       section,
-      ...(decided ? { decided } : {}),
+      decided,
+      ...also,
       notice: describeRejection({ gate, actor: actor.login, reasons: decision.reasons, via, ctx }),
     });
   }
@@ -218,17 +249,30 @@ async function legitimateApproval(run: GateRun, gate: GateConfig, timeline: () =
   const own = isOwnSender(added.actor, run.identity);
   // Who that addition counts for: the person, or for Converge's own addition the author of the `/gate pass`.
   const trail = buildAuditTrail({ useCase: run.ref.issue_number, events, config: run.config.gates, appLogin: botLogin(run.identity) ?? "" });
-  const entry = trail.find((e) => e.gate === gate.id && e.action === "pass" && e.at === (added.created_at ?? ""));
+  // The entry for that very event, by its identity; a time would confuse two additions within one second.
+  const id = eventIdentity(added);
+  const entry = trail.find((e) => e.gate === gate.id && e.action === "pass" && (id ? e.event === id : e.at === (added.created_at ?? "")));
   const approval: Approval = {
     gateId: gate.id,
     by: entry?.actor ?? added.actor.login,
     at: added.created_at ?? "",
     via: entry?.via === "command" ? "command" : "label",
+    ...(id ? { event: id } : {}),
   };
   if (own) return approval;
   const actor = actorOf(added.actor);
   const auth = authorize({ gate, actor, membership: await membershipFor(run, gate, actor), config: run.config.gates, repoOwner: run.ref.owner });
   return auth.ok ? approval : undefined;
+}
+
+/** The timeline's events, or undefined when it cannot be read (then the delivery's own sender is judged). */
+async function timelineEvents(run: GateRun, timeline: () => Promise<IssueTimeline>): Promise<IssueTimeline["events"] | undefined> {
+  try {
+    return (await timeline()).events;
+  } catch (error) {
+    run.log.warn({ err: error }, "could not read the timeline to identify the label addition");
+    return undefined;
+  }
 }
 
 /** When the merge gate changed, re-run the check on every open pull request that links the use case. */
@@ -371,6 +415,6 @@ async function onComment(context: Context<"issue_comment.created">, deps: AppDep
       await refreshGatesSection(run, { labels: issue.labels, timeline });
       return;
     }
-    await decidePass(run, gate, author, issue, "command", context.payload.comment.created_at);
+    await decidePass(run, gate, author, issue, "command", context.payload.comment.created_at, commentKey(context.payload.comment.id));
   });
 }

@@ -2,15 +2,15 @@ import type { Context, Probot } from "probot";
 import type { AppDeps } from "./deps.js";
 import { isOwnSender } from "../github/identity.js";
 import { loadConfig, CONFIG_PATH } from "../config/load.js";
-import { bundledTemplate } from "../templates.js";
-import { readStatusComment, upsertStatusSection } from "../github/status-comment.js";
-import { completeCommentLookups, lookUpInitiatives } from "../github/initiatives.js";
-import { applyLabelChange } from "../github/labels.js";
-import { writeOwnComment } from "../github/own-comment.js";
+import { upsertStatusSection, type StatusComment } from "../github/status-comment.js";
 import { withKeyLock } from "../github/keyed-lock.js";
-import { analyzeUseCase, planIntake, readIntakeState, referencesToLookUp, INTAKE_SECTION } from "../domain/intake/plan.js";
+import { applyIntakeLabelsAndLinks, planLiveIntake, writeStatusSections } from "../github/intake-run.js";
+import { lazyTimeline, refreshGatesSection, type GateRun } from "../github/gates.js";
+import { TeamMembership } from "../github/teams.js";
+import { readIntakeState, INTAKE_SECTION, type IntakePlan } from "../domain/intake/plan.js";
 import { renderConfigProblems } from "../domain/intake/status-card.js";
-import { GATES_SECTION_ID, initialGatesSection } from "../domain/gates/render.js";
+import { GATES_SECTION_ID, initialGatesSection, readGatesState } from "../domain/gates/render.js";
+import { passedGates } from "../domain/gates/model.js";
 import { defaultConfig, type ConvergeConfig } from "../config/schema.js";
 
 type IssueEvent = Context<"issues.opened" | "issues.edited" | "issues.reopened">;
@@ -54,42 +54,52 @@ async function runIntake(context: IssueEvent, deps: AppDeps): Promise<void> {
   const currentLabels = live.labels
     .map((l) => (typeof l === "string" ? { name: l, node_id: "" } : { name: l.name ?? "", node_id: l.node_id ?? "" }))
     .filter((l) => l.name !== "");
-  const issue = {
-    owner: ref.owner,
-    repo: ref.repo,
-    number: ref.issue_number,
+  const intake = await planLiveIntake(context.octokit, ref, identity, config, {
+    nodeId: live.node_id,
     title: live.title,
-    createdAt: live.created_at,
-    labels: currentLabels.map((l) => l.name),
     body: live.body ?? null,
-  };
+    createdAt: live.created_at,
+    labels: currentLabels,
+  });
+  const { plan, analysis, issue, status } = intake;
 
-  const template = bundledTemplate("use-case");
-  const analysis = analyzeUseCase(template, issue, config);
-  const status = await readStatusComment(context.octokit, ref, identity);
-  const previous = readIntakeState(status?.sections.find((s) => s.id === INTAKE_SECTION.id)?.state);
-  const refs = referencesToLookUp(analysis, previous);
-  const found = refs.length > 0 ? await lookUpInitiatives(context.octokit, refs, identity, config.intake.labels.initiative) : [];
-  const lookups = await completeCommentLookups(context.octokit, found, identity);
-  const plan = planIntake(template, issue, analysis, lookups, previous, config);
-
-  await applyLabelChange(context.octokit, ref, live.node_id, currentLabels, plan.labels);
-  // The first status comment also shows the gate pipeline and who can pass each gate, before any gate activity.
-  const hasGates = status?.sections.some((s) => s.id === GATES_SECTION_ID) ?? false;
-  const sections = hasGates
-    ? [plan.section]
-    : [
-        plan.section,
-        initialGatesSection({
-          config: config.gates,
-          repoOwner: ref.owner,
-          labels: issue.labels,
-          valueStreams: analysis.useCase["value-stream"] ? [analysis.useCase["value-stream"]] : [],
-        }),
-      ];
-  await upsertStatusSection(context.octokit, ref, identity, sections, status ?? null);
-  for (const write of plan.initiativeWrites) {
-    await writeOwnComment(context.octokit, { owner: write.ref.owner, repo: write.ref.repo, issue_number: write.ref.number }, write.commentId, write.body);
+  await applyIntakeLabelsAndLinks(context.octokit, ref, intake);
+  const gatesSection = status?.sections.find((s) => s.id === GATES_SECTION_ID);
+  if (!gatesSection) {
+    // The first status comment also shows the gate pipeline and who can pass each gate, before any gate activity.
+    const initial = initialGatesSection({
+      config: config.gates,
+      repoOwner: ref.owner,
+      labels: issue.labels,
+      valueStreams: analysis.useCase["value-stream"] ? [analysis.useCase["value-stream"]] : [],
+    });
+    await writeStatusSections(context.octokit, ref, identity, intake, [plan.section, initial]);
+  } else if (verdictChanged(status, plan) && passedGates(config.gates, issue.labels).some((g) => g.requirements.formValid)) {
+    // A passed gate that requires a valid form must never read "passed" next to "needs changes" (nor keep its warning
+    // after the fix): re-render the gates section with this verdict, in the same write as the intake section.
+    const run: GateRun = {
+      octokit: context.octokit,
+      ref,
+      identity,
+      config,
+      log: context.log,
+      now: deps.now(),
+      teams: new TeamMembership(context.octokit, context.log),
+    };
+    await refreshGatesSection(run, {
+      labels: issue.labels,
+      timeline: lazyTimeline(context.octokit, ref),
+      section: { comment: status, state: readGatesState(gatesSection.state) },
+      also: [plan.section],
+    });
+  } else {
+    await writeStatusSections(context.octokit, ref, identity, intake, [plan.section]);
   }
   context.log.info({ issue: ref.issue_number, problems: plan.problems.length, links: plan.linked.length }, "intake checked");
+}
+
+/** Did intake's verdict (accepted / needs changes) change since the status comment was written? */
+function verdictChanged(status: StatusComment | undefined, plan: IntakePlan): boolean {
+  const previous = readIntakeState(status?.sections.find((s) => s.id === INTAKE_SECTION.id)?.state);
+  return previous.valid !== (plan.problems.length === 0);
 }

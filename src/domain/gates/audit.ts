@@ -18,6 +18,9 @@ export const REVERT_WINDOW_MS = 15 * 60 * 1000;
 /** The subset of a REST issue timeline event the audit reads. */
 export interface TimelineEvent {
   event: string;
+  /** The event's own identity on GitHub (REST timeline `id` and `node_id`); absent in older exports and fixtures. */
+  id?: number | null;
+  node_id?: string | null;
   created_at?: string | null;
   actor?: { login: string; type?: string } | null;
   label?: { name: string } | null;
@@ -40,6 +43,8 @@ export interface AuditEntry {
   outcome: AuditOutcome;
   /** When Converge reverted it. */
   revertedAt?: string;
+  /** The timeline event this decision was read from (see eventIdentity), when GitHub gave it an id. */
+  event?: string;
 }
 
 interface LabelEvent {
@@ -50,6 +55,7 @@ interface LabelEvent {
   own: boolean;
   at: string;
   index: number;
+  event?: string;
 }
 
 export function buildAuditTrail(input: {
@@ -77,6 +83,7 @@ export function buildAuditTrail(input: {
         own: event.actor.login.toLowerCase() === appLogin,
         at,
         index,
+        ...eventField(event),
       });
     } else if (event.event === "commented" && event.user && event.user.login.toLowerCase() !== appLogin) {
       const command = parseGateCommand(event.body);
@@ -105,6 +112,7 @@ export function buildAuditTrail(input: {
         via: "label",
         outcome: revertedBy ? "reverted" : "accepted",
         ...(revertedBy ? { revertedAt: revertedBy.at } : {}),
+        ...(event.event ? { event: event.event } : {}),
       });
       return;
     }
@@ -116,7 +124,17 @@ export function buildAuditTrail(input: {
         .find((c) => c.gateId === event.gateId && c.index < event.index && withinWindow(c.at, event.at));
       if (command) {
         commands.splice(commands.indexOf(command), 1);
-        entries.push({ useCase, gate: event.gateId, label: event.label, action: "pass", actor: command.actor, at: event.at, via: "command", outcome: "accepted" });
+        entries.push({
+          useCase,
+          gate: event.gateId,
+          label: event.label,
+          action: "pass",
+          actor: command.actor,
+          at: event.at,
+          via: "command",
+          outcome: "accepted",
+          ...(event.event ? { event: event.event } : {}),
+        });
         return;
       }
     }
@@ -129,9 +147,24 @@ export function buildAuditTrail(input: {
       at: event.at,
       via: "converge",
       outcome: "accepted",
+      ...(event.event ? { event: event.event } : {}),
     });
   });
   return entries;
+}
+
+/**
+ * A timeline event's identity: its `node_id`, else its numeric `id`. Two events in the same second are still two
+ * events; a time never identifies an event (ADR 0025).
+ */
+export function eventIdentity(event: Pick<TimelineEvent, "id" | "node_id">): string | undefined {
+  if (event.node_id) return event.node_id;
+  return typeof event.id === "number" ? String(event.id) : undefined;
+}
+
+function eventField(event: TimelineEvent): { event?: string } {
+  const id = eventIdentity(event);
+  return id ? { event: id } : {};
 }
 
 function withinWindow(from: string, to: string): boolean {
@@ -147,7 +180,13 @@ export function currentApprovals(entries: readonly AuditEntry[]): Approval[] {
   for (const entry of entries) {
     if (entry.outcome !== "accepted") continue;
     if (entry.action === "pass") {
-      byGate.set(entry.gate, { gateId: entry.gate, by: entry.actor, at: entry.at, via: entry.via === "command" ? "command" : "label" });
+      byGate.set(entry.gate, {
+        gateId: entry.gate,
+        by: entry.actor,
+        at: entry.at,
+        via: entry.via === "command" ? "command" : "label",
+        ...(entry.event ? { event: entry.event } : {}),
+      });
     } else byGate.set(entry.gate, undefined);
   }
   return [...byGate.values()].filter((a): a is Approval => a !== undefined);

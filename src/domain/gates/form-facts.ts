@@ -3,6 +3,7 @@ import type { FormTemplate } from "../forms/template.js";
 import { validateForm } from "../forms/validate.js";
 import type { AcceptanceCriterion, ValueContext } from "../forms/field-rules.js";
 import type { RequirementFacts } from "./requirements.js";
+import { problemLine } from "../intake/status-card.js";
 
 /**
  * Bridge from the intake parser (src/domain/forms) to the facts gate requirements need, and to the values compared
@@ -22,7 +23,7 @@ export function formFacts(template: FormTemplate, body: string | null | undefine
   const acceptanceCriteria = criteria
     ? { total: criteria.length, ticked: criteria.filter((c) => c.checked === true).length }
     : { total: 0, ticked: 0 };
-  return { form: { problems: problems.map((p) => `${p.label} ${p.message}`), fields }, acceptanceCriteria };
+  return { form: { problems: problems.map(problemLine), fields }, acceptanceCriteria };
 }
 
 function isEmpty(value: RawValue): boolean {

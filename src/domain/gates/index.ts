@@ -8,3 +8,4 @@ export * from "./export.js";
 export * from "./render.js";
 export * from "./pr-references.js";
 export * from "./check.js";
+export * from "./event-identity.js";

@@ -72,6 +72,12 @@ export function passedGateIds(config: GatesConfig, labels: readonly string[]): S
   return passed;
 }
 
+/** The gates currently passed, in pipeline order, from the issue's live labels. */
+export function passedGates(config: GatesConfig, labels: readonly string[]): GateConfig[] {
+  const passed = passedGateIds(config, labels);
+  return config.pipeline.filter((gate) => passed.has(gate.id));
+}
+
 /** The last gate a use case must pass (the final non-optional gate): closing as completed before it is "early". */
 export function finalRequiredGate(config: GatesConfig, valueStreams: readonly string[]): GateConfig | undefined {
   return [...config.pipeline].reverse().find((gate) => !isOptional(gate, valueStreams));
@@ -94,4 +100,9 @@ export interface Approval {
   by: string;
   at: string;
   via: "label" | "command";
+  /**
+   * Identity of the approving event: the `labeled` timeline event, or for an approval Converge just made and the
+   * timeline does not show yet, the webhook delivery or comment that made it. Scope flags compare it (not `at`).
+   */
+  event?: string;
 }

@@ -3,6 +3,7 @@ import type { RejectReason } from "./evaluate.js";
 import { gateTeams, isOptional, type Approval, type GateConfig, type GatesConfig, type TeamRef } from "./model.js";
 import type { ScopeFlag } from "./scope.js";
 import { latestApproval } from "./scope.js";
+import { readGateMemory, type GateMemory } from "./event-identity.js";
 
 /**
  * The "gates" section of the Converge status comment. Teams and users are links whose text carries no `@`, so the
@@ -20,11 +21,16 @@ export interface GatesSectionState {
   /** The last decision's explanation, kept until the next decision so unrelated refreshes don't drop it. */
   notice: string[];
   /**
-   * Gate label additions already decided, gate id → the issue's updated_at of that labeled event. A redelivered (or
-   * late) event for the same addition is then skipped instead of being judged again on facts that changed since.
+   * What was judged per gate, by event identity (ADR 0025): the last few delivery/comment ids and the timeline id of
+   * the last label addition. A redelivered (or late) event is then skipped instead of being judged again on facts
+   * that changed since.
    */
-  decided?: Record<string, string>;
+  decided?: Record<string, GateMemory>;
+  /** Delivery ids of the last scope-change edits handled (bounded), so a redelivered edit flags or reopens nothing. */
+  edits?: string[];
 }
+
+export const MAX_EDITS_REMEMBERED = 5;
 
 export function readGatesState(raw: unknown): GatesSectionState {
   const empty: GatesSectionState = { v: 1, flags: [], notice: [] };
@@ -32,17 +38,29 @@ export function readGatesState(raw: unknown): GatesSectionState {
   const value = raw as Partial<GatesSectionState>;
   if (value.v !== 1) return empty;
   const flags = Array.isArray(value.flags)
-    ? value.flags.filter(
-        (f): f is ScopeFlag =>
-          !!f && typeof f.gateId === "string" && typeof f.changedAt === "string" && Array.isArray(f.fields) && f.fields.every((x) => typeof x === "string"),
-      )
+    ? value.flags
+        .filter(
+          (f): f is ScopeFlag =>
+            !!f && typeof f.gateId === "string" && typeof f.changedAt === "string" && Array.isArray(f.fields) && f.fields.every((x) => typeof x === "string"),
+        )
+        .map(({ approvalEvent, ...flag }): ScopeFlag => (typeof approvalEvent === "string" ? { ...flag, approvalEvent } : flag))
     : [];
   const notice = Array.isArray(value.notice) ? value.notice.filter((line): line is string => typeof line === "string") : [];
-  const decided: Record<string, string> = {};
+  const decided: Record<string, GateMemory> = {};
   if (value.decided && typeof value.decided === "object") {
-    for (const [gate, at] of Object.entries(value.decided)) if (typeof at === "string") decided[gate] = at;
+    for (const [gate, raw] of Object.entries(value.decided)) {
+      const memory = readGateMemory(raw);
+      if (memory) decided[gate] = memory;
+    }
   }
-  return Object.keys(decided).length > 0 ? { v: 1, flags, notice, decided } : { v: 1, flags, notice };
+  const edits = Array.isArray(value.edits) ? value.edits.filter((e): e is string => typeof e === "string").slice(-MAX_EDITS_REMEMBERED) : [];
+  return {
+    v: 1,
+    flags,
+    notice,
+    ...(Object.keys(decided).length > 0 ? { decided } : {}),
+    ...(edits.length > 0 ? { edits } : {}),
+  };
 }
 
 export interface RenderContext {
@@ -108,7 +126,8 @@ export function describeRejection(input: {
         lines.push(`- Earlier gates are not passed yet: ${reason.gates.map(gateTitle).join(", ")}.`);
         break;
       case "requirement":
-        lines.push(`- ${reason.problem.message}${reason.problem.unverified ? " (could not verify)" : ""}.`);
+        lines.push(`- ${reason.problem.message}${reason.problem.unverified ? " (could not verify)" : ""}${reason.problem.details?.length ? ":" : "."}`);
+        for (const detail of reason.problem.details ?? []) lines.push(`  - ${detail}`);
         break;
     }
   }
@@ -144,8 +163,11 @@ export function renderGatesSection(input: {
   flags: readonly ScopeFlag[];
   valueStreams: readonly string[];
   notice: readonly string[];
+  /** Intake's section says "needs changes": a passed gate that requires a valid form must not read as passed. */
+  intakeNeedsChanges?: boolean;
 }): string {
   const { ctx, passedGates, approvals, flags, valueStreams, notice } = input;
+  const invalidated = (gate: GateConfig): boolean => input.intakeNeedsChanges === true && gate.requirements.formValid;
   const flagged = new Map(flags.map((flag) => [flag.gateId, flag]));
   const next = ctx.config.pipeline.find((gate) => !passedGates.has(gate.id) && !isOptional(gate, valueStreams));
   const lines = ["### Governance gates", "", "| # | Gate | State | Approved | Who can pass it |", "|---|---|---|---|---|"];
@@ -154,7 +176,8 @@ export function renderGatesSection(input: {
     const flag = flagged.get(gate.id);
     const approval = latestApproval(approvals, gate.id);
     let state: string;
-    if (passed && flag) state = "⚠️ scope changed since approval";
+    if (passed && invalidated(gate)) state = "⚠️ intake now says needs changes";
+    else if (passed && flag) state = "⚠️ scope changed since approval";
     else if (passed) state = "✅ passed";
     else if (gate === next) state = "⏳ next";
     else if (isOptional(gate, valueStreams)) state = "➖ optional";
@@ -172,6 +195,13 @@ export function renderGatesSection(input: {
       const fields = flag.fields.map((f) => `\`${f}\``).join(", ");
       lines.push(`- ${gateTitle(gate)}: ${by}; changed on ${day(flag.changedAt)}: ${fields}.`);
     }
+  }
+  const stale = ctx.config.pipeline.filter((gate) => passedGates.has(gate.id) && invalidated(gate));
+  if (stale.length > 0) {
+    lines.push(
+      "",
+      `**Intake needs changes** since ${stale.map(gateTitle).join(", ")} ${stale.length === 1 ? "was" : "were"} passed: fix the points in the intake section; the gate reads as passed again once intake accepts the use case.`,
+    );
   }
   if (notice.length > 0) lines.push("", ...notice);
   lines.push("", "<sub>Pass a gate by adding its label or commenting `/gate pass <gate>`; `/gate status` refreshes this section.</sub>");

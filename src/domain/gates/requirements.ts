@@ -6,7 +6,10 @@ import type { GateConfig } from "./model.js";
  * gate needs; a fact left undefined means "could not be determined", which never satisfies a requirement.
  */
 export interface RequirementFacts {
-  /** The parsed use-case form: each field by id, and the problems intake reported for the whole form. */
+  /**
+   * The parsed use-case form: each field by id, and intake's verdict on the live issue as Markdown lines (the same
+   * lines the intake section shows, initiative references included). No lines means intake accepts the use case.
+   */
   form?: {
     problems: readonly string[];
     fields: Readonly<Record<string, { present: boolean; problem?: string }>>;
@@ -27,6 +30,8 @@ export interface RequirementProblem {
   message: string;
   /** True when the requirement could not be checked (as opposed to checked and unmet). */
   unverified?: boolean;
+  /** Markdown lines listed under the message (already escaped): intake's problems, worded as its section words them. */
+  details?: readonly string[];
 }
 
 /** `*` matches any run of characters; everything else is literal; case-insensitive. */
@@ -54,7 +59,11 @@ export function requirementProblems(gate: GateConfig, facts: RequirementFacts): 
       }
       if (req.formValid && facts.form.problems.length > 0) {
         const n = facts.form.problems.length;
-        problems.push({ requirement: "formValid", message: `the use-case form has ${n} problem${n === 1 ? "" : "s"} (see the intake section)` });
+        problems.push({
+          requirement: "formValid",
+          message: `intake says this use case needs changes (${n} problem${n === 1 ? "" : "s"}, as in the intake section)`,
+          details: facts.form.problems,
+        });
       }
     }
   }

@@ -11,6 +11,8 @@ export interface ScopeFlag {
   /** Who approved the gate (login) and when; undefined when the approval could not be found in the timeline. */
   approvedBy?: string;
   approvedAt?: string;
+  /** Identity of the approving event (Approval.event): a later approval is a different event, even in the same second. */
+  approvalEvent?: string;
   /** Scope fields changed since the approval. */
   fields: string[];
   changedAt: string;
@@ -54,7 +56,7 @@ export function flagScopeChange(input: {
     } else {
       flags.set(gate.id, {
         gateId: gate.id,
-        ...(approval ? { approvedBy: approval.by, approvedAt: approval.at } : {}),
+        ...(approval ? { approvedBy: approval.by, approvedAt: approval.at, ...(approval.event ? { approvalEvent: approval.event } : {}) } : {}),
         fields: [...fields],
         changedAt,
       });
@@ -63,12 +65,18 @@ export function flagScopeChange(input: {
   return config.pipeline.map((gate) => flags.get(gate.id)).filter((flag): flag is ScopeFlag => flag !== undefined);
 }
 
-/** Drop flags of gates that are no longer passed or were approved again after the change. */
+/**
+ * Drop flags of gates that are no longer passed or were approved again after the change. "Again" is decided by
+ * identity when both sides have one (the standing approval is another event than the flagged one); only flags from
+ * before identities were recorded fall back to comparing times.
+ */
 export function settleScopeFlags(flags: readonly ScopeFlag[], passedGates: ReadonlySet<string>, approvals: readonly Approval[]): ScopeFlag[] {
   return flags.filter((flag) => {
     if (!passedGates.has(flag.gateId)) return false;
     const approval = latestApproval(approvals, flag.gateId);
-    return !(approval && Date.parse(approval.at) > Date.parse(flag.changedAt));
+    if (!approval) return true;
+    if (approval.event && flag.approvalEvent) return approval.event === flag.approvalEvent;
+    return !(Date.parse(approval.at) > Date.parse(flag.changedAt));
   });
 }
 

@@ -18,13 +18,16 @@ export function renderProblems(problems: Problem[]): string {
     "Edit the issue description to fix the points below. Converge checks again on every edit and removes the `needs-info` label once everything is in order.",
     "",
   ];
-  for (const problem of problems) {
-    const example = problem.example ? ` Example: ${escapeCode(problem.example)}` : "";
-    // "**So that** is empty." reads as a sentence; a message about a value gets a colon after the label.
-    const joiner = /^(is|are|must|allows|lists|names|has)\b/.test(problem.message) ? " " : ": ";
-    lines.push(`- **${escapeInline(problem.label)}**${joiner}${escapeInline(problem.message, 500)}${example}`);
-  }
+  for (const problem of problems) lines.push(`- ${problemLine(problem)}`);
   return lines.join("\n");
+}
+
+/** One problem as the intake section shows it (Markdown, user text escaped); gate refusals quote the same line. */
+export function problemLine(problem: Problem): string {
+  const example = problem.example ? ` Example: ${escapeCode(problem.example)}` : "";
+  // "**So that** is empty." reads as a sentence; a message about a value gets a colon after the label.
+  const joiner = /^(is|are|must|allows|lists|names|has)\b/.test(problem.message) ? " " : ": ";
+  return `**${escapeInline(problem.label)}**${joiner}${escapeInline(problem.message, 500)}${example}`;
 }
 
 export function renderSummaryCard(template: FormTemplate, useCase: PartialUseCase, initiatives: InitiativeLookup[]): string {

@@ -161,7 +161,7 @@ describe("requirementProblems", () => {
     expect(problems.map((p) => p.message)).toEqual([
       "form field `deadline` is not valid",
       "form field `benefit` is missing",
-      "the use-case form has 1 problem (see the intake section)",
+      "intake says this use case needs changes (1 problem, as in the intake section)",
       "acceptance criteria: 2 of 3 ticked (all must be ticked)",
     ]);
   });
