@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli as run } from "../helpers/cli.js";
+import type { Calibration } from "../../src/domain/forecast/index.js";
 import { exactDoneWithin, exactPercentile, tolerance } from "../domain/forecast/exact.js";
 
 describe("converge forecast", () => {
@@ -80,19 +81,23 @@ describe("converge backtest", () => {
     process.exitCode = undefined;
   });
 
-  it("prints the calibration line, and the same figures with --json", async () => {
+  it("prints the calibration table, and the same figures with --json", async () => {
     const args = ["backtest", "--snapshot", "samples/portfolio.json", "--weeks", "2", "--every", "1", "--trials", "500", "--seed", "3"];
     const line = await run(args);
     expect(line.stderr).toBe("");
     expect(line.code).toBe(0);
-    expect(line.stdout).toMatch(/^Backtest over the last 2 weeks: /);
+    expect(line.stdout).toMatch(/^Backtest over the last 2 weeks, as of 2026-11-23\n/);
     const json = await run([...args, "--json"]);
     expect(json.code).toBe(0);
-    const calibration = JSON.parse(json.stdout) as { weeks: number; perWeek: unknown[]; p85: { coverage: number | null }; brier: number | null };
+    const calibration = JSON.parse(json.stdout) as Calibration;
     expect(calibration.weeks).toBe(2);
     expect(calibration.perWeek).toHaveLength(2);
-    if (calibration.p85.coverage !== null) expect(line.stdout).toContain(`${Math.round(calibration.p85.coverage * 100)}%`);
-    if (calibration.brier !== null) expect(line.stdout).toContain(calibration.brier.toFixed(3));
+    expect(calibration.coverage.map((q) => q.percentile)).toEqual([0.5, 0.7, 0.85, 0.95]);
+    for (const q of calibration.coverage) {
+      const held = q.coverage === null ? "–" : `${Math.round(q.coverage * 100)}%`;
+      expect(line.stdout).toMatch(new RegExp(`^P${Math.round(q.percentile * 100)}\\s+${Math.round(q.percentile * 100)}%\\s+${held}\\s+${q.resolved}\\s+${q.covered}$`, "m"));
+    }
+    if (calibration.brier !== null) expect(line.stdout).toContain(`Brier score of P(on time) ${calibration.brier.toFixed(3)} over ${calibration.resolved} forecasts`);
   });
 
   const bad: Array<[string, string[], RegExp]> = [

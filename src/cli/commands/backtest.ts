@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { backtestPortfolio, calibrationLine } from "../../domain/forecast/index.js";
+import { backtestPortfolio, calibrationTable } from "../../domain/forecast/index.js";
 import { CliError } from "../errors.js";
 import { printJson, readSnapshotFile, releaseParsedText } from "../io.js";
 import { parseCount, usageErrorsExit2 } from "./forecast.js";
@@ -19,7 +19,7 @@ const USAGE = 2;
 export function register(program: Command): void {
   const command = program
     .command("backtest")
-    .description("Replay the deadline forecast as of past weeks (no later data) and print its calibration.")
+    .description("Replay the deadline forecast as of past weeks (no later data) and print its calibration: coverage at P50/P70/P85/P95, the Brier skill of P(on time), reliability.")
     .option("--snapshot <file>", "portfolio snapshot JSON")
     .option("--now <date>", "the present (YYYY-MM-DD or ISO date-time); default: the snapshot's generatedAt")
     .option("--weeks <n>", "past weeks to replay (default: config forecast.backtestWeeks, 12)")
@@ -47,6 +47,6 @@ export function register(program: Command): void {
 
     const calibration = backtestPortfolio(parsed.snapshot, { now, config, seed });
     if (options.json) printJson(calibration);
-    else process.stdout.write(`${calibrationLine(calibration)}\n`);
+    else process.stdout.write(`${calibrationTable(calibration)}\n`);
   });
 }

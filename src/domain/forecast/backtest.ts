@@ -11,7 +11,8 @@ import { DEFAULT_SEED } from "./portfolio.js";
  * Backtest (issue 4): replay the forecast as of each of the last `backtestWeeks` weeks — each replay sees only what
  * was known then (`forecastPortfolio` cuts its input at its `now`) — and score it against what happened by `now`.
  *
- * - P85 coverage: share of forecasts whose use case deployed by its P85 date. A well-calibrated P85 holds ~85%.
+ * - Coverage at P50, P70, P85 and P95: share of forecasts whose use case deployed by that percentile's date. A
+ *   well-calibrated Pq date holds q of the time (ADR 0038).
  * - Brier score of P(on time): mean of (p − outcome)², outcome 1 when deployed by the deadline. Compared with the
  *   forecaster that always says the sample's base rate (the usual Brier skill reference): skill = 1 − ours / theirs.
  *
@@ -31,6 +32,32 @@ export interface WeekCalibration {
   p85Covered: number;
 }
 
+/** The percentiles whose dates the backtest scores (the report's P50 and P85, and two around them). */
+export const SCORED_PERCENTILES = [0.5, 0.7, 0.85, 0.95] as const;
+
+/** How often a percentile's date held: forecasts whose Pq date has passed by now, and how many deployed by it. */
+export interface PercentileCoverage {
+  percentile: number;
+  resolved: number;
+  covered: number;
+  coverage: number | null;
+}
+
+/**
+ * One bin of the reliability diagram of P(on time): the resolved forecasts whose P(on time) fell in [from, to) (the
+ * last bin includes 1), their mean forecast and the share that was on time. Calibrated: observed ≈ meanForecast.
+ */
+export interface ReliabilityBin {
+  from: number;
+  to: number;
+  forecasts: number;
+  meanForecast: number | null;
+  observed: number | null;
+}
+
+/** Bins of the reliability diagram: five of width 0.2 (a few dozen forecasts per bin on a small portfolio). */
+export const RELIABILITY_BINS = 5;
+
 export interface Calibration {
   asOf: string;
   weeks: number;
@@ -45,6 +72,9 @@ export interface Calibration {
   /** 1 − brier / baseBrier: > 0 beats the base rate; null when either is missing or the base rate is 0 or 1. */
   skill: number | null;
   p85: { resolved: number; covered: number; coverage: number | null };
+  /** Coverage of each of SCORED_PERCENTILES (P85's is `p85` again). */
+  coverage: PercentileCoverage[];
+  reliability: ReliabilityBin[];
   perWeek: WeekCalibration[];
 }
 
@@ -66,6 +96,9 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
   const perWeek: WeekCalibration[] = [];
   let p85Resolved = 0;
   let p85Covered = 0;
+  const qResolved = new Int32Array(SCORED_PERCENTILES.length);
+  const qCovered = new Int32Array(SCORED_PERCENTILES.length);
+  const lowest = SCORED_PERCENTILES[0];
 
   // Every replay draws the same squad streams (same seeds): generated once, read back by the others.
   const drawCache = new SquadDrawCache();
@@ -90,10 +123,11 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
       const deployedAt = isDeployed(timeline, index, now) ? timeline.deployed[index]! : undefined;
       const deadline = timeline.deadlineEnd[index]!;
       const brier = plans.overdue[i] === 0 && deadline <= now;
-      // A P85 date is scored only if it has passed by now, i.e. within the replay's k weeks; completion is never
-      // earlier than the work, so a use case whose work is not 85% done by week k cannot be scored (its
-      // distribution is not built). The margin keeps this on the safe side of the percentile's own rounding.
-      if (!brier && workDoneBy(i, k) < 0.85 * (1 - 1e-6)) continue;
+      // A percentile's date is scored only if it has passed by now, i.e. within the replay's k weeks; completion is
+      // never earlier than the work, so a use case whose work is not 50% done by week k (the lowest percentile
+      // scored) cannot be scored (its distribution is not built). The margin keeps this on the safe side of the
+      // percentile's own rounding.
+      if (!brier && workDoneBy(i, k) < lowest * (1 - 1e-6)) continue;
       const d = distribution(i);
       // Scored only once its deadline has passed, whatever happened: scoring early deployments before late ones
       // could be known would bias the sample towards "on time" (right-censoring). Already overdue when forecast:
@@ -106,13 +140,20 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
         squared += (pOnTime - (onTime ? 1 : 0)) ** 2;
         week.resolved++;
       }
-      // Likewise the P85 date is scored once it has passed (null = beyond the simulation's cap: never scored).
-      const p85Weeks = d.percentile(0.85);
-      if (p85Weeks === null) continue;
-      const p85End = endOfDayAt(replayAt + p85Weeks * WEEK_MS);
-      if (p85End <= now) {
-        week.p85Resolved++;
-        if (deployedAt !== undefined && deployedAt <= p85End) week.p85Covered++;
+      // Likewise each percentile's date is scored once it has passed (null = beyond the simulation's cap: never
+      // scored).
+      for (let q = 0; q < SCORED_PERCENTILES.length; q++) {
+        const weeks = d.percentile(SCORED_PERCENTILES[q]!);
+        if (weeks === null) break; // later percentiles are later still
+        const end = endOfDayAt(replayAt + weeks * WEEK_MS);
+        if (end > now) break;
+        const covered = deployedAt !== undefined && deployedAt <= end;
+        qResolved[q]!++;
+        if (covered) qCovered[q]!++;
+        if (SCORED_PERCENTILES[q] === 0.85) {
+          week.p85Resolved++;
+          if (covered) week.p85Covered++;
+        }
       }
     }
     week.brier = week.resolved === 0 ? null : squared / week.resolved;
@@ -134,6 +175,27 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
   for (let k = 0; k < resolved && baseRate !== null; k++) baseSquaredSum += (baseRate - scoredOnTime[k]!) ** 2;
   const baseBrier = baseRate === null ? null : baseSquaredSum / resolved;
   const skill = brier === null || baseBrier === null || baseBrier === 0 ? null : 1 - brier / baseBrier;
+  const reliability: ReliabilityBin[] = Array.from({ length: RELIABILITY_BINS }, (_, b) => ({ from: b / RELIABILITY_BINS, to: (b + 1) / RELIABILITY_BINS, forecasts: 0, meanForecast: null, observed: null }));
+  const binSum = new Float64Array(RELIABILITY_BINS);
+  const binOnTime = new Float64Array(RELIABILITY_BINS);
+  for (let k = 0; k < resolved; k++) {
+    const b = Math.min(RELIABILITY_BINS - 1, Math.floor(scoredP[k]! * RELIABILITY_BINS));
+    reliability[b]!.forecasts++;
+    binSum[b] = binSum[b]! + scoredP[k]!;
+    binOnTime[b] = binOnTime[b]! + scoredOnTime[k]!;
+  }
+  for (let b = 0; b < RELIABILITY_BINS; b++) {
+    const bin = reliability[b]!;
+    if (bin.forecasts === 0) continue;
+    bin.meanForecast = binSum[b]! / bin.forecasts;
+    bin.observed = binOnTime[b]! / bin.forecasts;
+  }
+  const coverage: PercentileCoverage[] = SCORED_PERCENTILES.map((percentile, q) => ({
+    percentile,
+    resolved: qResolved[q]!,
+    covered: qCovered[q]!,
+    coverage: qResolved[q] === 0 ? null : qCovered[q]! / qResolved[q]!,
+  }));
   return {
     asOf: new Date(now).toISOString(),
     weeks: config.backtestWeeks,
@@ -144,6 +206,8 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
     baseBrier,
     skill,
     p85: { resolved: p85Resolved, covered: p85Covered, coverage: p85Resolved === 0 ? null : p85Covered / p85Resolved },
+    coverage,
+    reliability,
     perWeek,
   };
 }
@@ -170,4 +234,29 @@ export function calibrationLine(c: Calibration): string {
     parts.push(`Brier score of P(on time) ${c.brier.toFixed(3)} vs ${c.baseBrier.toFixed(3)} for always saying the ${pct(c.baseRate)} base rate (lower is better${skill})`);
   }
   return `Backtest over the last ${span(c)}: ${parts.join("; ")}.`;
+}
+
+/**
+ * The backtest as a plain-text table (the CLI's output): coverage per percentile against its target, then the Brier
+ * score of P(on time) against the base rate, and the reliability bins. Figures in whole percent, Brier to 3 decimals.
+ */
+export function calibrationTable(c: Calibration): string {
+  const lines = [`Backtest over the last ${span(c)}, as of ${c.asOf.slice(0, 10)}`, ""];
+  const cell = (x: number | null) => (x === null ? "–" : pct(x));
+  lines.push("percentile  target  held   resolved  covered");
+  for (const q of c.coverage) {
+    lines.push(`P${String(Math.round(q.percentile * 100)).padEnd(10)}${pct(q.percentile).padEnd(8)}${cell(q.coverage).padEnd(7)}${String(q.resolved).padEnd(10)}${q.covered}`);
+  }
+  lines.push("");
+  if (c.brier === null || c.baseBrier === null || c.baseRate === null) lines.push("Brier score of P(on time): no forecast whose deadline has passed yet.");
+  else {
+    const skill = c.skill === null ? "no skill claimed (every outcome the same)" : `skill ${c.skill >= 0 ? "+" : "−"}${Math.abs(c.skill).toFixed(2)}`;
+    lines.push(`Brier score of P(on time) ${c.brier.toFixed(3)} over ${c.resolved} forecasts vs ${c.baseBrier.toFixed(3)} for the ${pct(c.baseRate)} base rate: ${skill}`);
+  }
+  lines.push("", "P(on time)  forecasts  mean forecast  on time");
+  for (const b of c.reliability) {
+    const label = `${Math.round(b.from * 100)}–${Math.round(b.to * 100)}%`;
+    lines.push(`${label.padEnd(12)}${String(b.forecasts).padEnd(11)}${cell(b.meanForecast).padEnd(15)}${cell(b.observed)}`);
+  }
+  return lines.join("\n");
 }

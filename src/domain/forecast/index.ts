@@ -62,4 +62,15 @@ export {
   type ForecastMovement,
   type MovementDriver,
 } from "./movement.js";
-export { backtestPortfolio, calibrationLine, type Calibration, type WeekCalibration, type BacktestOptions } from "./backtest.js";
+export {
+  backtestPortfolio,
+  calibrationLine,
+  calibrationTable,
+  SCORED_PERCENTILES,
+  RELIABILITY_BINS,
+  type Calibration,
+  type WeekCalibration,
+  type BacktestOptions,
+  type PercentileCoverage,
+  type ReliabilityBin,
+} from "./backtest.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backtestPortfolio, calibrationLine, forecastPortfolio, type Calibration, type ForecastUseCase } from "../../../src/domain/forecast/index.js";
+import { backtestPortfolio, calibrationLine, calibrationTable, forecastPortfolio, type Calibration, type ForecastUseCase } from "../../../src/domain/forecast/index.js";
 import { at, inFlight, NOW, portfolio } from "./portfolio-fixtures.js";
 
 /**
@@ -82,6 +82,30 @@ describe("backtest arithmetic (certain forecasts, scores by hand)", () => {
     expect(c.p85).toEqual({ resolved: 2, covered: 1, coverage: 0.5 });
   });
 
+  it("coverage at P50, P70, P85 and P95: each percentile's date scored once it has passed", () => {
+    // Both certain forecasts have every percentile at day t; the others' dates (weeks 1–3) have not ended by now.
+    expect(c.coverage).toEqual([0.5, 0.7, 0.85, 0.95].map((percentile) => ({ percentile, resolved: 2, covered: 1, coverage: 0.5 })));
+  });
+
+  it("reliability bins of P(on time): mean forecast and observed on-time share per bin", () => {
+    // (1, on time) and (1, missed) in the top bin; (0, late) and (0, lucky: on time) in the bottom one.
+    expect(c.reliability.map((b) => [b.from, b.forecasts, b.meanForecast, b.observed])).toEqual([
+      [0, 2, 0, 0.5],
+      [0.2, 0, null, null],
+      [0.4, 0, null, null],
+      [0.6, 0, null, null],
+      [0.8, 2, 1, 0.5],
+    ]);
+  });
+
+  it("prints the table the CLI shows", () => {
+    const table = calibrationTable(c);
+    expect(table).toMatch(/^P85\s+85%\s+50%\s+2\s+1$/m);
+    expect(table).toMatch(/^P95\s+95%\s+50%\s+2\s+1$/m);
+    expect(table).toContain("Brier score of P(on time) 0.500 over 4 forecasts vs 0.250 for the 50% base rate: skill −1.00");
+    expect(table).toMatch(/^80–100%\s+2\s+100%\s+50%$/m);
+  });
+
   it("prints one calibration line", () => {
     expect(calibrationLine(c)).toBe(
       "Backtest over the last 1 week: the P85 date held for 50% of 2 resolved forecasts (well calibrated: about 85%); Brier score of P(on time) 0.500 vs 0.250 for always saying the 50% base rate (lower is better, skill −100%).",
@@ -104,7 +128,7 @@ describe("backtest uses no data from after the replayed week", () => {
 });
 
 describe("calibrationLine", () => {
-  const empty: Calibration = { asOf: NOW, weeks: 12, everyWeeks: 1, resolved: 0, brier: null, baseRate: null, baseBrier: null, skill: null, p85: { resolved: 0, covered: 0, coverage: null }, perWeek: [] };
+  const empty: Calibration = { asOf: NOW, weeks: 12, everyWeeks: 1, resolved: 0, brier: null, baseRate: null, baseBrier: null, skill: null, p85: { resolved: 0, covered: 0, coverage: null }, coverage: [], reliability: [], perWeek: [] };
   it("says calibration is unknown when nothing resolved", () => {
     expect(calibrationLine(empty)).toMatch(/no forecast has resolved yet/);
   });
