@@ -1,5 +1,5 @@
 /**
- * The HTML dashboard in headless Chromium (Debian's `chromium` package; .ci/run installs it): loaded from a file://
+ * The HTML dashboard in headless Chromium (the one `npm ci` installs with @sparticuz/chromium; test/helpers/chromium.ts): loaded from a file://
  * URL with every network request aborted, no console errors, every chart drawn by Chart.js, and a screenshot saved to
  * test-results/dashboard.png (and to the committed docs/img/dashboard.png with UPDATE_GOLDEN=1).
  */
@@ -7,19 +7,19 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { renderHtml } from "../../../src/domain/report/index.js";
 import { loadChartJs } from "../../../src/domain/report/chartjs-loader.js";
 import { fixtureModel, HOSTILE_TITLE } from "../../fixtures/report/models.js";
 import { demoReport } from "./helpers.js";
+import { launchChromium } from "../../helpers/chromium.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const OUT = resolve("test-results");
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
-}, 60_000);
+  browser = await launchChromium();
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
