@@ -10,10 +10,30 @@ export function validateConfig(raw: unknown): ConfigResult {
   return { ok: false, problems: result.error.issues.map(describeIssue) };
 }
 
+/**
+ * `gates.pipeline.0.label`; a key that is not a plain word is quoted (`report.rates[""]`, `report.rates["US D"]`),
+ * so an empty or odd key stays visible in the message instead of reading as a stray dot.
+ */
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return "(top level)";
+  return path
+    .map((key, i) => {
+      const name = String(key);
+      if (typeof key === "number" || /^[A-Za-z0-9_$-]+$/.test(name)) return i === 0 ? name : `.${name}`;
+      return `[${JSON.stringify(name)}]`;
+    })
+    .join("");
+}
+
 function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.length > 0 ? issue.path.map(String).join(".") : "(top level)";
+  const path = formatPath(issue.path);
   if (issue.code === "unrecognized_keys") {
     return `${path}: unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  }
+  // zod says only "Invalid key in record"; the key's own problem (e.g. "expected a currency code") is the useful part.
+  if (issue.code === "invalid_key") {
+    const why = issue.issues.map((inner) => inner.message).join("; ");
+    return `${path}: invalid key${why ? `: ${why}` : ""}`;
   }
   return `${path}: ${issue.message}`;
 }

@@ -7,7 +7,9 @@ import { z } from "zod";
  * earlier non-optional gate is passed, and that the gate's requirements hold; otherwise it removes the label again.
  */
 
-const labelName = z.string().min(1).max(50);
+// GitHub label names are one line; a line break would also end the inline code Converge shows the label in (a
+// label "x\n\n@everyone" would then ping everyone).
+const labelName = z.string().min(1).max(50).regex(/^[^\r\n]*$/, { error: "a label name must be one line" });
 
 /** A GitHub login: letters, digits and single hyphens, at most 39 characters; bots end in `[bot]`. A leading `@` is allowed. */
 const login = z

@@ -1,6 +1,8 @@
 import { z } from "zod";
 
-const labelName = z.string().min(1).max(50);
+// GitHub label names are one line; a line break would also end the inline code Converge shows the label in (a
+// label "x\n\n@everyone" would then ping everyone).
+const labelName = z.string().min(1).max(50).regex(/^[^\r\n]*$/, { error: "a label name must be one line" });
 
 /** Use-case intake settings (issue 2). */
 export const intakeSection = z
