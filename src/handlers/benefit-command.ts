@@ -4,6 +4,7 @@ import { isOwnSender } from "../github/identity.js";
 import { loadConfig } from "../config/load.js";
 import { withKeyLock } from "../github/keyed-lock.js";
 import { findOwnComment, writeOwnComment } from "../github/own-comment.js";
+import { readLiveComment } from "../github/comments.js";
 import { TeamMembership } from "../github/teams.js";
 import { bundledTemplate } from "../templates.js";
 import { INITIATIVE_MARKER } from "../domain/status/markers.js";
@@ -42,11 +43,18 @@ async function runBenefitCommand(context: CommentEvent, deps: AppDeps): Promise<
   const initiativeLabel = config.intake.labels.initiative.toLowerCase();
   if (!issue.labels?.some((l) => l.name.toLowerCase() === initiativeLabel)) return;
 
-  const command = parseBenefitCommand(comment.body ?? "", { now: isoDay(deps.now()), defaultCurrency: config.report.reportingCurrency });
-  if (command.kind === "none") return;
   const ref = context.issue();
+  // The comment is the event's identity (`source`); its text is read live, so every delivery of it, in any order and
+  // however late, records what it says now: a redelivered `created` never undoes a later edit (ADR 0025).
+  const live = await readLiveComment(context.octokit, ref, comment.id);
+  if (!live) {
+    context.log.info({ comment: comment.id }, "benefit command: the comment was deleted; nothing to record");
+    return;
+  }
+  const command = parseBenefitCommand(live.body, { now: isoDay(deps.now()), defaultCurrency: config.report.reportingCurrency });
+  if (command.kind === "none") return;
   const source = `comment:${comment.id}`;
-  const who = comment.user?.login ?? context.payload.sender.login;
+  const who = live.user?.login ?? comment.user?.login ?? context.payload.sender.login;
   let change: { record?: ReturnType<typeof realizedRecord>; notice?: InitiativeNotice; source: string };
 
   if (command.kind === "invalid") {
@@ -60,13 +68,13 @@ async function runBenefitCommand(context: CommentEvent, deps: AppDeps): Promise<
     }
     const decision = mayRecordBenefit({
       commenter: who,
-      commenterType: comment.user?.type,
+      commenterType: live.user?.type ?? comment.user?.type,
       initiative: { id: `${ref.owner}/${ref.repo}#${ref.issue_number}`, owner: owner ?? "(no owner named in the form)" },
       officeTeam,
       officeMembership,
     });
     change = decision.allowed
-      ? { source, record: realizedRecord(command, who, comment.updated_at ?? comment.created_at, source) }
+      ? { source, record: realizedRecord(command, who, live.updatedAt, source) }
       : { source, notice: { source, text: `/benefit from ${who} was not recorded: ${decision.reason}.` } };
   }
 

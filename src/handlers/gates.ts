@@ -338,6 +338,10 @@ async function onEdited(context: Context<"issues.edited">, deps: AppDeps): Promi
     if (passed.size === 0) return;
     const timeline = lazyTimeline(run.octokit, run.ref);
     const section = await readGatesSection(run);
+    // A redelivered edit (same delivery id) was handled: flagging or reopening again could undo a re-approval made
+    // since, even one within the same second (the edit's updated_at is no identity).
+    const edit = deliveryKey(context.id);
+    if (edit && section.state.edits?.includes(edit)) return;
     let approvals: ReturnType<typeof approvalsFrom> = [];
     try {
       approvals = approvalsFrom(run, await timeline());
@@ -354,6 +358,7 @@ async function onEdited(context: Context<"issues.edited">, deps: AppDeps): Promi
         timeline,
         flags,
         section,
+        ...(edit ? { edit } : {}),
         notice: [`**Scope changed**: ${editor} edited ${fieldList}. Gates approved before the change are flagged above.`],
       });
       return;
@@ -377,6 +382,7 @@ async function onEdited(context: Context<"issues.edited">, deps: AppDeps): Promi
       timeline,
       flags: [],
       section,
+      ...(edit ? { edit } : {}),
       notice: [`**Scope changed**: ${editor} edited ${fieldList}. Reopened for re-approval: ${names}.`],
     });
     const mergeGate = run.config.gates.pipeline.find((g) => g.id === run.config.gates.requiredBeforeMerge);

@@ -72,6 +72,7 @@ async function runIntake(context: IssueEvent, deps: AppDeps): Promise<void> {
       repoOwner: ref.owner,
       labels: issue.labels,
       valueStreams: analysis.useCase["value-stream"] ? [analysis.useCase["value-stream"]] : [],
+      intakeNeedsChanges: plan.problems.length > 0,
     });
     await writeStatusSections(context.octokit, ref, identity, intake, [plan.section, initial]);
   } else if (verdictChanged(status, plan) && passedGates(config.gates, issue.labels).some((g) => g.requirements.formValid)) {
@@ -85,6 +86,7 @@ async function runIntake(context: IssueEvent, deps: AppDeps): Promise<void> {
       log: context.log,
       now: deps.now(),
       teams: new TeamMembership(context.octokit, context.log),
+      ...serverUrlOf(context.payload.repository.html_url),
     };
     await refreshGatesSection(run, {
       labels: issue.labels,
@@ -102,4 +104,14 @@ async function runIntake(context: IssueEvent, deps: AppDeps): Promise<void> {
 function verdictChanged(status: StatusComment | undefined, plan: IntakePlan): boolean {
   const previous = readIntakeState(status?.sections.find((s) => s.id === INTAKE_SECTION.id)?.state);
   return previous.valid !== (plan.problems.length === 0);
+}
+
+/** GHES links point at the enterprise host; github.com is the default and is left out. */
+function serverUrlOf(htmlUrl: string | undefined): { serverUrl?: string } {
+  try {
+    const origin = new URL(htmlUrl ?? "").origin;
+    return origin !== "https://github.com" ? { serverUrl: origin } : {};
+  } catch {
+    return {};
+  }
 }

@@ -31,6 +31,12 @@ function commentEvent(body: string, login: string, commentId = 777, action: "cre
   return payload;
 }
 
+/** The command comment as GitHub returns it now (the handler reads it live); returns the event unchanged. */
+function withLive(scope: nock.Scope, event: Record<string, any>, comment: Record<string, any> = event.comment): Record<string, any> {
+  scope.get(`/repos/${OWNER}/${REPO}/issues/comments/${comment.id}`).reply(200, comment);
+  return event;
+}
+
 function own(id: number, body: string) {
   return { id, body, user: { login: BOT_LOGIN, type: "Bot" }, performed_via_github_app: { id: APP_IDENTITY.appId } };
 }
@@ -49,7 +55,7 @@ describe("/benefit realized on an initiative", () => {
     scope.post(COMMENTS, (b) => ((written = b.body), true)).reply(201, { id: 1 });
     scope.post(`/repos/${OWNER}/${REPO}/issues/comments/777/reactions`, (b) => ((reaction = b.content), true)).reply(201, {});
 
-    await app.receive("issue_comment", commentEvent("Great quarter!\n/benefit realized €250k as of 2026-10-31", "olivia"));
+    await app.receive("issue_comment", withLive(scope, commentEvent("Great quarter!\n/benefit realized €250k as of 2026-10-31", "olivia")));
 
     expect(scope.isDone()).toBe(true);
     expect(written.startsWith(INITIATIVE_MARKER)).toBe(true);
@@ -69,13 +75,13 @@ describe("/benefit realized on an initiative", () => {
     scope.post(COMMENTS, (b) => ((written = b.body), true)).reply(201, { id: 1 });
     scope.post(/reactions$/).reply(201, {});
     const event = commentEvent("/benefit realized 250000 EUR", "olivia");
-    await app.receive("issue_comment", event, "d1");
+    await app.receive("issue_comment", withLive(scope, event), "d1");
     expect(scope.isDone()).toBe(true);
 
     scope = nock(API);
     mockConfig(scope, OWNER, REPO, null);
     scope.get(COMMENTS).query(true).reply(200, [own(1, written)]);
-    await app.receive("issue_comment", event, "d1");
+    await app.receive("issue_comment", withLive(scope, event), "d1");
     expect(scope.isDone()).toBe(true);
   });
 
@@ -88,11 +94,40 @@ describe("/benefit realized on an initiative", () => {
     scope.get(COMMENTS).query(true).reply(200, [own(5, listed)]);
     scope.patch(`/repos/${OWNER}/${REPO}/issues/comments/5`, (b) => ((written = b.body), true)).reply(200, {});
     scope.post(/reactions$/).reply(201, {});
-    await app.receive("issue_comment", commentEvent("/benefit realized 300k", "olivia", 777, "edited"));
+    await app.receive("issue_comment", withLive(scope, commentEvent("/benefit realized 300k", "olivia", 777, "edited")));
     expect(scope.isDone()).toBe(true);
     const read = readInitiativeComment(written);
     expect(read?.state.useCases.map((u) => u.ref)).toEqual(["acme/plant-iot#31"]);
     expect(read?.ledger.map((r) => r.amount)).toEqual([300_000]);
+  });
+
+  it("a late redelivery of the original command never undoes a later edit (the comment is read live), and a deleted command records nothing", async () => {
+    const app = createTestApp();
+    // The edit (300k) was recorded; the first version's delivery (250k) is redelivered afterwards.
+    let written = "";
+    let scope = nock(API);
+    mockConfig(scope, OWNER, REPO, null);
+    scope.get(COMMENTS).query(true).reply(200, []);
+    scope.post(COMMENTS, (b) => ((written = b.body), true)).reply(201, { id: 5 });
+    scope.post(/reactions$/).reply(201, {});
+    const edited = commentEvent("/benefit realized 300k", "olivia", 777, "edited");
+    edited.comment.updated_at = "2026-11-25T09:30:40Z";
+    await app.receive("issue_comment", withLive(scope, edited), "d-edit");
+    expect(scope.isDone()).toBe(true);
+    expect(readInitiativeComment(written)?.ledger.map((r) => r.amount)).toEqual([300_000]);
+
+    scope = nock(API);
+    mockConfig(scope, OWNER, REPO, null);
+    scope.get(COMMENTS).query(true).reply(200, [own(5, written)]);
+    // GitHub has the edited text now: the stale payload's 250k is not what gets recorded, and nothing changes.
+    await app.receive("issue_comment", withLive(scope, commentEvent("/benefit realized 250k", "olivia", 777), edited.comment), "d-created");
+    expect(scope.isDone()).toBe(true);
+
+    scope = nock(API);
+    mockConfig(scope, OWNER, REPO, null);
+    scope.get(`/repos/${OWNER}/${REPO}/issues/comments/778`).reply(404, { message: "Not Found" });
+    await app.receive("issue_comment", commentEvent("/benefit realized 1M", "olivia", 778), "d-deleted");
+    expect(scope.isDone()).toBe(true);
   });
 
   it("lets a member of the office team record, and refuses anyone else with the reason in the comment", async () => {
@@ -111,8 +146,8 @@ describe("/benefit realized on an initiative", () => {
     scope.patch(`/repos/${OWNER}/${REPO}/issues/comments/1`, (b) => (bodies.push(b.body), true)).reply(200, {});
     scope.post(/reactions$/, (b) => (reactions.push(b.content), true)).reply(201, {});
 
-    await app.receive("issue_comment", commentEvent("/benefit realized 100k EUR", "tom", 801), "d1");
-    await app.receive("issue_comment", commentEvent("/benefit realized 9bn EUR", "mallory", 802), "d2");
+    await app.receive("issue_comment", withLive(scope, commentEvent("/benefit realized 100k EUR", "tom", 801)), "d1");
+    await app.receive("issue_comment", withLive(scope, commentEvent("/benefit realized 9bn EUR", "mallory", 802)), "d2");
 
     expect(scope.isDone()).toBe(true);
     expect(reactions).toEqual(["+1", "confused"]);
@@ -131,7 +166,7 @@ describe("/benefit realized on an initiative", () => {
     scope.get(COMMENTS).query(true).reply(200, []);
     scope.post(COMMENTS, (b) => ((written = b.body), true)).reply(201, { id: 1 });
     scope.post(/reactions$/).reply(201, {});
-    await app.receive("issue_comment", commentEvent("/benefit realized 100k EUR", "tom"));
+    await app.receive("issue_comment", withLive(scope, commentEvent("/benefit realized 100k EUR", "tom")));
     expect(scope.isDone()).toBe(true);
     expect(readInitiativeComment(written)?.ledger).toEqual([]);
     expect(written).toContain("could not verify");
@@ -145,7 +180,7 @@ describe("/benefit realized on an initiative", () => {
     scope.get(COMMENTS).query(true).reply(200, []);
     scope.post(COMMENTS, (b) => ((written = b.body), true)).reply(201, { id: 1 });
     scope.post(/reactions$/, { content: "confused" }).reply(201, {});
-    await app.receive("issue_comment", commentEvent("/benefit realized lots", "olivia"));
+    await app.receive("issue_comment", withLive(scope, commentEvent("/benefit realized lots", "olivia")));
     expect(scope.isDone()).toBe(true);
     expect(written).toContain("/benefit realized &lt;amount&gt;");
   });

@@ -217,6 +217,33 @@ describe("gates: events are identified by identity, never by a time", () => {
     expect(again.isDone()).toBe(true);
   });
 
+  it("a restore credits the addition that was removed, found by its timeline id even when another addition shares its second", async () => {
+    // mallory's addition (reverted) and ada's (accepted) happened in the same second; then mallory removes ada's.
+    const app = createTestApp();
+    const scope = nock(API);
+    mockConfig(scope, OWNER, REPO, null);
+    scope.get(ISSUE_PATH).reply(200, liveIssue(EARLIER));
+    member(scope, "itot-architects", "mallory", 404);
+    scope.get(TIMELINE).query({ per_page: 100 }).reply(200, [
+      ...HISTORY,
+      tl.labeled(40, ARCH, "mallory", SECOND),
+      tl.unlabeled(41, ARCH, BOT_LOGIN, SECOND),
+      tl.labeled(42, ARCH, "ada", SECOND),
+      tl.unlabeled(43, ARCH, "mallory", "2026-11-24T15:05:00Z"),
+    ]);
+    member(scope, "itot-architects", "ada");
+    scope.post(`${ISSUE_PATH}/labels`, { labels: [ARCH] }).reply(200, []);
+    const write = expectStatusWrite(scope, undefined);
+
+    const payload = labeledEvent(ARCH, "mallory", EARLIER, "2026-11-24T15:05:00Z");
+    payload.action = "unlabeled";
+    await app.receive("issues", payload, "remove-1");
+
+    expect(scope.isDone()).toBe(true);
+    expect(write.body).toContain("stays passed: mallory removed `gate/3-architecture`");
+    expect(write.body).toContain("| 3 | IT/OT architecture review (`gate/3-architecture`) | ✅ passed | ada, 2026-11-24 |");
+  });
+
   it("a redelivered /gate pass that was refused is not judged again once the facts change", async () => {
     const app = createTestApp();
     // First delivery: feasibility is not passed yet, so ada's command is refused.

@@ -141,6 +141,27 @@ describe("the intake gate uses intake's verdict on the live issue", () => {
     expect(i12Update).not.toContain("_(needs info)_");
   });
 
+  it("fails safe when the initiative lookup fails: the gate is not passed and the refusal says it could not verify", async () => {
+    const app = createTestApp();
+    const labels = ["use-case", "layer/mes", INTAKE_GATE];
+    const scope = nock(API);
+    mockConfig(scope, OWNER, REPO, null);
+    scope.get(ISSUE_PATH).reply(200, useCaseIssue(BODY, labels));
+    scope.get(COMMENTS).query({ per_page: 100 }).reply(200, []);
+    officeMember(scope, "olga");
+    scope.post("/graphql").reply(502, { message: "Bad Gateway" });
+    scope.delete(`${ISSUE_PATH}/labels/${encodeURIComponent(INTAKE_GATE)}`).reply(200, []);
+    scope.get(`${ISSUE_PATH}/timeline`).query({ per_page: 100 }).reply(200, [labeled(2, INTAKE_GATE, "olga", "2026-11-24T10:00:00Z")]);
+    let body = "";
+    scope.post(COMMENTS, (b) => ((body = b.body), true)).reply(201, { id: STATUS_ID });
+
+    await app.receive("issues", labeledEvent(INTAKE_GATE, "olga", labels, "2026-11-24T10:00:00Z"), "gate-x");
+
+    expect(scope.isDone()).toBe(true);
+    expect(section(body, "gates")).toContain("- intake's verdict (the form and its initiative references) could not be checked (could not verify).");
+    expect(section(body, "gates")).toContain("| 1 | Intake (`gate/1-intake`) | ⏳ next |");
+  });
+
   it("marks a passed intake gate when a later edit makes intake say 'needs changes'", async () => {
     const app = createTestApp();
     const broken = GOOD_BODY.replace("#12, acme/transformation-office#40", "#12, #13");

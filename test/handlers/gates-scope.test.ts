@@ -83,6 +83,32 @@ describe("gates: scope change on issues.edited", () => {
     expect(body).toContain("| 1 | Intake (`gate/1-intake`) | ⏳ next |");
   });
 
+  it("a redelivered edit reopens nothing again, even after a re-approval within the same second", async () => {
+    const config = "gates:\n  reopenOnScopeChange: true\n  requiredBeforeMerge: null\n";
+    const app = gatesOnlyApp();
+    let scope = nock(API);
+    mockConfig(scope, OWNER, REPO, config);
+    scope.get(ISSUE_PATH).reply(200, useCaseIssue(NEW_BODY, PASSED));
+    scope.get(`${ISSUE_PATH}/comments`).query({ per_page: 100 }).reply(200, []);
+    scope.get(`${ISSUE_PATH}/timeline`).query({ per_page: 100 }).reply(200, TIMELINE);
+    for (const name of PASSED.slice(1)) scope.delete(`${ISSUE_PATH}/labels/${encodeURIComponent(name)}`).reply(200, []);
+    let body = "";
+    scope.post(`${ISSUE_PATH}/comments`, (b) => ((body = b.body), true)).reply(201, { id: 1 });
+    await app.receive({ id: "edit-1", name: "issues", payload: editedEvent(GOOD_BODY, NEW_BODY, PASSED) } as never);
+    expect(scope.isDone()).toBe(true);
+
+    // The approvers passed every gate again in the same second as the edit (09:30:00); then GitHub redelivers the
+    // edit. Its updated_at says nothing about which came first; its delivery id says it was handled: no writes.
+    scope = nock(API);
+    mockConfig(scope, OWNER, REPO, config);
+    scope.get(ISSUE_PATH).reply(200, useCaseIssue(NEW_BODY, PASSED));
+    scope.get(`${ISSUE_PATH}/comments`).query({ per_page: 100 }).reply(200, [
+      { id: 1, body, user: { login: "converge[bot]", type: "Bot" }, performed_via_github_app: { id: APP_IDENTITY.appId } },
+    ]);
+    await app.receive({ id: "edit-1", name: "issues", payload: editedEvent(GOOD_BODY, NEW_BODY, PASSED) } as never);
+    expect(scope.isDone()).toBe(true);
+  });
+
   it("ignores edits that change no scope field: only the config is read", async () => {
     const edited = GOOD_BODY.replace(/### As a\n\n[^\n]+/, "### As a\n\nmaintenance planner in Dresden");
     expect(edited).not.toBe(GOOD_BODY);

@@ -48,7 +48,7 @@ export const requirementsSchema = z
     formValid: z
       .boolean()
       .default(false)
-      .describe("The whole use-case form must be complete and valid (no problems reported by intake)."),
+      .describe("Intake must accept the use case as it is now: every form field complete and valid, and every referenced business initiative an existing initiative (intake's own verdict)."),
     acceptanceCriteriaTicked: z
       .boolean()
       .default(false)

@@ -212,7 +212,15 @@ export function renderGatesSection(input: {
  * The gates section for a use case that has no gate activity yet (e.g. when intake first posts the status comment),
  * so everyone sees the pipeline and who can pass each gate from day one. Needs no request.
  */
-export function initialGatesSection(input: { config: GatesConfig; repoOwner: string; labels: readonly string[]; valueStreams: readonly string[]; serverUrl?: string }): {
+export function initialGatesSection(input: {
+  config: GatesConfig;
+  repoOwner: string;
+  labels: readonly string[];
+  valueStreams: readonly string[];
+  serverUrl?: string;
+  /** Intake's verdict in the same write says "needs changes" (see renderGatesSection). */
+  intakeNeedsChanges?: boolean;
+}): {
   id: string;
   order: number;
   body: string;
@@ -222,6 +230,14 @@ export function initialGatesSection(input: { config: GatesConfig; repoOwner: str
     input.config.pipeline.filter((g) => input.labels.some((l) => l.toLowerCase() === g.label.toLowerCase())).map((g) => g.id),
   );
   const ctx: RenderContext = { config: input.config, repoOwner: input.repoOwner, ...(input.serverUrl ? { serverUrl: input.serverUrl } : {}) };
-  const body = renderGatesSection({ ctx, passedGates: passed, approvals: [], flags: [], valueStreams: input.valueStreams, notice: [] });
+  const body = renderGatesSection({
+    ctx,
+    passedGates: passed,
+    approvals: [],
+    flags: [],
+    valueStreams: input.valueStreams,
+    notice: [],
+    ...(input.intakeNeedsChanges ? { intakeNeedsChanges: true } : {}),
+  });
   return { id: GATES_SECTION_ID, order: GATES_SECTION_ORDER, body, state: { v: 1, flags: [], notice: [] } };
 }

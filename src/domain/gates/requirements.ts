@@ -50,7 +50,11 @@ export function requirementProblems(gate: GateConfig, facts: RequirementFacts): 
 
   if (req.fields.length > 0 || req.formValid) {
     if (!facts.form) {
-      problems.push({ requirement: "fields", message: "the use-case form could not be read", unverified: true });
+      problems.push(
+        req.formValid
+          ? { requirement: "formValid", message: "intake's verdict (the form and its initiative references) could not be checked", unverified: true }
+          : { requirement: "fields", message: "the use-case form could not be read", unverified: true },
+      );
     } else {
       for (const id of req.fields) {
         const field = facts.form.fields[id];
