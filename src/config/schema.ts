@@ -3,6 +3,7 @@ import { intakeSection } from "./sections/intake.js";
 import { gatesSection } from "./sections/gates.js";
 import { forecastSection } from "./sections/forecast.js";
 import { reportSection } from "./sections/report.js";
+import { deliverySection } from "./sections/delivery.js";
 import { boardSection, sprintsSection, squadsSection } from "./sections/portfolio.js";
 
 /**
@@ -21,6 +22,7 @@ export const configSchema = z
     squads: squadsSection,
     sprints: sprintsSection,
     board: boardSection,
+    delivery: deliverySection,
   })
   .strict();
 

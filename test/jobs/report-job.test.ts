@@ -1,0 +1,69 @@
+import { readFileSync } from "node:fs";
+import nock from "nock";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ProbotOctokit } from "probot";
+import type { Octokit } from "../../src/github/octokit.js";
+import { runReportJob, type SnapshotSource } from "../../src/jobs/report-job.js";
+import { validateConfig } from "../../src/config/validate.js";
+import { parseSnapshot } from "../../src/domain/snapshot/load.js";
+import { fetchPortfolioSnapshot } from "../../src/github/snapshot/index.js";
+import { API, APP_IDENTITY, BOT_LOGIN, teardownNock } from "../helpers/probot.js";
+
+const octokit = () => new ProbotOctokit({ auth: { token: "ghs_test" }, throttle: { enabled: false }, retry: { enabled: false } }) as Octokit;
+const log = { info: vi.fn(), warn: vi.fn() };
+const parsed = parseSnapshot(JSON.parse(readFileSync(new URL("../../samples/portfolio.json", import.meta.url), "utf8")));
+if (!parsed.ok) throw new Error("sample snapshot invalid");
+const sample = parsed.snapshot;
+
+function config(delivery: Record<string, unknown>) {
+  const result = validateConfig({ delivery });
+  if (!result.ok) throw new Error(result.problems.join("\n"));
+  return result.config;
+}
+
+beforeEach(() => {
+  nock.disableNetConnect();
+  nock.cleanAll();
+});
+afterEach(() => teardownNock());
+
+describe("the weekly report job", () => {
+  it("builds the report from the injected snapshot and posts it as the office's ISO-week issue", async () => {
+    const source = vi.fn<SnapshotSource>(async () => ({ snapshot: sample, stats: { requests: 3, points: 3, remaining: 4997 } }));
+    let posted = "";
+    const scope = nock(API)
+      .get("/repos/acme/office/issues")
+      .query(true)
+      .reply(200, [])
+      .post("/repos/acme/office/issues")
+      .reply(201, (_uri, b) => {
+        posted = (b as { body: string }).body;
+        return { number: 7, html_url: "https://github.com/acme/office/issues/7", state: "open", body: posted, user: { login: BOT_LOGIN, type: "Bot" } };
+      })
+      .get("/repos/acme/office/issues/7")
+      .reply(200, () => ({ number: 7, html_url: "https://github.com/acme/office/issues/7", state: "open", body: posted }))
+      .get("/repos/acme/office/issues/7/comments")
+      .query(true)
+      .reply(200, []);
+    const now = new Date("2026-11-29T23:30:00Z"); // Monday 00:30 in Berlin: week 49 there
+    const result = await runReportJob(
+      { octokit: octokit(), org: "acme", config: config({ repository: "office", schedule: { timeZone: "Europe/Berlin" } }) },
+      { identity: async () => APP_IDENTITY, snapshotSource: source, now: () => now, log },
+    );
+    expect(result).toMatchObject({ week: "2026-W49", action: "created", parts: 1 });
+    expect(source).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ org: "acme", now }));
+    expect(posted.startsWith("<!-- converge:weekly-report week=2026-W49 -->\n# Converge weekly report: Voltaic Electronics")).toBe(true);
+    expect(posted.length).toBeLessThanOrEqual(60_000);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("without delivery.repository it says what to configure and calls GitHub not at all", async () => {
+    await expect(
+      runReportJob({ octokit: octokit(), org: "acme", config: config({}) }, { identity: async () => APP_IDENTITY, snapshotSource: fetchPortfolioSnapshot, now: () => new Date(), log }),
+    ).rejects.toThrow(/set delivery.repository .* in acme\/.github\/.github\/converge.yml/);
+  });
+
+  it("the placeholder snapshot fetch fails with a clear message", async () => {
+    await expect(fetchPortfolioSnapshot(octokit(), { org: "acme", config: config({}), now: new Date() })).rejects.toThrow(/not available in this build/);
+  });
+});
