@@ -106,14 +106,15 @@ export class FakeGitHub {
           fake.urls.push(`${method} ${decodeURIComponent(url.pathname)}${url.search}`);
           const fault = fake.fault?.at === index ? fake.fault.kind : undefined;
           if (fault === "timeout") return callback(Object.assign(new Error("socket hang up (timed out)"), { code: "ETIMEDOUT" }), [0, ""]);
-          if (fault && fault !== "applied-then-502") return callback(null, faultReply(fault));
+          // A 200 with a malformed body was applied (GitHub answered; the body got cut on the way).
+          if (fault && fault !== "applied-then-502" && fault !== "malformed") return callback(null, faultReply(fault));
           let answer: [number, unknown, Record<string, string>?];
           try {
             answer = fake.answer(method, url, base, body as never);
           } catch (error) {
             answer = [400, { message: (error as Error).message }];
           }
-          callback(null, fault === "applied-then-502" ? faultReply("502") : (answer as [number, string]));
+          callback(null, fault === "applied-then-502" || fault === "malformed" ? faultReply(fault === "malformed" ? "malformed" : "502") : (answer as [number, string]));
         });
     }
   }
@@ -183,13 +184,18 @@ export class FakeGitHub {
       return [201, this.commentJson(comment)];
     }
     if (rest === "/labels" && method === "POST") {
-      for (const name of body.labels as string[]) if (!issue.labels.some((l) => l.toLowerCase() === name.toLowerCase())) issue.labels.push(name);
+      for (const name of body.labels as string[]) {
+        if (issue.labels.some((l) => l.toLowerCase() === name.toLowerCase())) continue;
+        issue.labels.push(name);
+        issue.timeline.push(this.labelEvent("labeled", name)); // GitHub records who added it: the app
+      }
       return [200, issue.labels.map(labelJson)];
     }
     const label = /^\/labels\/(.+)$/.exec(rest);
     if (label && method === "DELETE") {
       const before = issue.labels.length;
       issue.labels = issue.labels.filter((l) => l.toLowerCase() !== label[1]!.toLowerCase());
+      if (before !== issue.labels.length) issue.timeline.push(this.labelEvent("unlabeled", label[1]!));
       return before === issue.labels.length ? [404, { message: "Label does not exist" }] : [200, issue.labels.map(labelJson)];
     }
     if (rest === "/timeline" && method === "GET") return [200, issue.timeline];
@@ -230,6 +236,12 @@ export class FakeGitHub {
       };
     }
     return [200, errors.length > 0 ? { data, errors } : { data }];
+  }
+
+  /** Labels the app writes show in the timeline as the app's own events, as on GitHub. */
+  now = "2026-11-25T10:00:00Z";
+  private labelEvent(event: "labeled" | "unlabeled", name: string) {
+    return { event, label: { name, color: "ededed" }, actor: { login: BOT_LOGIN, type: "Bot" }, performed_via_github_app: { id: APP_IDENTITY.appId, slug: "converge" }, created_at: this.now };
   }
 
   private issueJson(issue: FakeIssue) {
