@@ -58,7 +58,9 @@ export async function writeOwnComment(octokit: Octokit, ref: IssueRef, commentId
     });
     return "updated";
   }
-  await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...ref, body: clampBody(body) });
+  // Never retried: GitHub may have created the comment and still answered 5xx or timed out, and a retry would post
+  // it twice. A failed create fails the run; the next delivery finds the comment by its marker and updates it.
+  await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...ref, body: clampBody(body), request: { retries: 0 } });
   return "created";
 }
 
