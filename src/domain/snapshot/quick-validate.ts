@@ -139,7 +139,7 @@ const deploymentFields = (v: Obj): boolean => nonEmpty(v.environment) && deploym
 const USE_CASE = keys(
   "id", "repo", "number", "title", "url", "state", "closedAt", "priority", "valueStream", "plants", "layers", "labels",
   "productOwner", "architect", "squad", "deadline", "filedAt", "acceptanceCriteria", "expectedBenefit", "initiatives",
-  "stories", "splitAt", "gates", "deployments", "deployedAt", "mvpAt",
+  "stories", "splitAt", "gates", "deployments", "deployedAt", "mvpAt", "sprint",
 );
 /**
  * The five issue fields use cases and initiatives share (the zod schema's issueIdentity), and `id === repo#number`.
@@ -179,7 +179,8 @@ function useCase(v: unknown, known: Known): boolean {
       (v.expectedBenefit === undefined || money(v.expectedBenefit)) &&
       optDateTime(v.splitAt) &&
       optDateTime(v.deployedAt) &&
-      optDateTime(v.mvpAt)
+      optDateTime(v.mvpAt) &&
+      (v.sprint === undefined || str(v.sprint))
     )
   ) {
     return false;

@@ -125,6 +125,7 @@ export const useCaseSchema = z
     deployments: z.array(deploymentSchema),
     deployedAt: isoDateTime.optional().describe("First successful deployment to production (or the deployed gate)"),
     mvpAt: isoDateTime.optional().describe("When the MVP gate was (last) passed"),
+    sprint: z.string().optional().describe("Sprint (iteration title or milestone) the use case itself is planned in, when it is on the board or has a milestone"),
   })
   .strict();
 
@@ -212,6 +213,50 @@ export const kpiInputsSchema = z
   })
   .strict();
 
+export const sprintSchema = z
+  .object({
+    title: nonEmpty.describe("Iteration title or milestone title"),
+    start: isoDate.describe("First day (iterations: startDate; milestones: due day − sprints.milestoneLengthDays + 1)"),
+    end: isoDate.describe("Last day (iterations: startDate + duration − 1; milestones: the due day in US-Pacific time, as GitHub stores it)"),
+  })
+  .strict();
+
+export const carryOverSchema = z
+  .object({
+    story: nonEmpty.describe("Story id"),
+    useCase: issueId,
+    squad: nonEmpty,
+    from: nonEmpty.describe("The sprint the story was planned in and did not finish"),
+    to: z.string().nullable().describe("The sprint it moved to (null: still planned in a sprint that has ended)"),
+    at: isoDateTime.optional().describe("When it moved (milestones: from the MILESTONED/DEMILESTONED timeline events)"),
+  })
+  .strict();
+
+export const sprintsSnapshotSchema = z
+  .object({
+    source: z.enum(["iteration", "milestone"]),
+    list: z.array(sprintSchema).describe("Every sprint a story or use case is or was planned in, by start day"),
+    carryOver: z
+      .array(carryOverSchema)
+      .describe("Stories that moved to a later sprint unfinished, or sit unfinished in an ended sprint: suggestions, never forced"),
+  })
+  .strict();
+
+export const completenessSchema = z
+  .object({
+    omitted: z
+      .array(
+        z
+          .object({
+            id: z.string().optional().describe("Issue id, when one issue was left out"),
+            reason: nonEmpty,
+          })
+          .strict(),
+      )
+      .describe("What the fetch from GitHub left out, and why (the report says so)"),
+  })
+  .strict();
+
 /**
  * The previous report's summary, embedded in last week's report. The report module owns its exact schema
  * (src/domain/report/summary.ts); here it is accepted as any JSON object and validated by the report module.
@@ -239,6 +284,8 @@ export const portfolioSnapshotSchema = z
     governance: governanceSchema,
     kpiInputs: kpiInputsSchema,
     previousReport: previousReportPlaceholder.optional(),
+    sprints: sprintsSnapshotSchema.optional().describe("Sprint model and carry-over, when the snapshot was fetched from GitHub"),
+    completeness: completenessSchema.optional().describe("Present when the fetch from GitHub could not include everything"),
   })
   .strict()
   .superRefine((snapshot, ctx) => {
@@ -297,3 +344,7 @@ export type DeploymentStatus = z.infer<typeof deploymentStatusSchema>;
 export type CoverageReading = z.infer<typeof coverageReadingSchema>;
 export type KpiInputs = z.infer<typeof kpiInputsSchema>;
 export type Governance = z.infer<typeof governanceSchema>;
+export type Sprint = z.infer<typeof sprintSchema>;
+export type CarryOver = z.infer<typeof carryOverSchema>;
+export type SprintsSnapshot = z.infer<typeof sprintsSnapshotSchema>;
+export type Completeness = z.infer<typeof completenessSchema>;
