@@ -24,7 +24,10 @@ export interface CliEnv {
   GITHUB_API_URL?: string;
 }
 
-export async function createCliOctokit(env: CliEnv, repo: RepoRef): Promise<Octokit> {
+/** Where to look up the app's installation: a repository, or a whole organization (`{ org }`). */
+export type InstallationTarget = RepoRef | { org: string };
+
+export async function createCliOctokit(env: CliEnv, target: InstallationTarget): Promise<Octokit> {
   const baseUrl = env.GITHUB_API_URL?.replace(/\/+$/, "") || undefined;
   const common = { ...(baseUrl ? { baseUrl } : {}), throttle: { enabled: false }, retry: { enabled: false } };
   const token = env.GITHUB_TOKEN || env.GH_TOKEN;
@@ -36,7 +39,10 @@ export async function createCliOctokit(env: CliEnv, repo: RepoRef): Promise<Octo
   let installationId = env.INSTALLATION_ID ? Number(env.INSTALLATION_ID) : undefined;
   if (installationId === undefined) {
     const app = new ProbotOctokit({ ...common, auth: { appId, privateKey } }) as Octokit;
-    const { data } = await app.request("GET /repos/{owner}/{repo}/installation", { ...repo });
+    const { data } =
+      "org" in target
+        ? await app.request("GET /orgs/{org}/installation", { org: target.org })
+        : await app.request("GET /repos/{owner}/{repo}/installation", { owner: target.owner, repo: target.repo });
     installationId = data.id;
   }
   return new ProbotOctokit({ ...common, auth: { appId, privateKey, installationId } }) as Octokit;

@@ -75,6 +75,18 @@ const GRAPHQL_PERMISSIONS: Record<string, Array<[string, Level]>> = {
   ConvergeAddReportPart: [["discussions", "write"]],
   ConvergeUpdateReportPart: [["discussions", "write"]],
   ConvergeDeleteReportPart: [["discussions", "write"]],
+  // The org-wide snapshot (src/github/snapshot): issue search, sub-issues and label timelines are issues read.
+  ConvergeSnapshotUseCases: [["issues", "read"]],
+  ConvergeSnapshotInitiatives: [["issues", "read"]],
+  ConvergeSnapshotDefects: [["issues", "read"]],
+  ConvergeSnapshotLabelled: [["issues", "read"]],
+  ConvergeSnapshotChangedStories: [["issues", "read"]],
+  ConvergeSnapshotUseCaseNodes: [["issues", "read"]],
+  ConvergeSnapshotLabelEvents: [["issues", "read"]],
+  // Deployments and the default branch's checks and statuses per repository.
+  ConvergeSnapshotRepos: [["deployments", "read"], ["checks", "read"], ["statuses", "read"]],
+  ConvergeSnapshotBoardIterations: [["organization_projects", "read"]],
+  ConvergeSnapshotTeamMembers: [["members", "read"]],
 };
 
 function sourceFiles(dir: string): string[] {

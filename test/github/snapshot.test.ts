@@ -1,0 +1,136 @@
+import nock from "nock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { fetchPortfolioSnapshot } from "../../src/github/snapshot/index.js";
+import { generatePortfolio, serializeSnapshot } from "../../src/domain/snapshot/generate.js";
+import { parseSnapshotText } from "../../src/domain/snapshot/load.js";
+import { buildReport, renderJson, renderMarkdown } from "../../src/domain/report/index.js";
+import { defaultConfig } from "../../src/config/schema.js";
+import { useCaseBody, configFor, portfolioToOrg, githubView, APP_LOGIN } from "../helpers/portfolio-to-org.js";
+import { FakeOrg, graphqlCost } from "../helpers/fake-org.js";
+import { API, TestOctokit } from "../helpers/probot.js";
+import { parse } from "graphql";
+import { USE_CASES_QUERY } from "../../src/github/snapshot/queries.js";
+import type { UseCase } from "../../src/domain/snapshot/schema.js";
+
+function octokit() {
+  return new TestOctokit({ auth: "test-token", retry: { enabled: false }, throttle: { enabled: false } });
+}
+
+beforeEach(() => {
+  nock.disableNetConnect();
+});
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+const ORG = "voltaic";
+
+describe("snapshot fetch: the same portfolio from GitHub and from a file", () => {
+  it("gives the report the file gives, with every GraphQL document valid against GitHub's schema", async () => {
+    const file = generatePortfolio({ useCases: 24, seed: "fetch-equality", now: "2026-11-23" });
+    const fake = portfolioToOrg(file, ORG);
+    fake.serve(nock(API));
+    const config = configFor(file);
+    const now = new Date(file.generatedAt);
+
+    const { snapshot, stats } = await fetchPortfolioSnapshot(octokit(), { org: ORG, config, now, appLogin: APP_LOGIN });
+    expect(fake.errors).toEqual([]);
+    expect(snapshot.completeness).toBeUndefined();
+
+    // The file as written to disk and read back, restricted to what GitHub holds.
+    const reread = parseSnapshotText(serializeSnapshot(githubView(file, ORG)));
+    if (!reread.ok) throw new Error(reread.problems.join("\n"));
+    const options = { now: "2026-11-23", config, seed: 7 };
+    const fromGithub = buildReport(snapshot, options);
+    const fromFile = buildReport(reread.snapshot, options);
+    expect(renderJson(fromGithub)).toEqual(renderJson(fromFile));
+    expect(renderMarkdown(fromGithub).parts).toEqual(renderMarkdown(fromFile).parts);
+    expect(renderMarkdown(fromGithub).parts[0]).toContain("Converge weekly report: voltaic");
+
+    // Same use cases, same stories, same gate history.
+    expect(snapshot.useCases.map((u) => u.id)).toEqual(reread.snapshot.useCases.map((u) => u.id));
+    expect(snapshot.useCases.map((u) => u.stories.length)).toEqual(reread.snapshot.useCases.map((u) => u.stories.length));
+    expect(snapshot.useCases.map((u) => u.gates)).toEqual(reread.snapshot.useCases.map((u) => u.gates));
+    expect(stats.points).toBe(fake.calls.reduce((s, c) => s + c.cost, 0));
+    expect(stats.requests).toBe(fake.calls.length);
+  });
+});
+
+describe("snapshot fetch: more than 1,000 use cases", () => {
+  function bigOrg(count: number, sameSecond = 0): FakeOrg {
+    const fake = new FakeOrg("acme");
+    fake.add({ repo: "acme/office", number: 1, title: "Scrap -15%", labels: ["initiative"], body: initiativeBody() });
+    for (let i = 0; i < count; i++) {
+      // Spread over a year, a few per day; `sameSecond` of them share one creation second.
+      const created = i < sameSecond ? Date.UTC(2026, 0, 1, 9) : Date.UTC(2026, 0, 1, 9) + i * 3_600_000 * 7;
+      const repo = `acme/plant-${i % 7}`;
+      const u: UseCase = {
+        id: `${repo}#${i + 10}`,
+        repo,
+        number: i + 10,
+        title: `Use case ${i}`,
+        url: "",
+        state: "open",
+        priority: 3,
+        valueStream: "plan-to-produce",
+        plants: ["dresden"],
+        layers: [],
+        squad: "line",
+        deadline: "2027-06-30",
+        filedAt: new Date(created).toISOString(),
+        acceptanceCriteria: ["Works"],
+        initiatives: ["acme/office#1"],
+        stories: [],
+        gates: [],
+        deployments: [],
+      };
+      fake.add({ repo, number: i + 10, title: u.title, body: useCaseBody(u), labels: ["use-case"], createdAt: u.filedAt, updatedAt: u.filedAt });
+    }
+    for (let r = 0; r < 7; r++) fake.repos.set(`acme/plant-${r}`, { deployments: [], checkRuns: [] });
+    return fake;
+  }
+
+  it("reads every use case past the search cap, within 1.1 × the request floor", async () => {
+    const fake = bigOrg(2350);
+    fake.serve(nock(API));
+    const { snapshot, stats } = await fetchPortfolioSnapshot(octokit(), { org: "acme", config: defaultConfig(), now: new Date("2026-12-04T06:00:00Z") });
+    expect(fake.errors).toEqual([]);
+    expect(snapshot.useCases).toHaveLength(2350);
+    expect(new Set(snapshot.useCases.map((u) => u.id)).size).toBe(2350);
+    expect(snapshot.completeness).toBeUndefined();
+    // Floor: ⌈2350/100⌉ use-case pages + 1 initiative page + 1 defect page + 1 repository batch = 27.
+    const floor = Math.ceil(2350 / 100) + 1 + 1 + 1;
+    expect(stats.floor).toBe(floor);
+    expect(stats.requests).toBeLessThanOrEqual(Math.floor(1.1 * floor));
+    // Every search query asked for at most 1,000 results' worth of pages.
+    const searches = fake.calls.filter((c) => c.operation === "ConvergeSnapshotUseCases");
+    expect(new Set(searches.map((c) => c.variables.q)).size).toBeGreaterThanOrEqual(3);
+  });
+
+  it("says in the snapshot what it could not read when over 1,000 issues share one creation second", async () => {
+    const fake = bigOrg(1100, 1050);
+    fake.serve(nock(API));
+    const { snapshot } = await fetchPortfolioSnapshot(octokit(), { org: "acme", config: defaultConfig(), now: new Date("2026-12-04T06:00:00Z") });
+    expect(snapshot.useCases.length).toBeLessThan(1100);
+    expect(snapshot.completeness?.omitted.some((o) => /same second/.test(o.reason) && /50 could not be read/.test(o.reason))).toBe(true);
+  });
+});
+
+describe("rate-limit cost", () => {
+  it("is computed by GitHub's formula: a page of 100 use cases with four nested connections costs 4 points", () => {
+    expect(graphqlCost(parse(USE_CASES_QUERY))).toBe(4);
+  });
+});
+
+function initiativeBody(): string {
+  return [
+    "### Outcome\n\nLess scrap",
+    "### Initiative owner\n\n@olga",
+    "### Value stream\n\nPlan to Produce",
+    "### Planned yearly benefit\n\n1.2M EUR",
+    "### Benefit measure\n\nScrap rate",
+    "### Baseline\n\n2.4%",
+    "### Target date\n\n2027-06-30",
+  ].join("\n\n");
+}
