@@ -57,6 +57,47 @@ describe("snapshot fetch: the same portfolio from GitHub and from a file", () =>
   });
 });
 
+describe("snapshot fetch: incremental weekly refresh", () => {
+  it("fetches only what changed and ends where a full fetch ends", async () => {
+    const file = generatePortfolio({ useCases: 16, seed: "incremental", now: "2026-11-23" });
+    const fake = portfolioToOrg(file, ORG);
+    fake.serve(nock(API));
+    const config = configFor(file);
+    const lastWeek = await fetchPortfolioSnapshot(octokit(), { org: ORG, config, now: new Date("2026-11-23T06:00:00Z"), appLogin: APP_LOGIN });
+    const fullCalls = fake.calls.length;
+
+    // During the week: a story is closed, an initiative is renamed, a new use case is filed.
+    const openStory = [...fake.issues.values()].find((i) => i.labels.includes("user-story") && i.state === "OPEN")!;
+    Object.assign(openStory, { state: "CLOSED", stateReason: "COMPLETED", closedAt: "2026-11-26T10:00:00Z", updatedAt: "2026-11-26T10:00:00Z" });
+    const initiative = [...fake.issues.values()].find((i) => i.labels.includes("initiative"))!;
+    Object.assign(initiative, { title: "Renamed initiative", updatedAt: "2026-11-27T10:00:00Z" });
+    const template = file.useCases[0]!;
+    fake.add({ repo: template.repo, number: 900, title: "New use case", labels: ["use-case"], body: useCaseBody({ ...template, title: "New use case" }), createdAt: "2026-11-28T09:00:00Z", updatedAt: "2026-11-28T09:00:00Z" });
+
+    const now = new Date("2026-11-30T06:00:00Z");
+    fake.calls.length = 0;
+    const refreshed = await fetchPortfolioSnapshot(octokit(), { org: ORG, config, now, previous: lastWeek.snapshot, appLogin: APP_LOGIN });
+    const incrementalCalls = fake.calls.length;
+    // Searches asked only for what was updated since last week's snapshot (less a 10-minute margin)…
+    const searches = fake.calls.filter((c) => typeof c.variables.q === "string");
+    expect(searches.filter((c) => /label:"(use-case|initiative|defect|user-story)"/.test(String(c.variables.q))).every((c) => String(c.variables.q).includes("updated:>=2026-11-23T05:50:00Z"))).toBe(true);
+    // …and the one use case whose story closed was fetched again by id.
+    expect(fake.calls.filter((c) => c.operation === "ConvergeSnapshotUseCaseNodes").map((c) => c.variables.ids)).toEqual([[openStory.parent]]);
+    fake.calls.length = 0;
+    const full = await fetchPortfolioSnapshot(octokit(), { org: ORG, config, now, appLogin: APP_LOGIN });
+
+    expect(fake.errors).toEqual([]);
+    expect(refreshed.snapshot.useCases).toEqual(full.snapshot.useCases);
+    expect(refreshed.snapshot.initiatives).toEqual(full.snapshot.initiatives);
+    expect(refreshed.snapshot.kpiInputs).toEqual(full.snapshot.kpiInputs);
+    expect(refreshed.snapshot.useCases.some((u) => u.stories.some((s) => s.id === `${openStory.repo}#${openStory.number}` && s.closedAt === "2026-11-26T10:00:00Z"))).toBe(true);
+    expect(refreshed.snapshot.useCases.some((u) => u.number === 900)).toBe(true);
+    // Only the changed issues travelled: the refresh read fewer use cases than the full fetch.
+    expect(incrementalCalls).toBe(fullCalls + 2); // + the changed-stories search and the one use case by id
+    expect(refreshed.stats.requests).toBe(incrementalCalls);
+  });
+});
+
 describe("snapshot fetch: more than 1,000 use cases", () => {
   function bigOrg(count: number, sameSecond = 0): FakeOrg {
     const fake = new FakeOrg("acme");
@@ -114,6 +155,10 @@ describe("snapshot fetch: more than 1,000 use cases", () => {
     const { snapshot } = await fetchPortfolioSnapshot(octokit(), { org: "acme", config: defaultConfig(), now: new Date("2026-12-04T06:00:00Z") });
     expect(snapshot.useCases.length).toBeLessThan(1100);
     expect(snapshot.completeness?.omitted.some((o) => /same second/.test(o.reason) && /50 could not be read/.test(o.reason))).toBe(true);
+    // …and the report says so.
+    const markdown = renderMarkdown(buildReport(snapshot, { now: "2026-12-04", config: defaultConfig(), seed: 1 })).parts.join("\n");
+    expect(markdown).toContain("Incomplete portfolio: 1 item was left out of the snapshot fetched from GitHub.");
+    expect(markdown).toMatch(/Left out: use cases: more than 1,000 issues were created in the same second/);
   });
 });
 

@@ -53,6 +53,8 @@ export function buildReport(snapshot: PortfolioSnapshot, options: BuildOptions, 
     previous = null;
   }
 
+  notes.push(...completenessNotes(snapshot));
+
   const engineOptions = { now: now.iso, nowMs: now.ms, config, seed, previous };
   const forecast = engines.forecast(snapshot, engineOptions);
   const benefits = engines.benefits(snapshot, forecast, engineOptions);
@@ -210,4 +212,16 @@ function useCaseRow(u: UseCase, gate: string | null, f: RowFigures): UseCaseRow 
     why: f.why,
     deployedAt: f.deployedAt,
   };
+}
+
+const SHOWN_OMISSIONS = 5;
+
+/** What the fetch from GitHub left out (issue 11): the report says so, so nobody reads a partial portfolio as whole. */
+function completenessNotes(snapshot: PortfolioSnapshot): string[] {
+  const omitted = snapshot.completeness?.omitted ?? [];
+  if (omitted.length === 0) return [];
+  const notes = [`Incomplete portfolio: ${omitted.length} item${omitted.length === 1 ? " was" : "s were"} left out of the snapshot fetched from GitHub.`];
+  for (const o of omitted.slice(0, SHOWN_OMISSIONS)) notes.push(`Left out${o.id ? ` ${o.id}` : ""}: ${o.reason}`);
+  if (omitted.length > SHOWN_OMISSIONS) notes.push(`…and ${omitted.length - SHOWN_OMISSIONS} more (the snapshot's completeness.omitted lists them all).`);
+  return notes;
 }

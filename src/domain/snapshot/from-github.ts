@@ -129,8 +129,10 @@ export function buildSnapshotFromGithub(raw: RawPortfolio, options: BuildOptions
     if (typeof built === "string") omitted.push({ id: idOf(issue), reason: built });
     else initiatives.push(built);
   }
-  const initiativeIds = new Set(initiatives.map((i) => i.id.toLowerCase()));
-  const canonicalInitiative = new Map(initiatives.map((i) => [i.id.toLowerCase(), i.id]));
+  // Incremental refresh: last week's initiatives are still initiatives, whether or not they changed since.
+  const allInitiatives = [...(options.previous?.initiatives.map((i) => i.id) ?? []), ...initiatives.map((i) => i.id)];
+  const initiativeIds = new Set(allInitiatives.map((id) => id.toLowerCase()));
+  const canonicalInitiative = new Map(allInitiatives.map((id) => [id.toLowerCase(), id]));
 
   // A defect filed as a sub-issue of its use case is a defect, not a story.
   const defectNodes = new Set(raw.defects.map((d) => d.nodeId));
