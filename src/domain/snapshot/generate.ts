@@ -210,7 +210,7 @@ const GATE_DAYS: Array<[number, number]> = [
 const GATE_ACTORS = [OFFICE, ARCHITECTS, ARCHITECTS, SECURITY, null, null, RELEASE] as const;
 
 /** mulberry32: a tiny, well-known 32-bit PRNG. Enough for sample data; the forecast has its own generator. */
-function createSampleRng(seed: string | number) {
+export function createSampleRng(seed: string | number) {
   let h = 2166136261;
   for (const ch of String(seed)) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
   let state = h >>> 0;
