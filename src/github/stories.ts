@@ -233,9 +233,14 @@ export async function syncStories(run: StoriesRun, trigger: StoriesTrigger, know
     return "done";
   }
 
-  // Remember that writing started before the first write: if this run dies, the next one looks for its stories.
+  // Remember that writing started before the first write: if this run dies, the next one looks for its stories. The
+  // command is recorded as answered only once the run finishes, so redelivering it completes an interrupted run.
   const pending = remembered?.pending ?? run.now.toISOString();
-  await writeSection(writer, { ...state, pending });
+  const unfinished = (): StoriesState => {
+    const { commands: _answered, ...partial } = state;
+    return { ...partial, ...(remembered?.commands ? { commands: remembered.commands } : {}), pending };
+  };
+  await writeSection(writer, unfinished());
   const template = bundledTemplate("user-story");
   const paceKey = run.ref.owner.toLowerCase();
   let done = 0;
@@ -257,7 +262,7 @@ export async function syncStories(run: StoriesRun, trigger: StoriesTrigger, know
     }
   } catch (error) {
     run.log.warn({ err: error, done, total: plan.actions.length }, "creating user stories stopped; the next run completes it");
-    await writeSection(writer, { ...state, pending, notice: describeFailure(error, done, plan.actions.length) });
+    await writeSection(writer, { ...unfinished(), notice: describeFailure(error, done, plan.actions.length) });
     return "interrupted";
   }
   run.log.info({ created: plan.actions.filter((a) => a.kind === "create").length, attached: done }, "user stories in step");
