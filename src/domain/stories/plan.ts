@@ -123,7 +123,11 @@ export function planStories(input: StoriesInput): StoriesPlan {
   for (const criterion of input.criteria) {
     const story = recorded.get(criterion.key);
     if (story) {
-      if (attachedIds.has(story.id)) continue;
+      if (attachedIds.has(story.id)) {
+        // Attached, even if the run that attached it died before recording it (GitHub applied it, then a 502).
+        story.attached = true;
+        continue;
+      }
       if (story.attached) removed.push(story);
       else take({ kind: "attach", criterion, story: { id: story.id, number: story.number } });
       continue;
