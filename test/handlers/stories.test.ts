@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import nock from "nock";
-import { BOT_LOGIN, createTestApp, examplePayload } from "../helpers/probot.js";
+import { API, APP_IDENTITY, BOT_LOGIN, createTestApp, examplePayload, mockConfig, setupNock, teardownNock } from "../helpers/probot.js";
 import { FakeGitHub, type FaultKind } from "../helpers/fake-github.js";
 import { GOOD_BODY, ISSUE_NUMBER, OWNER, REPO, issuesEvent, label, useCaseIssue } from "../fixtures/use-cases.js";
-import { parseSections } from "../../src/domain/status/comment-body.js";
+import { parseSections, renderStatusBody } from "../../src/domain/status/comment-body.js";
 import { parseIssueBody } from "../../src/domain/forms/parse-body.js";
 import { bundledTemplate } from "../../src/templates.js";
 import { readStoryMarker } from "../../src/domain/stories/markers.js";
@@ -319,5 +319,62 @@ describe("intake: the use-case label added to an existing issue", () => {
     await createTestApp().receive("issues", labelEvent("plant/dresden", "mara-schmidt", ["plant/dresden"]));
     expect(fake.calls.every((c) => c.includes("/contents/"))).toBe(true);
     expect(fake.ownComments(ISSUE_NUMBER)).toHaveLength(0);
+  });
+});
+
+describe("stories: the exact requests", () => {
+  beforeEach(setupNock);
+  afterEach(teardownNock);
+
+  it("reads once, marks the run, then creates and attaches each story by its numeric id, and records it", async () => {
+    const path = `/repos/${OWNER}/${REPO}/issues`;
+    const status = renderStatusBody([{ id: "intake", order: 10, body: "intake: accepted", state: { valid: true, links: [] } }]);
+    const own = { id: 900, body: status, user: { login: BOT_LOGIN, type: "Bot" }, performed_via_github_app: { id: APP_IDENTITY.appId, slug: "converge" } };
+    const scope = nock(API);
+    mockConfig(scope, OWNER, REPO, null);
+    scope.get(`${path}/${ISSUE_NUMBER}/comments`).query({ per_page: 100 }).reply(200, [own]);
+    scope.get(`${path}/${ISSUE_NUMBER}`).reply(200, useCaseIssue(GOOD_BODY, BEFORE));
+    scope.get(`${path}/${ISSUE_NUMBER}/sub_issues`).query({ per_page: 100 }).reply(200, []);
+    const patches: string[] = [];
+    scope.patch(`${path}/comments/900`, (b) => (patches.push(b.body), true)).times(2).reply(200, { id: 900 });
+    const titles: string[] = [];
+    CRITERIA.forEach((_, i) => {
+      scope
+        .post(path, (b) => (titles.push(b.title), b.labels.length === 1 && b.labels[0] === "user-story" && readStoryMarker(b.body) !== undefined))
+        .reply(201, { id: 880_000 + i, number: 41 + i, node_id: `I_${41 + i}` });
+      scope.post(`${path}/${ISSUE_NUMBER}/sub_issues`, { sub_issue_id: 880_000 + i }).reply(201, { id: 3100, number: ISSUE_NUMBER });
+    });
+    await createTestApp().receive("issue_comment", storiesComment("mara-schmidt"));
+
+    expect(titles).toEqual(CRITERIA.map((c) => `[Story]: ${c}`));
+    const [marked, done] = patches.map((b) => parseSections(b!));
+    expect(marked?.find((s) => s.id === "intake")?.body).toBe("intake: accepted"); // other sections left alone
+    expect((marked?.find((s) => s.id === "stories")?.state as { pending?: string }).pending).toBe("2026-11-25T10:00:00.000Z");
+    const final = done?.find((s) => s.id === "stories");
+    expect(final?.state).toEqual({
+      v: 1,
+      stories: CRITERIA.map((_, i) => ({ key: expect.stringMatching(/^[0-9a-f]{16}$/), number: 41 + i, id: 880_000 + i, attached: true })),
+      commands: [7001],
+    });
+    expect(final?.body).toContain("- #41 Vibration data from all 12 spindles reaches the data platform every minute");
+  });
+});
+
+describe("stories: an interrupted gate pass", () => {
+  it("is finished by the redelivery of the label event, without a duplicate", async () => {
+    const good = github({ feasibility: true });
+    await createTestApp().receive("issues", labelEvent(FEAS, "ada", [...BEFORE, FEAS]));
+    const at = good.calls.flatMap((c, i) => (c === `POST /repos/${OWNER}/${REPO}/issues` ? [i] : []))[1]!;
+
+    const fake = github({ feasibility: true });
+    fake.fault = { at, kind: "applied-then-502" };
+    const app = createTestApp();
+    await app.receive("issues", labelEvent(FEAS, "ada", [...BEFORE, FEAS]));
+    expect(fake.issues.get(ISSUE_NUMBER)?.labels).toContain(FEAS); // the gate decision stands
+    expect(fake.subIssues.get(ISSUE_NUMBER)).toHaveLength(1);
+    fake.fault = undefined;
+    await app.receive("issues", labelEvent(FEAS, "ada", [...BEFORE, FEAS]));
+    expect(stories(fake).map((s) => s.title)).toEqual(CRITERIA.map((c) => `[Story]: ${c}`));
+    expect(fake.subIssues.get(ISSUE_NUMBER)).toEqual(stories(fake).map((s) => s.number));
   });
 });
