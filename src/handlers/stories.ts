@@ -7,6 +7,7 @@ import { syncStories, type StoriesRun } from "../github/stories.js";
 import type { StatusComment } from "../github/status-comment.js";
 import { isStoriesCommand } from "../domain/stories/command.js";
 import type { GateConfig } from "../domain/gates/model.js";
+import { looksLikeUseCase } from "./intake.js";
 
 /**
  * Use case → user stories (issue 11): the product owner's `/stories` comment here; the gate pass is judged by the
@@ -29,8 +30,7 @@ async function onComment(context: Context<"issue_comment.created">, deps: AppDep
     }
     const config = loaded.config;
     if (!config.stories.enabled) return;
-    const wanted = config.intake.labels.useCase.toLowerCase();
-    if (!(issue.labels ?? []).some((l) => l.name.toLowerCase() === wanted)) return;
+    if (!looksLikeUseCase(issue as never, config)) return;
     const run: StoriesRun = { octokit: context.octokit, ref: context.issue(), identity, config, log: context.log, now: deps.now() };
     const outcome = await syncStories(run, { kind: "command", login: comment.user!.login, commentId: comment.id });
     context.log.info({ issue: issue.number, outcome }, "/stories handled");
