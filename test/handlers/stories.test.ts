@@ -135,6 +135,21 @@ describe("stories: on a valid gate pass", () => {
     expect(storiesSection(fake)).toBeUndefined();
   });
 
+  it("creates them when the gate is passed with `/gate pass feasibility`", async () => {
+    const fake = github();
+    await createTestApp().receive("issue_comment", storiesComment("ada", 7100, "/gate pass feasibility"));
+    expect(fake.issues.get(ISSUE_NUMBER)?.labels).toContain(FEAS);
+    expect(stories(fake)).toHaveLength(3);
+    expect(fake.subIssues.get(ISSUE_NUMBER)).toHaveLength(3);
+  });
+
+  it("creates nothing when another gate is passed", async () => {
+    const fake = github({ feasibility: true, config: "stories:\n  onGate: architecture\n" });
+    await createTestApp().receive("issues", labelEvent(FEAS, "ada", [...BEFORE, FEAS]));
+    expect(fake.issues.get(ISSUE_NUMBER)?.labels).toContain(FEAS);
+    expect(creates(fake.calls)).toEqual([]);
+  });
+
   it("creates nothing on the gate when the config names no gate (stories.onGate: null)", async () => {
     const fake = github({ feasibility: true, config: "stories:\n  onGate: null\n" });
     await createTestApp().receive("issues", labelEvent(FEAS, "ada", [...BEFORE, FEAS]));
@@ -172,6 +187,13 @@ describe("stories: /stories", () => {
     const fake = github({ body: GOOD_BODY.replace("@mara-schmidt", "_No response_") });
     await createTestApp().receive("issue_comment", storiesComment("mara-schmidt"));
     expect(stories(fake)).toHaveLength(3);
+  });
+
+  it("does nothing when stories are switched off", async () => {
+    const fake = github({ config: "stories:\n  enabled: false\n" });
+    await createTestApp().receive("issue_comment", storiesComment("mara-schmidt"));
+    expect(fake.calls.length).toBeGreaterThan(0); // the config was read, and nothing else
+    expect(fake.calls.every((c) => c.includes("/contents/"))).toBe(true);
   });
 
   it("never reacts to its own comment", async () => {
@@ -317,6 +339,7 @@ describe("intake: the use-case label added to an existing issue", () => {
     const fake = github();
     plainIssue(fake).labels = ["plant/dresden"];
     await createTestApp().receive("issues", labelEvent("plant/dresden", "mara-schmidt", ["plant/dresden"]));
+    expect(fake.calls.length).toBeGreaterThan(0); // the config was read, and nothing else
     expect(fake.calls.every((c) => c.includes("/contents/"))).toBe(true);
     expect(fake.ownComments(ISSUE_NUMBER)).toHaveLength(0);
   });
