@@ -33,6 +33,8 @@ import { bundledTemplate } from "../templates.js";
 import { escapeInline } from "../domain/markdown/escape.js";
 import { refKey } from "../domain/gates/pr-references.js";
 import { additionToJudge, alreadySeen, commentKey, deliveryKey } from "../domain/gates/event-identity.js";
+import { storiesAfterGatePass } from "./stories.js";
+import { runIntakeOnLabel } from "./intake.js";
 
 /**
  * Governance gates (issue 3): gate labels only the right people can add, in order, with requirements; restores,
@@ -55,7 +57,7 @@ function lockKey(context: GateContext): string {
 }
 
 /** Shared prelude: own events and pull requests ignored, config loaded (invalid config: intake reports it). */
-async function prepare(context: GateContext, deps: AppDeps): Promise<GateRun | undefined> {
+async function prepare(context: GateContext, deps: AppDeps, evenWhenGatesDisabled = false): Promise<GateRun | undefined> {
   const identity = await deps.identity();
   if (isOwnSender(context.payload.sender, identity)) return undefined;
   if (context.payload.issue.pull_request) return undefined;
@@ -64,7 +66,7 @@ async function prepare(context: GateContext, deps: AppDeps): Promise<GateRun | u
     context.log.warn({ problems: loaded.problems }, "invalid Converge config; gates paused");
     return undefined;
   }
-  if (!loaded.config.gates.enabled) return undefined;
+  if (!loaded.config.gates.enabled && !evenWhenGatesDisabled) return undefined;
   let serverUrl = "https://github.com";
   try {
     serverUrl = new URL(context.payload.repository.html_url).origin; // GHES links point at the enterprise host
@@ -101,8 +103,14 @@ async function onLabelChange(context: Context<"issues.labeled" | "issues.unlabel
   const labelName = context.payload.label?.name;
   if (!labelName) return;
   await withKeyLock(lockKey(context), async () => {
-    const run = await prepare(context, deps);
+    // Config is loaded once per label event, here: the use-case label added to an existing issue starts intake.
+    const run = await prepare(context, deps, true);
     if (!run) return;
+    if (kind === "labeled" && labelName.toLowerCase() === run.config.intake.labels.useCase.toLowerCase()) {
+      await runIntakeOnLabel(context as Context<"issues.labeled">, deps, run.config);
+      return;
+    }
+    if (!run.config.gates.enabled) return;
     const gate = gateForLabel(run.config.gates, labelName);
     if (!gate) return;
     const issue = await readLiveIssue(run.octokit, run.ref);
@@ -136,7 +144,11 @@ async function decidePass(
   // This very event was judged already (redelivery, possibly days later): judging it again on today's facts could
   // remove a gate that was rightly passed, or pass one that was refused.
   const memory = section.state.decided?.[gate.id];
-  if (alreadySeen(memory, key)) return;
+  if (alreadySeen(memory, key)) {
+    // Judged already; if that pass started user stories and was interrupted, this redelivery finishes them.
+    await storiesAfterGatePass(run, gate, "resume", section.comment ?? null);
+    return;
+  }
   let event: string | undefined;
   if (via === "label") {
     // The addition on the issue now, by its timeline identity: judged already, or to be judged with its own actor.
@@ -196,7 +208,10 @@ async function decidePass(
       notice: describeRejection({ gate, actor: actor.login, reasons: decision.reasons, via, ctx }),
     });
   }
-  if (decision.outcome === "accept") await refreshMergeChecks(run, gate, { ...issue, labels }, timeline);
+  if (decision.outcome === "accept") {
+    await refreshMergeChecks(run, gate, { ...issue, labels }, timeline);
+    await storiesAfterGatePass(run, gate, "gate");
+  }
 }
 
 async function decideRemoval(run: GateRun, gate: GateConfig, actor: Actor, issue: LiveIssue): Promise<void> {

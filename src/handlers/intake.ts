@@ -1,7 +1,7 @@
 import type { Context, Probot } from "probot";
 import type { AppDeps } from "./deps.js";
 import { isOwnSender } from "../github/identity.js";
-import { loadConfig, CONFIG_PATH } from "../config/load.js";
+import { loadConfig, CONFIG_PATH, type LoadedConfig } from "../config/load.js";
 import { upsertStatusSection, type StatusComment } from "../github/status-comment.js";
 import { withKeyLock } from "../github/keyed-lock.js";
 import { applyIntakeLabelsAndLinks, planLiveIntake, writeStatusSections } from "../github/intake-run.js";
@@ -13,7 +13,7 @@ import { GATES_SECTION_ID, initialGatesSection, readGatesState } from "../domain
 import { passedGates } from "../domain/gates/model.js";
 import { defaultConfig, type ConvergeConfig } from "../config/schema.js";
 
-type IssueEvent = Context<"issues.opened" | "issues.edited" | "issues.reopened">;
+type IssueEvent = Context<"issues.opened" | "issues.edited" | "issues.reopened" | "issues.labeled">;
 
 /** Intake: validate use-case forms, label them, keep one status comment and the initiative links in step. */
 export function registerIntake(app: Probot, deps: AppDeps): void {
@@ -35,10 +35,19 @@ export function looksLikeUseCase(issue: { labels?: Array<{ name: string } | stri
   return hasLabel || (type !== undefined && issue.type?.name?.toLowerCase() === type.toLowerCase());
 }
 
-async function runIntake(context: IssueEvent, deps: AppDeps): Promise<void> {
+/**
+ * The use-case label added to an existing issue (issue 11): the same intake as for a new one. The gates handler, which
+ * loads the config for every label event, calls this inside the per-issue lock, so an `opened` arriving as well runs
+ * after or before it, never at once, and finds the status comment by its marker: no second comment.
+ */
+export async function runIntakeOnLabel(context: Context<"issues.labeled">, deps: AppDeps, config: ConvergeConfig): Promise<void> {
+  await runIntake(context, deps, { ok: true, config, source: "file" });
+}
+
+async function runIntake(context: IssueEvent, deps: AppDeps, preloaded?: LoadedConfig): Promise<void> {
   const identity = await deps.identity();
   const ref = context.issue();
-  const loaded = await loadConfig(context);
+  const loaded = preloaded ?? (await loadConfig(context));
   if (!loaded.ok) {
     // Only speak up on issues that are use cases by the default label, so a broken config does not spam every issue.
     if (!looksLikeUseCase(context.payload.issue as never, defaultConfig())) return;

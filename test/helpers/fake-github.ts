@@ -32,6 +32,9 @@ export interface FakeIssue {
   updated_at: string;
   comments: FakeComment[];
   timeline: unknown[];
+  /** Who filed it (default: mara-schmidt); issues the app creates are the bot's, with the app's id. */
+  user?: { login: string; type: string };
+  performed_via_github_app?: { id: number; slug: string } | null;
 }
 
 export class FakeGitHub {
@@ -52,6 +55,8 @@ export class FakeGitHub {
   /** Bearer JWTs and tokens handed out: secrets the logs must never show. */
   readonly secretsSeen = new Set<string>();
   private nextId = 9000;
+  /** Sub-issues: parent number → child numbers, in order (GitHub allows 100 per parent). */
+  readonly subIssues = new Map<number, number[]>();
 
   constructor(
     readonly owner = "acme",
@@ -158,6 +163,8 @@ export class FakeGitHub {
       if (method === "PATCH") comment.body = body.body;
       return [200, this.commentJson(comment)];
     }
+    if (path === `${base}/issues` && method === "POST") return this.createIssue(body);
+    if (path === `${base}/issues` && method === "GET") return this.listIssues(url);
     if (!m) return [404, { message: `fake GitHub has no route ${method} ${path}` }];
     const issue = this.issues.get(Number(m[1]));
     if (!issue) return [404, { message: "Not Found" }];
@@ -199,6 +206,11 @@ export class FakeGitHub {
       return before === issue.labels.length ? [404, { message: "Label does not exist" }] : [200, issue.labels.map(labelJson)];
     }
     if (rest === "/timeline" && method === "GET") return [200, issue.timeline];
+    if (rest === "/sub_issues" && method === "GET") {
+      const children = (this.subIssues.get(issue.number) ?? []).map((n) => this.issues.get(n)).filter((i): i is FakeIssue => i !== undefined);
+      return [200, this.page(url, children.map((i) => this.issueJson(i)))];
+    }
+    if (rest === "/sub_issues" && method === "POST") return this.addSubIssue(issue, body);
     return [404, { message: `fake GitHub has no route ${method} ${path}` }];
   }
 
@@ -244,6 +256,51 @@ export class FakeGitHub {
     return { event, label: { name, color: "ededed" }, actor: { login: BOT_LOGIN, type: "Bot" }, performed_via_github_app: { id: APP_IDENTITY.appId, slug: "converge" }, created_at: this.now };
   }
 
+  /** POST /repos/{o}/{r}/issues as the app: the bot is the author. */
+  private createIssue(body: Record<string, any>): [number, unknown] {
+    if (typeof body.title !== "string" || body.title === "") return [422, { message: "Validation Failed", errors: [{ field: "title", code: "missing_field" }] }];
+    const number = Math.max(0, ...this.issues.keys()) + 1;
+    const issue = this.addIssue({
+      number,
+      title: body.title,
+      body: body.body ?? "",
+      labels: body.labels ?? [],
+      created_at: this.now,
+      updated_at: this.now,
+      user: { login: BOT_LOGIN, type: "Bot" },
+      performed_via_github_app: { id: APP_IDENTITY.appId ?? 0, slug: APP_IDENTITY.slug ?? "converge" },
+    });
+    return [201, this.issueJson(issue)];
+  }
+
+  /** GET /repos/{o}/{r}/issues: state (default open) and since (updated at or after) filters, newest first, paged. */
+  private listIssues(url: URL): [number, unknown] {
+    const state = url.searchParams.get("state") ?? "open";
+    const since = url.searchParams.get("since");
+    const issues = [...this.issues.values()]
+      .filter((i) => state === "all" || i.state === state)
+      .filter((i) => since === null || i.updated_at >= since)
+      .sort((a, b) => b.number - a.number);
+    return [200, this.page(url, issues.map((i) => this.issueJson(i)))];
+  }
+
+  /** POST …/sub_issues: by the child's numeric id, not its number; 100 children at most; one parent per child. */
+  private addSubIssue(parent: FakeIssue, body: Record<string, any>): [number, unknown] {
+    const child = [...this.issues.values()].find((i) => i.number * 100 === body.sub_issue_id);
+    if (!child) return [422, { message: "Validation Failed", errors: [{ resource: "Issue", field: "sub_issue_id", code: "invalid" }] }];
+    const children = this.subIssues.get(parent.number) ?? [];
+    if ([...this.subIssues.values()].some((list) => list.includes(child.number))) return [422, { message: "Validation Failed: Issue may not contain duplicate sub-issues and Sub issue may only have one parent" }];
+    if (children.length >= 100) return [422, { message: "Validation Failed: Parent cannot have more than 100 sub-issues" }];
+    this.subIssues.set(parent.number, [...children, child.number]);
+    return [201, this.issueJson(parent)];
+  }
+
+  private page(url: URL, items: unknown[]): unknown[] {
+    const perPage = Number(url.searchParams.get("per_page") ?? 30);
+    const page = Number(url.searchParams.get("page") ?? 1);
+    return items.slice((page - 1) * perPage, page * perPage);
+  }
+
   private issueJson(issue: FakeIssue) {
     return {
       id: issue.number * 100,
@@ -255,7 +312,8 @@ export class FakeGitHub {
       state_reason: null,
       labels: issue.labels.map(labelJson),
       assignees: issue.assignees.map((login, i) => ({ login, id: i + 1, type: "User" })),
-      user: { login: "mara-schmidt", type: "User" },
+      user: issue.user ?? { login: "mara-schmidt", type: "User" },
+      performed_via_github_app: issue.performed_via_github_app ?? null,
       created_at: issue.created_at,
       updated_at: issue.updated_at,
       html_url: `https://github.com/${this.owner}/${this.repo}/issues/${issue.number}`,

@@ -57,6 +57,9 @@ const ROUTE_PERMISSIONS: Record<string, [string, Level] | null> = {
   "GET /repos/{owner}/{repo}/issues/comments/{comment_id}": ["issues", "read"],
   "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}": ["issues", "write"],
   "POST /repos/{owner}/{repo}/issues": ["issues", "write"],
+  // User-story sub-issues (issue 11): list and attach; sub-issues need the Issues permission.
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues": ["issues", "read"],
+  "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues": ["issues", "write"],
 };
 
 /** GraphQL operations by name: what they read or write (https://docs.github.com/en/graphql/reference). */
