@@ -75,6 +75,14 @@ const GRAPHQL_PERMISSIONS: Record<string, Array<[string, Level]>> = {
   ConvergeAddReportPart: [["discussions", "write"]],
   ConvergeUpdateReportPart: [["discussions", "write"]],
   ConvergeDeleteReportPart: [["discussions", "write"]],
+  // The program board (src/github/board): an organization Project (v2); its items' issues are read through it.
+  ConvergeBoard: [["organization_projects", "read"], ["issues", "read"]],
+  ConvergeBoardContent: [["issues", "read"]],
+  ConvergeBoardCreateFields: [["organization_projects", "write"]],
+  ConvergeBoardAddItems: [["organization_projects", "write"]],
+  ConvergeBoardWriteValues: [["organization_projects", "write"]],
+  ConvergeBoardCreateStatus: [["organization_projects", "write"]],
+  ConvergeBoardUpdateStatus: [["organization_projects", "write"]],
 };
 
 function sourceFiles(dir: string): string[] {
