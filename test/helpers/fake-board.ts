@@ -222,7 +222,9 @@ export class FakeBoard {
     const item = this.items.find((i) => i.id === vars.item);
     const field = this.fields.find((f) => f.id === vars.field);
     return {
-      item: item ? { __typename: "ProjectV2Item", ...(this.itemJson(item) as object), project: { id: this.id, number: this.number } } : null,
+      item: item
+        ? { __typename: "ProjectV2Item", ...(this.itemJson(item) as object), project: { id: this.id, number: this.number, fields: { nodes: this.fields.map((f) => this.fieldNode(f)) } } }
+        : null,
       field: field ? { __typename: "ProjectV2SingleSelectField", id: field.id, name: field.name } : null,
     };
   }

@@ -57,6 +57,7 @@ const ROUTE_PERMISSIONS: Record<string, [string, Level] | null> = {
   "GET /repos/{owner}/{repo}/issues/comments/{comment_id}": ["issues", "read"],
   "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}": ["issues", "write"],
   "POST /repos/{owner}/{repo}/issues": ["issues", "write"],
+  "GET /repos/{owner}/{repo}/milestones": ["issues", "read"],
 };
 
 /** GraphQL operations by name: what they read or write (https://docs.github.com/en/graphql/reference). */
@@ -83,6 +84,8 @@ const GRAPHQL_PERMISSIONS: Record<string, Array<[string, Level]>> = {
   ConvergeBoardWriteValues: [["organization_projects", "write"]],
   ConvergeBoardCreateStatus: [["organization_projects", "write"]],
   ConvergeBoardUpdateStatus: [["organization_projects", "write"]],
+  // projects_v2_item events: the item, its project's fields and the issue on it.
+  ConvergeBoardItem: [["organization_projects", "read"], ["issues", "read"]],
 };
 
 function sourceFiles(dir: string): string[] {

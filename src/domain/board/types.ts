@@ -12,7 +12,8 @@ export type BoardValue = string | number | null;
 export interface BoardField {
   id: string;
   name: string;
-  dataType: FieldDataType;
+  /** OTHER: GitHub's built-in fields (Title, Assignees, Labels, …) and types Converge never writes. */
+  dataType: FieldDataType | "OTHER";
   /** Single-select options. */
   options?: ReadonlyArray<{ id: string; name: string }>;
   /** Iterations (active and completed). */
