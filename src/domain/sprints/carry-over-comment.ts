@@ -59,8 +59,8 @@ export function renderCarryOverComment(moves: readonly SprintMove[], kind: "stor
       "re-plan the remaining work with the squad, or close it if it is no longer needed. Converge never moves it back; " +
       "the weekly report counts carry-over per squad.",
     "",
-    // `<`, `>` and `&` escaped so a sprint title can never close the HTML comment.
-    `<!-- converge:carry-over-state ${JSON.stringify(moves).replace(/[<>&]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`)} -->`,
+    // `<`, `>`, `&` and `@` escaped: a sprint title can never close the HTML comment or mention anyone from it.
+    `<!-- converge:carry-over-state ${JSON.stringify(moves).replace(/[<>&@]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`)} -->`,
   ];
   return lines.join("\n");
 }
