@@ -56,8 +56,7 @@ export function renderCarryOverComment(moves: readonly SprintMove[], kind: "stor
     ...moves.map((m) => `- ${m.at.slice(0, 10)}: ${escapeInline(m.from, 100)} → ${escapeInline(m.to, 100)}`),
     "",
     "**Suggestion** (nothing was changed): check whether it still fits one sprint. Split it into smaller stories, " +
-      "re-plan the remaining work with the squad, or close it if it is no longer needed. Converge never moves it back; " +
-      "the weekly report counts carry-over per squad.",
+      "re-plan the remaining work with the squad, or close it if it is no longer needed. Converge never moves it back.",
     "",
     // `<`, `>`, `&` and `@` escaped: a sprint title can never close the HTML comment or mention anyone from it.
     `<!-- converge:carry-over-state ${JSON.stringify(moves).replace(/[<>&@]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`)} -->`,
