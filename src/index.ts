@@ -7,6 +7,8 @@ import { registerBenefitCommand } from "./handlers/benefit-command.js";
 import { registerGates } from "./handlers/gates.js";
 import { registerPullRequestCheck } from "./handlers/pull-request-check.js";
 import { registerStories } from "./handlers/stories.js";
+import { registerBoard } from "./handlers/board.js";
+import { registerSprints } from "./handlers/sprints.js";
 
 /**
  * Converge's app function: registers handlers, nothing else. Handlers are thin: they read the event, call the pure
@@ -24,6 +26,8 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
     registerGates(app, deps);
     registerPullRequestCheck(app, deps);
     registerStories(app, deps);
+    registerBoard(app, deps);
+    registerSprints(app, deps);
   };
 }
 

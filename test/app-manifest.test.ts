@@ -20,6 +20,7 @@ const PERMISSION_FOR_EVENT: Record<string, [string, string[]]> = {
   pull_request: ["pull_requests", ["read", "write"]],
   check_suite: ["checks", ["read", "write"]],
   check_run: ["checks", ["read", "write"]],
+  projects_v2_item: ["organization_projects", ["read", "write"]],
 };
 
 function registeredEvents(): string[] {

@@ -8,6 +8,7 @@ import { DeliveryError } from "../github/delivery-errors.js";
 import { buildReport, extractSummary, renderMarkdown, type ReportSummary } from "../domain/report/index.js";
 import { RENDER_LIMIT } from "../domain/delivery/plan.js";
 import { isoWeekIn } from "../domain/delivery/week.js";
+import { syncBoard, type BoardSyncResult } from "../github/board/index.js";
 
 /**
  * The weekly report job (issue 12): fetch the portfolio, build and render the report, post it as this ISO week's
@@ -40,6 +41,8 @@ export interface ReportJobInput {
 export interface ReportJobResult extends PostOutcome {
   week: string;
   target: ReportTarget;
+  /** The program board sync that follows the report (board.project); "disabled" when none is configured. */
+  board?: BoardSyncResult | { status: "failed"; message: string };
 }
 
 export function reportTarget(org: string, config: ConvergeConfig): ReportTarget {
@@ -74,5 +77,29 @@ export async function runReportJob(input: ReportJobInput, deps: ReportJobDeps): 
   const { parts } = renderMarkdown(model, { limit: RENDER_LIMIT });
   const outcome = await thread.write(parts, { mentionTeam: config.delivery.mentionTeam });
   deps.log.info({ org, week, action: outcome.action, report: outcome.report.url, parts: outcome.parts }, "weekly report posted");
-  return { ...outcome, week, target };
+  const board = await syncBoardAfterReport(octokit, { org, config, snapshot, report: model, now, identity }, deps.log);
+  return { ...outcome, week, target, board };
+}
+
+/**
+ * The board shows this week's forecast (Forecast P85, Risk, the status update), so it is synced right after the
+ * report is posted. A board problem never fails the report: a missing permission is one clear warning, anything else
+ * is logged and repaired by next week's run.
+ */
+async function syncBoardAfterReport(octokit: Octokit, options: Parameters<typeof syncBoard>[1], log: ReportJobLog): Promise<NonNullable<ReportJobResult["board"]>> {
+  try {
+    const result = await syncBoard(octokit, options);
+    if (result.status === "synced") {
+      const { fieldsCreated, itemsAdded, valuesWritten, statusUpdate, notices, requests } = result;
+      log.info({ org: options.org, fieldsCreated, itemsAdded, valuesWritten, statusUpdate, requests }, "program board synced");
+      for (const notice of notices) log.warn({ org: options.org }, notice);
+    } else if (result.status !== "disabled") {
+      log.warn({ org: options.org }, result.message);
+    }
+    return result;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log.warn({ org: options.org, error: message }, "program board sync failed; the report was posted");
+    return { status: "failed", message };
+  }
 }

@@ -7,7 +7,7 @@ import { runReportJob, type SnapshotSource } from "../../src/jobs/report-job.js"
 import { validateConfig } from "../../src/config/validate.js";
 import { parseSnapshot } from "../../src/domain/snapshot/load.js";
 import { fetchPortfolioSnapshot } from "../../src/github/snapshot/index.js";
-import { API, APP_IDENTITY, BOT_LOGIN, teardownNock } from "../helpers/probot.js";
+import { API, APP_IDENTITY, BOT_LOGIN, mockGraphql, teardownNock } from "../helpers/probot.js";
 
 const octokit = () => new ProbotOctokit({ auth: { token: "ghs_test" }, throttle: { enabled: false }, retry: { enabled: false } }) as Octokit;
 const log = { info: vi.fn(), warn: vi.fn() };
@@ -54,6 +54,38 @@ describe("the weekly report job", () => {
     expect(source).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ org: "acme", now }));
     expect(posted.startsWith("<!-- converge:weekly-report week=2026-W49 -->\n# Converge weekly report: Voltaic Electronics")).toBe(true);
     expect(posted.length).toBeLessThanOrEqual(60_000);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("syncs the program board after posting; a missing Projects permission is one warning, and the report still counts as posted", async () => {
+    const source: SnapshotSource = async () => ({ snapshot: sample, stats: { requests: 3, points: 3, remaining: 4997 } });
+    let posted = "";
+    const scope = nock(API)
+      .get("/repos/acme/office/issues")
+      .query(true)
+      .reply(200, [])
+      .post("/repos/acme/office/issues")
+      .reply(201, (_uri, b) => {
+        posted = (b as { body: string }).body;
+        return { number: 8, html_url: "https://github.com/acme/office/issues/8", state: "open", body: posted, user: { login: BOT_LOGIN, type: "Bot" } };
+      })
+      .get("/repos/acme/office/issues/8")
+      .reply(200, () => ({ number: 8, html_url: "https://github.com/acme/office/issues/8", state: "open", body: posted }))
+      .get("/repos/acme/office/issues/8/comments")
+      .query(true)
+      .reply(200, []);
+    mockGraphql(scope, () => ({ data: null, errors: [{ type: "FORBIDDEN", path: ["organization", "projectV2"], message: "Resource not accessible by integration" }] }));
+    const warn = vi.fn();
+    const cfg = validateConfig({ delivery: { repository: "office" }, board: { project: 7 } });
+    if (!cfg.ok) throw new Error(cfg.problems.join("\n"));
+    const result = await runReportJob(
+      { octokit: octokit(), org: "acme", config: cfg.config },
+      { identity: async () => APP_IDENTITY, snapshotSource: source, now: () => new Date("2026-11-25T10:00:00Z"), log: { info: vi.fn(), warn } },
+    );
+    expect(result.action).toBe("created");
+    expect(result.board?.status).toBe("forbidden");
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]![1])).toContain('"Projects: Read and write"');
     expect(scope.isDone()).toBe(true);
   });
 

@@ -60,6 +60,7 @@ const ROUTE_PERMISSIONS: Record<string, [string, Level] | null> = {
   // User-story sub-issues (issue 11): list and attach; sub-issues need the Issues permission.
   "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues": ["issues", "read"],
   "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues": ["issues", "write"],
+  "GET /repos/{owner}/{repo}/milestones": ["issues", "read"],
 };
 
 /** GraphQL operations by name: what they read or write (https://docs.github.com/en/graphql/reference). */
@@ -90,6 +91,16 @@ const GRAPHQL_PERMISSIONS: Record<string, Array<[string, Level]>> = {
   ConvergeSnapshotRepos: [["deployments", "read"], ["checks", "read"], ["statuses", "read"]],
   ConvergeSnapshotBoardIterations: [["organization_projects", "read"]],
   ConvergeSnapshotTeamMembers: [["members", "read"]],
+  // The program board (src/github/board): an organization Project (v2); its items' issues are read through it.
+  ConvergeBoard: [["organization_projects", "read"], ["issues", "read"]],
+  ConvergeBoardContent: [["issues", "read"]],
+  ConvergeBoardCreateFields: [["organization_projects", "write"]],
+  ConvergeBoardAddItems: [["organization_projects", "write"]],
+  ConvergeBoardWriteValues: [["organization_projects", "write"]],
+  ConvergeBoardCreateStatus: [["organization_projects", "write"]],
+  ConvergeBoardUpdateStatus: [["organization_projects", "write"]],
+  // projects_v2_item events: the item, its project's fields and the issue on it.
+  ConvergeBoardItem: [["organization_projects", "read"], ["issues", "read"]],
 };
 
 function sourceFiles(dir: string): string[] {

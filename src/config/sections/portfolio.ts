@@ -67,6 +67,38 @@ export const boardSection = z
       .positive()
       .optional()
       .describe("Number of the organization's Project (v2) that is the central program board. Unset: no board sync."),
+    statusField: z
+      .string()
+      .min(1)
+      .max(100)
+      .default("Status")
+      .describe("The board's single-select field whose changes Converge records (time in status); GitHub's built-in one is Status."),
+    historyEntries: z
+      .number()
+      .int()
+      .min(2)
+      .max(50)
+      .default(20)
+      .describe("How many status changes the board's Status history field keeps per item (oldest dropped first; also capped at 1,000 characters)."),
+    statusUpdate: z
+      .object({
+        enabled: z.boolean().default(true).describe("Write the board's weekly status update (on track / at risk / off track) from the forecast."),
+        atRiskShare: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.1)
+          .describe("At risk from this expected share of in-flight use cases missing their deadline (the program's < 10% target)."),
+        offTrackShare: z
+          .number()
+          .min(0)
+          .max(1)
+          .default(0.25)
+          .describe("Off track from this expected share missing their deadline."),
+      })
+      .strict()
+      .refine((s) => s.offTrackShare >= s.atRiskShare, { error: "board.statusUpdate.offTrackShare must be at least atRiskShare" })
+      .prefault({}),
   })
   .strict()
   .prefault({});

@@ -1,0 +1,2 @@
+export { syncBoard, type BoardSyncResult, type SyncBoardOptions } from "./sync.js";
+export { explainBoardError, type BoardProblem } from "./errors.js";
