@@ -6,13 +6,14 @@ import { registerConfigCheck } from "./handlers/config-check.js";
 import { registerBenefitCommand } from "./handlers/benefit-command.js";
 import { registerGates } from "./handlers/gates.js";
 import { registerPullRequestCheck } from "./handlers/pull-request-check.js";
+import { registerDelivery, type DeliveryOverrides } from "./jobs/runtime.js";
 
 /**
  * Converge's app function: registers handlers, nothing else. Handlers are thin: they read the event, call the pure
  * domain (src/domain), and write through the GitHub layer (src/github). Tests inject `deps` to pin clock and identity.
  */
-export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction {
-  return (app: Probot) => {
+export function createApp(overrides: Partial<AppDeps> & { delivery?: DeliveryOverrides } = {}): ApplicationFunction {
+  return (app: Probot, options) => {
     const deps: AppDeps = {
       identity: overrides.identity ?? identityResolver(app),
       now: overrides.now ?? (() => new Date()),
@@ -22,6 +23,7 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
     registerBenefitCommand(app, deps);
     registerGates(app, deps);
     registerPullRequestCheck(app, deps);
+    registerDelivery(app, deps, options, overrides.delivery);
   };
 }
 
