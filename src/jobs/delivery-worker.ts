@@ -1,6 +1,7 @@
 import type { AppIdentity } from "../github/identity.js";
 import type { Octokit } from "../github/octokit.js";
 import { loadOrgConfig } from "../github/org-config.js";
+import { writeOwnComment } from "../github/own-comment.js";
 import { DeliveryError } from "../github/delivery-errors.js";
 import { isoWeekIn } from "../domain/delivery/week.js";
 import { doneAnswer, failedAnswer } from "../domain/delivery/report-command.js";
@@ -45,11 +46,11 @@ export interface WorkerDeps {
 
 /** Job id of an installation's report for one ISO week: the same week is one job across every instance. */
 export function reportJobId(installationId: number, week: string): string {
-  return `report:${installationId}:${week}`;
+  return `report-${installationId}-${week}`;
 }
 
 export function requestJobId(installationId: number, commentId: number): string {
-  return `report-request:${installationId}:${commentId}`;
+  return `report-request-${installationId}-${commentId}`;
 }
 
 export function createDeliveryProcessor(deps: WorkerDeps): (job: QueueJob<DeliveryJob>) => Promise<void> {
@@ -88,7 +89,7 @@ function message(error: unknown): string {
 async function answer(octokit: Octokit, data: Extract<DeliveryJob, { kind: "report" }>, body: string, log: WorkerLog): Promise<void> {
   const request = data.request!;
   try {
-    await octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: data.org, repo: request.repo, comment_id: request.answerId, body });
+    await writeOwnComment(octokit, { owner: data.org, repo: request.repo, issue_number: request.issueNumber }, request.answerId, body);
   } catch (error) {
     // The report itself is posted (or failed for its own reason); a lost answer edit must not re-run the job.
     log.warn({ err: error, comment: request.answerId }, "could not update the answer to /converge report");

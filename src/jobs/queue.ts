@@ -3,7 +3,8 @@
  * handler (GitHub stops waiting after 10 s). Two implementations with one contract:
  * - in-process (default, one instance, no extra services): this file;
  * - BullMQ on Redis when REDIS_URL is set (many instances): ./bullmq-queue.ts.
- * A job id names the work ("report:<installation>:<week>"), so adding the same work twice runs it once.
+ * A job id names the work ("report-<installation>-<week>"; BullMQ ids may not contain ":"), so adding the same work
+ * twice runs it once.
  */
 
 export interface QueueJob<T> {
