@@ -62,7 +62,7 @@ export function createDeliveryProcessor(deps: WorkerDeps): (job: QueueJob<Delive
       await deps.sweep(octokit, data);
       return;
     }
-    const log = { info: deps.log.info, warn: deps.log.warn };
+    const log = { info: (obj: object, msg: string) => deps.log.info(obj, msg), warn: (obj: object, msg: string) => deps.log.warn(obj, msg) };
     let result: ReportJobResult;
     let week = isoWeekIn(deps.now(), "UTC");
     try {

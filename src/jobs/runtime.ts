@@ -44,13 +44,19 @@ export interface DeliveryRuntime {
 const REFRESH_MS = 6 * 3600_000;
 
 export function registerDelivery(app: Probot, deps: AppDeps, options: Partial<ApplicationFunctionOptions> | undefined, overrides: DeliveryOverrides = {}): DeliveryRuntime {
+  // Bound: pino's methods need their logger as `this`.
+  const log = {
+    info: (obj: object, msg: string) => app.log.info(obj, msg),
+    warn: (obj: object, msg: string) => app.log.warn(obj, msg),
+    error: (obj: object, msg: string) => app.log.error(obj, msg),
+  };
   const auth = async (installationId: number) => (await app.auth(installationId)) as Octokit;
   const processor = createDeliveryProcessor({
     auth,
     identity: deps.identity,
     now: deps.now,
     snapshotSource: overrides.snapshotSource ?? fetchPortfolioSnapshot,
-    log: app.log,
+    log,
     ...(overrides.sweep ? { sweep: overrides.sweep } : {}),
   });
 
@@ -65,7 +71,7 @@ export function registerDelivery(app: Probot, deps: AppDeps, options: Partial<Ap
     lastPostedWeek: async (installation, config) => lastPostedWeek(await auth(installation.id), reportTarget(installation.org, config), await deps.identity()),
     enqueue: (id, job) => queue.add(id, job),
     now: deps.now,
-    log: app.log,
+    log,
   };
 
   const run: Processor<RuntimeJob> = async (job) => {
@@ -79,8 +85,8 @@ export function registerDelivery(app: Probot, deps: AppDeps, options: Partial<Ap
 
   const redisUrl = "redisUrl" in overrides ? overrides.redisUrl : process.env.REDIS_URL;
   const lockDurationMs = overrides.lockDurationMs ?? (process.env.CONVERGE_LOCK_MS ? Number(process.env.CONVERGE_LOCK_MS) : undefined);
-  const bull = !overrides.queue && redisUrl ? new BullQueue<DeliveryJob>(redisUrl, run, app.log, lockDurationMs ? { lockDurationMs } : {}) : undefined;
-  const queue: JobQueue<RuntimeJob> = overrides.queue ? overrides.queue(run) : (bull ?? new InProcessQueue<RuntimeJob>(run, app.log));
+  const bull = !overrides.queue && redisUrl ? new BullQueue<DeliveryJob>(redisUrl, run, log, lockDurationMs ? { lockDurationMs } : {}) : undefined;
+  const queue: JobQueue<RuntimeJob> = overrides.queue ? overrides.queue(run) : (bull ?? new InProcessQueue<RuntimeJob>(run, log));
   registerReportCommand(app, deps, queue);
 
   let server = false;
