@@ -9,13 +9,14 @@ import { registerPullRequestCheck } from "./handlers/pull-request-check.js";
 import { registerStories } from "./handlers/stories.js";
 import { registerBoard } from "./handlers/board.js";
 import { registerSprints } from "./handlers/sprints.js";
+import { registerDelivery, type DeliveryOverrides } from "./jobs/runtime.js";
 
 /**
  * Converge's app function: registers handlers, nothing else. Handlers are thin: they read the event, call the pure
  * domain (src/domain), and write through the GitHub layer (src/github). Tests inject `deps` to pin clock and identity.
  */
-export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction {
-  return (app: Probot) => {
+export function createApp(overrides: Partial<AppDeps> & { delivery?: DeliveryOverrides } = {}): ApplicationFunction {
+  return (app: Probot, options) => {
     const deps: AppDeps = {
       identity: overrides.identity ?? identityResolver(app),
       now: overrides.now ?? (() => new Date()),
@@ -28,6 +29,7 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
     registerStories(app, deps);
     registerBoard(app, deps);
     registerSprints(app, deps);
+    registerDelivery(app, deps, options, overrides.delivery);
   };
 }
 

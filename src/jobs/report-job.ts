@@ -36,6 +36,8 @@ export interface ReportJobInput {
   octokit: Octokit;
   org: string;
   config: ConvergeConfig;
+  /** Monte Carlo seed (forecast.method monte-carlo); 1 unless the CLI is told otherwise. */
+  seed?: number;
 }
 
 export interface ReportJobResult extends PostOutcome {
@@ -73,7 +75,7 @@ export async function runReportJob(input: ReportJobInput, deps: ReportJobDeps): 
 
   const { snapshot, stats } = await deps.snapshotSource(octokit, { org, config, now });
   deps.log.info({ org, week, ...stats }, "portfolio snapshot fetched");
-  const model = buildReport(snapshot, { now: now.toISOString(), config, seed: 1, ...(previous ? { previous } : {}) });
+  const model = buildReport(snapshot, { now: now.toISOString(), config, seed: input.seed ?? 1, ...(previous ? { previous } : {}) });
   const { parts } = renderMarkdown(model, { limit: RENDER_LIMIT });
   const outcome = await thread.write(parts, { mentionTeam: config.delivery.mentionTeam });
   deps.log.info({ org, week, action: outcome.action, report: outcome.report.url, parts: outcome.parts }, "weekly report posted");

@@ -17,6 +17,7 @@ type Level = "read" | "write";
 /** Permission GitHub requires per route, for an installation token. `null`: the app's own JWT, no permission. */
 const ROUTE_PERMISSIONS: Record<string, [string, Level] | null> = {
   "GET /app": null,
+  "GET /app/installations": null,
   "GET /repos/{owner}/{repo}/installation": null,
   "GET /repos/{owner}/{repo}/contents/{path}": ["contents", "read"],
   "GET /repos/{owner}/{repo}/issues": ["issues", "read"],
