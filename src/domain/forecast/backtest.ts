@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { forecastSection, type ForecastConfig } from "../../config/sections/forecast.js";
 import { isCancelled, isDeployed } from "./history.js";
-import { endOfDayAt, ms, WEEK_MS, type ForecastInput } from "./input.js";
+import { DAY_MS, endOfDayAt, ms, WEEK_MS, type ForecastInput } from "./input.js";
 import { timelineOf } from "./timeline.js";
 import { SquadDrawCache } from "./joint.js";
 import { completionDistributions, planPortfolio } from "./plan.js";
@@ -133,7 +133,7 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
       // could be known would bias the sample towards "on time" (right-censoring). Already overdue when forecast:
       // the outcome was known then, so scoring it would flatter the Brier score.
       if (brier) {
-        const pOnTime = d.probabilityByDeadline(plans.deadlinePeriod[i]!);
+        const pOnTime = d.probabilityByDay(plans.deadlineDay[i]!);
         const onTime = deployedAt !== undefined && deployedAt <= deadline;
         scoredP.push(pOnTime);
         scoredOnTime.push(onTime ? 1 : 0);
@@ -143,9 +143,9 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
       // Likewise each percentile's date is scored once it has passed (null = beyond the simulation's cap: never
       // scored).
       for (let q = 0; q < SCORED_PERCENTILES.length; q++) {
-        const weeks = d.percentile(SCORED_PERCENTILES[q]!);
-        if (weeks === null) break; // later percentiles are later still
-        const end = endOfDayAt(replayAt + weeks * WEEK_MS);
+        const days = d.percentileDay(SCORED_PERCENTILES[q]!);
+        if (days === null) break; // later percentiles are later still
+        const end = endOfDayAt(replayAt + days * DAY_MS);
         if (end > now) break;
         const covered = deployedAt !== undefined && deployedAt <= end;
         qResolved[q]!++;

@@ -248,13 +248,13 @@ export function lastPassedGate(t: Timeline, i: number, now: number, lookup: Pipe
 /**
  * Where gatePasses puts each gate: `slotOf[timeline gate]` is the gate's slot (the first position, if a pipeline
  * repeated an id; −1 outside the pipeline), and `position[g]` is the slot of the pipeline's g-th gate. One per
- * (timeline, pipeline), so it also keeps the gate overheads of settled use cases (see gateOverheadDays).
+ * (timeline, pipeline), so it also keeps the gate overheads of settled use cases (see gateTimeSamples).
  */
 export interface PipelineLookup {
   slotOf: Int32Array;
   position: Int32Array;
   /** @internal Made on first use: every use case's final overhead samples (pipeline position, days) and when it settled. */
-  settled?: { gate: Int32Array; at: Float64Array; days: Float64Array };
+  settled?: GateSampleList;
   /** @internal Made on first use: see gatesLeftKey. */
   leftAfter?: Int32Array;
 }
@@ -312,66 +312,115 @@ export function pipelineLookup(t: Timeline, pipeline: ReadonlyArray<{ id: string
 }
 
 /**
- * Days each gate added beyond the work, per pipeline position, from use cases as known at `now`: from the later of
- * (the previous gate's pass, or filing) and (the last story closed before this pass) to this pass. Measured this way,
- * the time a gate spent waiting for stories is not counted twice (the throughput simulation already covers the
- * stories) — ADR 0031.
+ * Gate time as it happens (ADR 0130): each passed gate's span, from the later of (the previous gate's pass, filing) to
+ * its pass, split by where it lies against the use case's work: before the work started (the split), alongside it,
+ * and after its last story closed. Only the part after the work delays a use case whose work is simulated (the
+ * throughput covers the rest: a review running while the last stories close costs nothing extra); a use case not
+ * split yet also waits for the part before its work (its estimated work is queued from now). The overlap is fitted
+ * per gate and per use case from the timeline, not a constant: `afterWork[g]` and `outsideWork[g]` (before + after)
+ * are the day samples of the pipeline's g-th gate, one per (use case, pass) as known at `now`.
  *
- * The samples are a multiset (gate time is their exact sum distribution, which no order changes), so each use case's
- * final samples are computed once, and each of the backtest's replays takes those whose use case's gates had settled
- * by its instant (Timeline.gatesSettled) plus the samples of the use cases whose gates were still moving then.
+ * As known at `now`: a gate passed while a story is still open lies wholly before the work's end (nothing after it);
+ * a use case with no story yet has not started its work (all of a passed gate lies before it).
  */
-export function gateOverheadDays(t: Timeline, now: number, lookup: PipelineLookup): Float64Array[] {
+export interface GateTimeSamples {
+  afterWork: Float64Array[];
+  outsideWork: Float64Array[];
+  /** Per gate: total days of its spans, and of the parts alongside the work (the fitted overlap is their ratio). */
+  spanDays: Float64Array;
+  overlapDays: Float64Array;
+}
+
+/**
+ * The samples are a multiset (gate time is their exact sum distribution, which no order changes), so each use case's
+ * final samples are computed once, and each of the backtest's replays takes those whose use case had settled by its
+ * instant (Timeline.settled: story closes move the work's end, so the gates standing still is not enough) plus the
+ * samples of the use cases still moving then.
+ */
+export function gateTimeSamples(t: Timeline, now: number, lookup: PipelineLookup): GateTimeSamples {
   const settled = (lookup.settled ??= settledGateDays(t, lookup));
-  // Samples of the use cases still moving at `now` (typed lists: see Float64List).
-  const freshGate = new Float64List();
-  const freshDays = new Float64List();
-  const keep = (g: number, days: number) => {
-    freshGate.push(g);
-    freshDays.push(days);
-  };
-  const passedAt = new Float64Array(lookup.position.length);
+  const gates = lookup.position.length;
+  const fresh = new GateSampleList();
+  const passedAt = new Float64Array(gates);
   for (let i = 0; i < t.useCases.length; i++) {
-    if (isFiled(t, i, now) && !(t.gatesSettled[i]! <= now)) overheadsOf(t, i, now, lookup, passedAt, keep);
+    if (isFiled(t, i, now) && !(t.settled[i]! <= now)) gateSpansOf(t, i, now, lookup, passedAt, fresh);
   }
-  const count = new Int32Array(lookup.position.length);
-  for (let x = 0; x < freshGate.length; x++) count[freshGate.values[x]!]!++;
-  for (let x = 0; x < settled.at.length; x++) if (settled.at[x]! <= now) count[settled.gate[x]!]!++;
-  const out = Array.from(count, (n) => new Float64Array(n));
-  const filled = new Int32Array(lookup.position.length);
-  for (let x = 0; x < freshGate.length; x++) {
-    const g = freshGate.values[x]!;
-    out[g]![filled[g]!++] = freshDays.values[x]!;
-  }
-  for (let x = 0; x < settled.at.length; x++) {
-    if (settled.at[x]! <= now) out[settled.gate[x]!]![filled[settled.gate[x]!]!++] = settled.days[x]!;
-  }
-  return out;
+  const count = new Int32Array(gates);
+  const spanDays = new Float64Array(gates);
+  const overlapDays = new Float64Array(gates);
+  const tally = (list: GateSampleList, x: number) => {
+    const g = list.gate.values[x]!;
+    count[g]!++;
+    spanDays[g] = spanDays[g]! + list.span.values[x]!;
+    overlapDays[g] = overlapDays[g]! + list.span.values[x]! - list.before.values[x]! - list.after.values[x]!;
+  };
+  for (let x = 0; x < fresh.gate.length; x++) tally(fresh, x);
+  for (let x = 0; x < settled.gate.length; x++) if (settled.at.values[x]! <= now) tally(settled, x);
+  const afterWork = Array.from(count, (n) => new Float64Array(n));
+  const outsideWork = Array.from(count, (n) => new Float64Array(n));
+  const filled = new Int32Array(gates);
+  const put = (list: GateSampleList, x: number) => {
+    const g = list.gate.values[x]!;
+    afterWork[g]![filled[g]!] = list.after.values[x]!;
+    outsideWork[g]![filled[g]!++] = list.before.values[x]! + list.after.values[x]!;
+  };
+  for (let x = 0; x < fresh.gate.length; x++) put(fresh, x);
+  for (let x = 0; x < settled.gate.length; x++) if (settled.at.values[x]! <= now) put(settled, x);
+  return { afterWork, outsideWork, spanDays, overlapDays };
 }
 
-/** Every use case's final overheads, with the time they became final (Timeline.gatesSettled). */
-function settledGateDays(t: Timeline, lookup: PipelineLookup): { gate: Int32Array; at: Float64Array; days: Float64Array } {
-  const gate = new Float64List();
-  const at = new Float64List();
-  const days = new Float64List();
-  const passedAt = new Float64Array(lookup.position.length);
-  let when = 0;
-  const keep = (g: number, d: number) => {
-    gate.push(g);
-    at.push(when);
-    days.push(d);
-  };
-  for (let i = 0; i < t.useCases.length; i++) {
-    when = t.gatesSettled[i]!;
-    overheadsOf(t, i, when, lookup, passedAt, keep);
+/** Gate spans as columns (pipeline position, days of the span, before the work, after it, and when final). */
+class GateSampleList {
+  readonly gate = new Float64List();
+  readonly span = new Float64List();
+  readonly before = new Float64List();
+  readonly after = new Float64List();
+  readonly at = new Float64List();
+  when = 0;
+
+  push(g: number, span: number, before: number, after: number): void {
+    this.gate.push(g);
+    this.span.push(span);
+    this.before.push(before);
+    this.after.push(after);
+    this.at.push(this.when);
   }
-  return { gate: Int32Array.from(gate.values.subarray(0, gate.length)), at: at.values.slice(0, at.length), days: days.values.slice(0, days.length) };
 }
 
-/** Use case i's overhead samples as known at `now`, each given to `sample(pipeline position, days)`. */
-function overheadsOf(t: Timeline, i: number, now: number, lookup: PipelineLookup, passedAt: Float64Array, sample: (g: number, days: number) => void): void {
+/** Every use case's final spans, with the time they became final (Timeline.settled). */
+function settledGateDays(t: Timeline, lookup: PipelineLookup): GateSampleList {
+  const list = new GateSampleList();
+  const passedAt = new Float64Array(lookup.position.length);
+  for (let i = 0; i < t.useCases.length; i++) {
+    list.when = t.settled[i]!;
+    gateSpansOf(t, i, list.when, lookup, passedAt, list);
+  }
+  return list;
+}
+
+/** Use case i's gate spans as known at `now`, in days, split against its work (see GateTimeSamples). */
+function gateSpansOf(t: Timeline, i: number, now: number, lookup: PipelineLookup, passedAt: Float64Array, out: GateSampleList): void {
   const { slotOf, position } = lookup;
   if (!gatePasses(t, i, now, slotOf, passedAt)) return;
+  // The work as known at now: from the split to the last story's close; "not ended" while a story is open (or none
+  // exists yet: the work has not started).
+  let stories = 0;
+  let open = false;
+  let workEnd = Number.NEGATIVE_INFINITY;
+  for (let j = t.storyFrom[i]!; j < t.storyFrom[i + 1]!; j++) {
+    if (!(t.opened[j]! <= now)) continue;
+    stories++;
+    const c = t.storyClosed[j]!;
+    if (!(c <= now)) open = true;
+    else if (c > workEnd) workEnd = c;
+  }
+  const split = splitTime(t, i, now);
+  let workStart = split ?? Number.POSITIVE_INFINITY;
+  if (open) workEnd = Number.POSITIVE_INFINITY;
+  else if (stories === 0) {
+    // No story: the work has not started, unless the use case deployed without any (then there was none to overlap).
+    workStart = workEnd = isDeployed(t, i, now) ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  }
   for (let g = 0; g < position.length; g++) {
     const pass = passedAt[position[g]!]!;
     if (Number.isNaN(pass)) continue;
@@ -380,10 +429,38 @@ function overheadsOf(t: Timeline, i: number, now: number, lookup: PipelineLookup
       const at = passedAt[position[earlier]!]!;
       if (at <= pass && at > from) from = at; // NaN (not passed) fails both comparisons
     }
-    for (let j = t.storyFrom[i]!; j < t.storyFrom[i + 1]!; j++) {
-      const c = t.storyClosed[j]!;
-      if (c <= pass && c > from && t.opened[j]! <= now) from = c;
-    }
-    sample(g, Math.max(0, (pass - from) / DAY_MS));
+    const span = Math.max(0, pass - from);
+    const before = Math.max(0, Math.min(pass, workStart) - from);
+    const after = Math.max(0, pass - Math.max(from, workEnd));
+    out.push(g, span / DAY_MS, Math.min(before, span - after) / DAY_MS, after / DAY_MS);
   }
+}
+
+/**
+ * Days use case i has already spent, as of `now`, in the modelled part of its g-th pipeline gate (the first it has
+ * left): the gate's span starts at the later of filing and the last earlier pass. Split (`outsideWork` false): only
+ * what lies after the work counts, so 0 while a story is open, else the time since the later of that start and the
+ * last close. Not split (`outsideWork` true): all of it lies before the work, so the time since the start. The
+ * forecast draws that gate's rest from the history's spans longer than this (ADR 0130), not from spans that would
+ * already have ended.
+ */
+export function gateElapsedDays(t: Timeline, i: number, now: number, lookup: PipelineLookup, g: number, passedAt: Float64Array, outsideWork: boolean): number {
+  gatePasses(t, i, now, lookup.slotOf, passedAt);
+  let from = t.filed[i]!;
+  for (let earlier = 0; earlier < g; earlier++) {
+    const at = passedAt[lookup.position[earlier]!]!;
+    if (at > from) from = at; // NaN (not passed) fails
+  }
+  if (!outsideWork) {
+    let stories = 0;
+    for (let j = t.storyFrom[i]!; j < t.storyFrom[i + 1]!; j++) {
+      if (!(t.opened[j]! <= now)) continue;
+      stories++;
+      const c = t.storyClosed[j]!;
+      if (!(c <= now)) return 0; // the work is still going: nothing of the gate lies after it yet
+      if (c > from) from = c;
+    }
+    if (stories === 0) return 0;
+  }
+  return Math.max(0, Math.floor((now - from) / DAY_MS));
 }

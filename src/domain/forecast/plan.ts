@@ -1,8 +1,9 @@
 import type { ForecastConfig } from "../../config/sections/forecast.js";
 import { deriveSeed } from "../random.js";
 import { PeriodDistribution } from "./distribution.js";
-import { deployedScope, gateOverheadDays, gatePasses, gatesLeftKey, isInFlight, pipelineLookup, sharesBySquad, SquadShares, squadsKnown, weeklyThroughput } from "./history.js";
-import { WEEK_MS, type ForecastInput } from "./input.js";
+import { deployedScope, gateElapsedDays, gateTimeSamples, type GateTimeSamples, gatePasses, gatesLeftKey, isInFlight, pipelineLookup, sharesBySquad, SquadShares, squadsKnown, weeklyThroughput } from "./history.js";
+import { DAY_MS, WEEK_MS, type ForecastInput } from "./input.js";
+import { CompletionDays, gateCdfOf } from "./completion-days.js";
 import { timelineOf } from "./timeline.js";
 import { simulateJoint, WorkMode, type JointModel, type PartColumns, type SquadDrawCache } from "./joint.js";
 import { Float64List, Int32List } from "../number-list.js";
@@ -61,6 +62,8 @@ export interface Plans {
   scopeStories: Int32Array;
   /** Whole weeks from the forecast's instant to the end of the deadline day. */
   deadlinePeriod: Float64Array;
+  /** Whole days from the forecast's instant to the end of the deadline day (P(on time) is read there: ADR 0130). */
+  deadlineDay: Float64Array;
   overdue: Uint8Array;
   /** Why confidence in its work is lower (shared and empty when there is nothing to say); see also GatesLeft.note. */
   notes: ReadonlyArray<readonly string[]>;
@@ -166,10 +169,11 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   const orgRatios = Float64Array.from(scope.org);
   const defaultRatios = Float64Array.of(config.defaultStoriesPerCriterion);
   const growth = Float64Array.from(scope.growth);
-  let gateDays: Float64Array[] | null = null; // gate histories as known at now, made with the first gates left
-  // Gates left, keyed by which pipeline positions are not passed: use cases with the same gates left (there are only
-  // a few combinations) share their names, gate time (a convolution of the gates' histories) and note.
-  const gatesLeftByKey = new Map<number | string, GatesLeft>();
+  let gateDays: GateTimeSamples | null = null; // gate histories as known at now, made with the first gates left
+  // Gates left, keyed by which pipeline positions are not passed and whether the work has started (split): use cases
+  // with the same key (there are only a few combinations) share their names, gate time (a convolution of the gates'
+  // histories) and note.
+  const gatesLeftByKey = new Map<string, GatesLeft>();
   const passedAt = new Float64Array(pipeline.length);
   // Which gates are left, as a key: bit g (or character g, for a pipeline too long for the bits) set when the g-th
   // gate is not passed.
@@ -181,20 +185,50 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
     for (let g = 0; g < pipeline.length; g++) key += Number.isNaN(passedAt[position[g]!]!) ? "1" : "0";
     return key;
   };
-  const gatesLeftOf = (i: number): GatesLeft => {
+  // The gate it waits on now has been open for a while: its rest is drawn from the spans longer than that (as a list
+  // per gate and elapsed day, shared; null when no span was that long).
+  const residuals = new Map<string, Float64Array | null>();
+  const residualOf = (samples: Float64Array, g: number, elapsed: number, estimated: boolean): Float64Array | null => {
+    const key = `${estimated ? "e" : "s"}${g}:${elapsed}`;
+    let rest = residuals.get(key);
+    if (rest === undefined) {
+      let n = 0;
+      for (let x = 0; x < samples.length; x++) if (samples[x]! > elapsed) n++;
+      if (n === 0) rest = null;
+      else {
+        rest = new Float64Array(n);
+        for (let x = 0, k = 0; x < samples.length; x++) if (samples[x]! > elapsed) rest[k++] = samples[x]! - elapsed;
+      }
+      residuals.set(key, rest);
+    }
+    return rest;
+  };
+  const gatesLeftOf = (i: number, estimated: boolean): GatesLeft => {
     const key = keyOf(i);
-    let entry = gatesLeftByKey.get(key);
+    const current = typeof key === "number" ? (key === 0 ? -1 : 31 - Math.clz32(key & -key)) : key.indexOf("1");
+    const elapsed = current < 0 ? 0 : gateElapsedDays(t, i, now, lookup, current, passedAt, estimated);
+    const cacheKey = `${estimated ? "e" : "s"}${key}:${elapsed}`;
+    let entry = gatesLeftByKey.get(cacheKey);
     if (!entry) {
-      gateDays ??= gateOverheadDays(t, now, lookup);
-      const days = gateDays;
+      gateDays ??= gateTimeSamples(t, now, lookup);
+      // Split: only what lies after the work delays it. Not split: the part before the work too (ADR 0130).
+      const days = estimated ? gateDays.outsideWork : gateDays.afterWork;
       const left = pipeline.flatMap((_, g) => ((typeof key === "number" ? key & (1 << g) : key[g] === "1") ? [g] : []));
       const missing = left.filter((g) => days[g]!.length === 0).map((g) => pipeline[g]!.id);
+      const notes: string[] = [];
+      if (missing.length > 0) notes.push(`no history for gate${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: counted as no extra time`);
+      const lists = left.map((g) => days[g]!);
+      if (elapsed > 0 && current >= 0 && days[current]!.length > 0) {
+        const rest = residualOf(days[current]!, current, elapsed, estimated);
+        if (rest === null) notes.push(`${pipeline[current]!.id} has been waited on for ${elapsed} days, longer than any past use case: its rest drawn as if it had just started`);
+        else lists[0] = rest;
+      }
       entry = {
         gates: Object.freeze(left.map((g) => pipeline[g]!.id)),
-        gateTime: new SumOfDraws(left.map((g) => days[g]!)),
-        note: missing.length > 0 ? `no history for gate${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: counted as no extra time` : null,
+        gateTime: new SumOfDraws(lists),
+        note: notes.length === 0 ? null : notes.join("; "),
       };
-      gatesLeftByKey.set(key, entry);
+      gatesLeftByKey.set(cacheKey, entry);
     }
     return entry;
   };
@@ -208,6 +242,7 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
     openStories: new Int32Array(capacity),
     scopeStories: new Int32Array(capacity),
     deadlinePeriod: new Float64Array(capacity),
+    deadlineDay: new Float64Array(capacity),
     overdue: new Uint8Array(capacity),
     notes: [] as Array<readonly string[]>,
   };
@@ -281,6 +316,7 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
     plans.openStories[p] = openStories;
     plans.scopeStories[p] = scopeStories;
     plans.deadlinePeriod[p] = Math.floor((deadlineEnd - now) / WEEK_MS);
+    plans.deadlineDay[p] = Math.floor((deadlineEnd - now) / DAY_MS);
     plans.overdue[p] = now > deadlineEnd ? 1 : 0;
     plans.notes.push(notes ?? NO_NOTES);
   }
@@ -338,19 +374,20 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
     plans,
     queues,
     model,
-    gatesLeft: (p) => gatesLeftOf(plans.index[p]!),
+    gatesLeft: (p) => gatesLeftOf(plans.index[p]!, useCases.mode[p] === WorkMode.Estimated),
   };
 }
 
 /**
- * Each in-flight use case's completion distribution (work, then the gate time it has left: independent of the work,
- * so an exact convolution), by the configured method (ADR 0033), and its expected work. A distribution is read at
- * once: it lives in reused arrays until the next call.
+ * Each in-flight use case's completion distribution in days (work, then the gate time it has left: independent of the
+ * work, so an exact convolution; CompletionDays), by the configured method (ADR 0033), and its expected work. A
+ * distribution is read at once: it lives in reused arrays until the next call.
  *
  * `reportedOnly`: the caller reads only P50, P85 and P(done by the deadline) (the forecast). The exact method then
- * stops a one-part use case's work as soon as those are known (ADR 0037): not before its deadline week, and once
- * P(work done by t − lag) × P(gate time ≤ lag weeks) ≥ 0.85, which makes P(done by t) ≥ 0.85 (the gate time only
- * delays). Every weight up to that week is the full computation's; the distribution's later weeks are lumped (so
+ * stops a one-part use case's work as soon as those are known (ADR 0037): not before the week after its deadline's,
+ * and once P(work done by t − lag) × P(gate time ≤ 7·lag days) ≥ 0.85, which makes P(done by day 7t) ≥ 0.85 (the gate
+ * time only delays). Every weight up to that week is the full computation's, and the lumped tail (week t + 1) lies
+ * wholly after day 7t, so every day up to it reads exactly; the distribution's later weeks are lumped (so
  * are `workDoneBy`'s: read only those figures then).
  */
 export function completionDistributions(
@@ -359,7 +396,7 @@ export function completionDistributions(
   drawCache?: SquadDrawCache,
   reportedOnly = false,
 ): {
-  distribution: (i: number) => PeriodDistribution;
+  distribution: (i: number) => CompletionDays;
   workDoneBy: (i: number, k: number) => number;
   meanWork: Float64Array;
 } {
@@ -392,12 +429,10 @@ export function completionDistributions(
     const { counts, unfinished } = work(i);
     return new PeriodDistribution(counts, maxPeriods, unfinished).probabilityByDeadline(k);
   };
-  const delayedBuffer = new Float64Array(maxPeriods + 1);
+  // Completion in days: the work's week, spread over its days, plus the gate time left (ADR 0130). Read at once too.
   const distribution = (i: number) => {
-    const done = work(i);
-    const gateTime = plan.gatesLeft(i).gateTime;
-    const { counts, unfinished } = gateTime.isZero ? done : gateTime.delay(done.counts, done.unfinished, maxPeriods, done.counts.length, delayedBuffer);
-    return new PeriodDistribution(counts, maxPeriods, unfinished);
+    const { counts, unfinished } = work(i);
+    return new CompletionDays(counts, unfinished, gateCdfOf(plan.gatesLeft(i).gateTime), 7 * maxPeriods);
   };
   return { distribution, workDoneBy, meanWork };
 }
@@ -411,7 +446,7 @@ function earlyStop(plan: PortfolioPlan): EarlyStop {
     const { weeks, probability } = plan.gatesLeft(p).gateTime.weeksCovering(0.99);
     stop.lag[p] = weeks;
     stop.level[p] = (P85_MARGIN * 0.85) / probability;
-    stop.from[p] = Math.max(1, weeks, plan.plans.deadlinePeriod[p]!);
+    stop.from[p] = Math.max(1, weeks, plan.plans.deadlinePeriod[p]! + 1); // every day of the deadline's week
   }
   return stop;
 }

@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { forecastSection, type ForecastConfig } from "../../config/sections/forecast.js";
 import { isDeployed, isFiled } from "./history.js";
-import { compareIds, isoDay, ms, WEEK_MS, type ForecastInput } from "./input.js";
+import { compareIds, DAY_MS, isoDay, ms, type ForecastInput } from "./input.js";
 import { timelineOf } from "./timeline.js";
 import { explainMovement, summarizeForecast, type ForecastMovement, type ForecastSummary } from "./movement.js";
 import { WorkMode, type SquadDrawCache } from "./joint.js";
@@ -137,11 +137,11 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
   // Per use case results.
   for (let j = 0; j < parts.count; j++) squads[parts.squad[j]!]!.openStories += parts.open[j]!;
   // Dates of weeks from now: a few dozen distinct ones for thousands of use cases.
-  const weekDates = new Map<number, string>();
-  const weekDate = (k: number | null) => {
-    if (k === null) return null;
-    let day = weekDates.get(k);
-    if (day === undefined) weekDates.set(k, (day = isoDay(now + k * WEEK_MS)));
+  const dayDates = new Map<number, string>();
+  const dayDate = (d: number | null) => {
+    if (d === null) return null;
+    let day = dayDates.get(d);
+    if (day === undefined) dayDates.set(d, (day = isoDay(now + d * DAY_MS)));
     return day;
   };
   const rates: Array<string | undefined> = []; // each squad's "~x.y" throughput text for the reasons, made once
@@ -150,9 +150,9 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
     const u = timeline.useCases[plans.index[i]!]!;
     const overdue = plans.overdue[i] === 1;
     const distribution = completion(i);
-    const pOnTime = overdue ? 0 : distribution.probabilityByDeadline(plans.deadlinePeriod[i]!);
-    const p50Weeks = distribution.percentile(0.5);
-    const p85Weeks = distribution.percentile(0.85);
+    const pOnTime = overdue ? 0 : distribution.probabilityByDay(plans.deadlineDay[i]!);
+    const p50Days = distribution.percentileDay(0.5);
+    const p85Days = distribution.percentileDay(0.85);
     // Squads with work on it, ascending (one part, one squad: most use cases).
     const from = partStart[i]!;
     const to = partStart[i + 1]!;
@@ -179,10 +179,10 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
       deadline: u.deadline,
       status: overdue ? "overdue" : statusFor(pOnTime, config),
       pOnTime,
-      p50Weeks,
-      p85Weeks,
-      p50Date: weekDate(p50Weeks),
-      p85Date: weekDate(p85Weeks),
+      p50Weeks: p50Days === null ? null : p50Days / 7,
+      p85Weeks: p85Days === null ? null : p85Days / 7,
+      p50Date: dayDate(p50Days),
+      p85Date: dayDate(p85Days),
       overdue,
       remainingStories: plans.openStories[i]!,
       expectedStories: meanWork[i]!,

@@ -26,15 +26,17 @@ const tDay = (days: number) => at(T + days).slice(0, 10);
 
 const done = (id: string) => [{ id: `${id}-done`, squad: "alpha", openedAt: at(-20), closedAt: at(-15) }];
 
-// Every deadline in the replayed week falls in period 0 (its end is before t + 7 days): P(on time) is 1 for a use case
-// with no work left and 0 otherwise. Queue (priority order): late 3, lucky 3, future 3, overdue 3 stories at 3/week.
+// Queue (priority order): late 3, lucky 3, future 3, overdue 3 stories at 3/week, so late's work is done in week 1,
+// lucky's in week 2, future's in week 3. Dates are days (ADR 0130): work done in week k ≥ 1 finishes on any of its
+// days 7k − 6 … 7k alike, so P(done by day D) of late is D/7 for D ≤ 7; no gate time (no gate history).
 const input = portfolio([
   steady,
   // No work left ⇒ P = 1, P85 = week 0 (day t); deployed the same day ⇒ on time, P85 covered.
   open("u/on-time", 0, { priority: 1, stories: done("u/on-time"), deadline: tDay(3), deployedAt: at(T + 0.5) }),
-  // 3 stories ⇒ P = 0; deployed after its deadline ⇒ late. P85 = week 1 (t + 7), its end not passed by now: unscored.
+  // 3 stories ⇒ P(by day 3) = 3/7; deployed after its deadline ⇒ late. P50 day 4 (4/7 ≥ 0.5: not covered, deployed
+  // day 5), P70 day 5 and P85 day 6 (covered), P95 day 7 (its end is after now: unscored).
   open("u/late", 3, { priority: 2, deadline: tDay(3), deployedAt: at(T + 5) }),
-  // 6 stories cumulative ⇒ P = 0, but deployed by its deadline ⇒ on time (a forecast that was wrong). P85 week 2.
+  // 6 stories cumulative ⇒ P = 0, but deployed by its deadline ⇒ on time (a forecast that was wrong). P85 day 13.
   open("u/lucky", 3, { priority: 3, deadline: tDay(4), deployedAt: at(T + 4) }),
   // No work left ⇒ P = 1, P85 = day t; never deployed, deadline passed ⇒ missed, P85 passed undeployed: not covered.
   open("u/missed", 0, { priority: 4, stories: done("u/missed"), deadline: tDay(1) }),
@@ -51,10 +53,11 @@ describe("backtest arithmetic (certain forecasts, scores by hand)", () => {
     const atT = forecastPortfolio(input, { now: at(T), seed: 1, config: { trials: 500 } });
     const byId = Object.fromEntries(atT.useCases.map((u) => [u.id, u]));
     expect(byId["u/on-time"]).toMatchObject({ pOnTime: 1, p85Weeks: 0 });
-    expect(byId["u/late"]).toMatchObject({ pOnTime: 0, p85Weeks: 1 });
-    expect(byId["u/lucky"]).toMatchObject({ pOnTime: 0, p85Weeks: 2 });
+    expect(byId["u/late"]!.pOnTime).toBeCloseTo(3 / 7, 12);
+    expect(byId["u/late"]).toMatchObject({ p50Weeks: 4 / 7, p85Weeks: 6 / 7, p85Date: tDay(6) });
+    expect(byId["u/lucky"]).toMatchObject({ pOnTime: 0, p85Weeks: 13 / 7 });
     expect(byId["u/missed"]).toMatchObject({ pOnTime: 1, p85Weeks: 0 });
-    expect(byId["u/future"]).toMatchObject({ p85Weeks: 3 });
+    expect(byId["u/future"]).toMatchObject({ p85Weeks: 20 / 7 });
     expect(byId["u/overdue"]!.status).toBe("overdue");
     expect(c.perWeek).toHaveLength(1);
     expect(c.perWeek[0]).toMatchObject({ asOf: at(T), inFlight: 6, resolved: 4 });
@@ -68,31 +71,38 @@ describe("backtest arithmetic (certain forecasts, scores by hand)", () => {
   });
 
   it("Brier score, base rate and skill over the forecasts whose deadline has passed", () => {
-    // (p, on time): on-time (1, 1), late (0, 0), lucky (0, 1), missed (1, 0) ⇒ Brier (0 + 0 + 1 + 1) / 4 = 0.5;
-    // base rate 2/4 ⇒ its Brier is 0.25; skill = 1 − 0.5 / 0.25 = −1. u/future (deadline ahead) is not in it.
+    // (p, on time): on-time (1, 1), late (3/7, 0), lucky (0, 1), missed (1, 0) ⇒ Brier (0 + 9/49 + 1 + 1) / 4 = 107/196;
+    // base rate 2/4 ⇒ its Brier is 0.25; skill = 1 − (107/196) / 0.25. u/future (deadline ahead) is not in it.
     expect(c.resolved).toBe(4);
-    expect(c.brier).toBeCloseTo(0.5, 12);
+    expect(c.brier).toBeCloseTo(107 / 196, 12);
     expect(c.baseRate).toBeCloseTo(0.5, 12);
     expect(c.baseBrier).toBeCloseTo(0.25, 12);
-    expect(c.skill).toBeCloseTo(-1, 12);
+    expect(c.skill).toBeCloseTo(1 - 107 / 49, 12);
   });
 
   it("P85 coverage over the forecasts whose P85 date has passed", () => {
-    // Only on-time (covered) and missed (not covered) have a P85 date (day t) that ended before now.
-    expect(c.p85).toEqual({ resolved: 2, covered: 1, coverage: 0.5 });
+    // On-time (day t, covered), late (day t + 6, deployed day 5: covered) and missed (day t, never deployed) have a
+    // P85 date that ended before now.
+    expect(c.p85).toEqual({ resolved: 3, covered: 2, coverage: 2 / 3 });
   });
 
   it("coverage at P50, P70, P85 and P95: each percentile's date scored once it has passed", () => {
-    // Both certain forecasts have every percentile at day t; the others' dates (weeks 1–3) have not ended by now.
-    expect(c.coverage).toEqual([0.5, 0.7, 0.85, 0.95].map((percentile) => ({ percentile, resolved: 2, covered: 1, coverage: 0.5 })));
+    // Both certain forecasts have every percentile at day t (on-time covered, missed not); late's P50 (day 4) missed
+    // its day-5 deployment, its P70 and P85 (days 5, 6) held, its P95 (day 7) has not ended; the others' have not.
+    expect(c.coverage).toEqual([
+      { percentile: 0.5, resolved: 3, covered: 1, coverage: 1 / 3 },
+      { percentile: 0.7, resolved: 3, covered: 2, coverage: 2 / 3 },
+      { percentile: 0.85, resolved: 3, covered: 2, coverage: 2 / 3 },
+      { percentile: 0.95, resolved: 2, covered: 1, coverage: 0.5 },
+    ]);
   });
 
   it("reliability bins of P(on time): mean forecast and observed on-time share per bin", () => {
-    // (1, on time) and (1, missed) in the top bin; (0, late) and (0, lucky: on time) in the bottom one.
+    // (1, on time) and (1, missed) in the top bin; (3/7, late) in the middle one; (0, lucky: on time) in the bottom.
     expect(c.reliability.map((b) => [b.from, b.forecasts, b.meanForecast, b.observed])).toEqual([
-      [0, 2, 0, 0.5],
+      [0, 1, 0, 1],
       [0.2, 0, null, null],
-      [0.4, 0, null, null],
+      [0.4, 1, 3 / 7, 0],
       [0.6, 0, null, null],
       [0.8, 2, 1, 0.5],
     ]);
@@ -100,15 +110,15 @@ describe("backtest arithmetic (certain forecasts, scores by hand)", () => {
 
   it("prints the table the CLI shows", () => {
     const table = calibrationTable(c);
-    expect(table).toMatch(/^P85\s+85%\s+50%\s+2\s+1$/m);
+    expect(table).toMatch(/^P85\s+85%\s+67%\s+3\s+2$/m);
     expect(table).toMatch(/^P95\s+95%\s+50%\s+2\s+1$/m);
-    expect(table).toContain("Brier score of P(on time) 0.500 over 4 forecasts vs 0.250 for the 50% base rate: skill −1.00");
+    expect(table).toContain("Brier score of P(on time) 0.546 over 4 forecasts vs 0.250 for the 50% base rate: skill −1.18");
     expect(table).toMatch(/^80–100%\s+2\s+100%\s+50%$/m);
   });
 
   it("prints one calibration line", () => {
     expect(calibrationLine(c)).toBe(
-      "Backtest over the last 1 week: the P85 date held for 50% of 2 resolved forecasts (well calibrated: about 85%); Brier score of P(on time) 0.500 vs 0.250 for always saying the 50% base rate (lower is better, skill −100%).",
+      "Backtest over the last 1 week: the P85 date held for 67% of 3 resolved forecasts (well calibrated: about 85%); Brier score of P(on time) 0.546 vs 0.250 for always saying the 50% base rate (lower is better, skill −118%).",
     );
   });
 });
@@ -120,7 +130,9 @@ describe("backtest uses no data from after the replayed week", () => {
     const u = later.useCases.find((x) => x.id === "u/on-time") as ForecastUseCase & { stories: ForecastUseCase["stories"] };
     u.stories = [...u.stories, { id: "added-after-t", squad: "alpha", openedAt: at(T + 1), closedAt: at(T + 2) }];
     const leaked = backtestPortfolio({ ...later, useCases: later.useCases.map((x) => ({ ...x, filedAt: at(-60), stories: x.stories.map((s) => ({ ...s, openedAt: at(-60) })) })) }, { now: NOW, seed: 1, config: { backtestWeeks: 1, backtestTrials: 500 } });
-    expect(leaked.brier).toBeCloseTo(0.75, 12); // the same story known before t does move the score (0.5 → 0.75)
+    // The same story known before t does move the score: u/on-time has one story left (P(by day 3) = 3/7, on time),
+    // which pushes late's work to week 2 but in the one past week in twelve that closed 5 stories (1/12 × 3/7).
+    expect(leaked.brier).toBeCloseTo(((3 / 7 - 1) ** 2 + (1 / 28) ** 2 + 1 + 1) / 4, 12);
     const a = backtestPortfolio(input, { now: NOW, seed: 1, config: { backtestWeeks: 1, backtestTrials: 500 } });
     const b = backtestPortfolio(later, { now: NOW, seed: 1, config: { backtestWeeks: 1, backtestTrials: 500 } });
     expect(b).toEqual(a);

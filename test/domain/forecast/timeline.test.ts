@@ -95,12 +95,16 @@ describe("timeline", () => {
 
 describe("gate time as known at an instant", () => {
   it("counts a story recorded as closed before it was opened only from its opening (gate overheads by hand)", () => {
-    // mvp took 5 days beyond u/odd's work until its odd story was opened (5 days ago), 2 days from then on.
+    // mvp passed 5 days after u/odd's work ended (its last close, 15 days ago) until its odd story was opened (5 days
+    // ago), 2 days after it from then on (that story "closed" 12 days ago). Only the time after the work counts
+    // (ADR 0130), so u/odd's open story is left out here: with it the work never ended and mvp adds nothing.
+    const odd = oddStory();
+    const ended = { ...odd, stories: odd.stories.filter((s) => s.closedAt !== null) };
     const input = portfolio(
       [
         history("h/alpha", "alpha", ALPHA),
         inFlight("u/late", { alpha: 2 }, { filedAt: at(-10), splitAt: at(-5) }),
-        oddStory(),
+        ended,
       ],
       ["alpha", "beta"],
       ["ready", "mvp"],
