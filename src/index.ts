@@ -6,6 +6,7 @@ import { registerConfigCheck } from "./handlers/config-check.js";
 import { registerBenefitCommand } from "./handlers/benefit-command.js";
 import { registerGates } from "./handlers/gates.js";
 import { registerPullRequestCheck } from "./handlers/pull-request-check.js";
+import { registerTemplateSync } from "./handlers/template-sync.js";
 
 /**
  * Converge's app function: registers handlers, nothing else. Handlers are thin: they read the event, call the pure
@@ -22,6 +23,7 @@ export function createApp(overrides: Partial<AppDeps> = {}): ApplicationFunction
     registerBenefitCommand(app, deps);
     registerGates(app, deps);
     registerPullRequestCheck(app, deps);
+    registerTemplateSync(app, deps);
   };
 }
 

@@ -5,6 +5,7 @@ import { forecastSection } from "./sections/forecast.js";
 import { reportSection } from "./sections/report.js";
 import { deliverySection } from "./sections/delivery.js";
 import { boardSection, sprintsSection, squadsSection } from "./sections/portfolio.js";
+import { templatesSection } from "./sections/templates.js";
 
 /**
  * The one config schema (roadmap: "One config schema drives validation, defaults, the JSON Schema and the docs").
@@ -23,6 +24,7 @@ export const configSchema = z
     sprints: sprintsSection,
     board: boardSection,
     delivery: deliverySection,
+    templates: templatesSection,
   })
   .strict();
 

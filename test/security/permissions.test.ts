@@ -57,6 +57,8 @@ const ROUTE_PERMISSIONS: Record<string, [string, Level] | null> = {
   "GET /repos/{owner}/{repo}/issues/comments/{comment_id}": ["issues", "read"],
   "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}": ["issues", "write"],
   "POST /repos/{owner}/{repo}/issues": ["issues", "write"],
+  // Template drift: the repositories an installation can see (any installation token; metadata is always granted).
+  "GET /installation/repositories": ["metadata", "read"],
 };
 
 /** GraphQL operations by name: what they read or write (https://docs.github.com/en/graphql/reference). */
