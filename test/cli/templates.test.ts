@@ -76,6 +76,18 @@ describe("converge templates sync", () => {
     expect(github.repos.get("plant-iot")!.pulls).toHaveLength(1);
   });
 
+  it("colours status words only where colour is wanted: FORCE_COLOR yes, NO_COLOR and pipes never; no progress lines off a terminal", async () => {
+    org();
+    process.env.FORCE_COLOR = "1";
+    const coloured = await run(["templates", "sync", "--org", "acme", "--dry-run"]);
+    expect(coloured.stdout).toContain("\u001b[33mwould\u001b[39m open a pull request");
+    process.env.NO_COLOR = "1";
+    const plain = await run(["templates", "sync", "--org", "acme", "--dry-run"]);
+    expect(plain.stdout).not.toContain("\u001b[");
+    expect(plain.stdout).toContain("plant-iot: would open a pull request (user-story.yml)");
+    expect(plain.stderr).toBe(""); // stderr is not a terminal here: no progress bar
+  });
+
   it("a repository GitHub refuses is reported, the others are still synced, and the exit code says so (1)", async () => {
     const github = org();
     github.refuse.set("POST /repos/acme/mes-core/git/trees", 403);

@@ -5,6 +5,8 @@ import { listInstallationRepos, listOrgRepositories, readOrgStandard, syncOrgTem
 import type { StandardForm } from "../../domain/templates/drift.js";
 import { bundledFormTexts } from "../../templates.js";
 import { CliError } from "../errors.js";
+import { progressBar } from "../progress.js";
+import { painter, type Painter } from "../style.js";
 
 const USAGE = 2;
 const GITHUB = 3;
@@ -24,23 +26,23 @@ function explain(error: unknown, what: string): never {
   throw error;
 }
 
-function line(outcome: RepoOutcome): string | undefined {
+function line(outcome: RepoOutcome, paint: Painter): string | undefined {
   const forms = "forms" in outcome ? outcome.forms.join(", ") : "";
   switch (outcome.kind) {
     case "in-step":
       return undefined;
     case "skipped":
-      return `${outcome.repo}: skipped, ${outcome.reason}`;
+      return paint.dim(`${outcome.repo}: skipped, ${outcome.reason}`);
     case "opted-out":
-      return `${outcome.repo}: opted out (templates in .github/converge.yml), differs in ${forms}`;
+      return paint.dim(`${outcome.repo}: opted out (templates in .github/converge.yml), differs in ${forms}`);
     case "failed":
-      return `${outcome.repo}: failed: ${outcome.message}`;
+      return `${outcome.repo}: ${paint.red("failed")}: ${outcome.message}`;
     case "planned":
-      return `${outcome.repo}: would ${outcome.pullRequest ? `update pull request ${outcome.pullRequest}` : "open a pull request"} (${forms})`;
+      return `${outcome.repo}: ${paint.yellow("would")} ${outcome.pullRequest ? `update pull request ${outcome.pullRequest}` : "open a pull request"} (${forms})`;
     case "opened":
-      return `${outcome.repo}: opened pull request ${outcome.pullRequest} (${forms})`;
+      return `${outcome.repo}: ${paint.green("opened")} pull request ${outcome.pullRequest} (${forms})`;
     case "updated":
-      return `${outcome.repo}: updated pull request ${outcome.pullRequest} (${forms})`;
+      return `${outcome.repo}: ${paint.green("updated")} pull request ${outcome.pullRequest} (${forms})`;
     case "pending":
       return `${outcome.repo}: pull request ${outcome.pullRequest} is open and up to date (${forms})`;
   }
@@ -108,13 +110,16 @@ export function register(program: Command): void {
       const repos = await (byToken ? listOrgRepositories(octokit, org) : listInstallationRepos(octokit, org)).catch((e: unknown) =>
         explain(e, `listing ${org}'s repositories`),
       );
-      const outcomes = await syncOrgTemplates(octokit, org, { repos, standard, dryRun });
+      const progress = progressBar(repos.length, "checking");
+      const outcomes = await syncOrgTemplates(octokit, org, { repos, standard, dryRun, onRepo: (o) => progress.tick(o.repo) });
+      progress.done();
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ org, dryRun, standard: standard.map((f) => ({ form: f.name, source: f.source })), repositories: outcomes }, null, 2)}\n`);
       } else {
+        const paint = painter(process.stdout);
         const lines = [`converge templates sync ${org}${dryRun ? " (dry run: nothing written)" : ""}`, standardLine(org, standard)];
         for (const outcome of outcomes) {
-          const text = line(outcome);
+          const text = line(outcome, paint);
           if (text) lines.push(text);
         }
         lines.push(summary(outcomes, dryRun));
