@@ -10,6 +10,7 @@ import { registerStories } from "./handlers/stories.js";
 import { registerBoard } from "./handlers/board.js";
 import { registerSprints } from "./handlers/sprints.js";
 import { registerDelivery, type DeliveryOverrides } from "./jobs/runtime.js";
+import { registerTemplateSync } from "./handlers/template-sync.js";
 
 /**
  * Converge's app function: registers handlers, nothing else. Handlers are thin: they read the event, call the pure
@@ -30,6 +31,7 @@ export function createApp(overrides: Partial<AppDeps> & { delivery?: DeliveryOve
     registerBoard(app, deps);
     registerSprints(app, deps);
     registerDelivery(app, deps, options, overrides.delivery);
+    registerTemplateSync(app, deps);
   };
 }
 

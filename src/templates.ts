@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { loadFormTemplate, type FormTemplate } from "./domain/forms/template.js";
 
@@ -17,4 +17,11 @@ export function bundledTemplate(name: BundledForm): FormTemplate {
     cache.set(name, template);
   }
   return template;
+}
+
+/** The bundled issue forms as text, file name (`use-case.yml`) → YAML: what `converge init` and the drift sync propose. */
+export function bundledFormTexts(): Record<string, string> {
+  const forms: Record<string, string> = {};
+  for (const name of readdirSync(TEMPLATES_DIR).filter((n) => n.endsWith(".yml")).sort()) forms[name] = readFileSync(`${TEMPLATES_DIR}${name}`, "utf8");
+  return forms;
 }

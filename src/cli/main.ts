@@ -1,6 +1,8 @@
 import { Command, CommanderError } from "commander";
 import { registerCommands } from "./commands/index.js";
 import { CliError } from "./errors.js";
+import { applyHelp } from "./help.js";
+import { painter } from "./style.js";
 
 /**
  * The `converge` CLI. Every command lives in ./commands/<name>.ts and is registered in ./commands/index.ts.
@@ -13,20 +15,23 @@ export async function main(argv: string[]): Promise<number> {
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
   registerCommands(program);
+  applyHelp(program);
+  const paint = painter(process.stderr);
   try {
     await program.parseAsync(argv, { from: "user" });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (error) {
     if (error instanceof CommanderError) {
-      // Help and version exit "successfully" through an exception in exitOverride mode.
-      return error.exitCode;
+      // Help and version exit "successfully" through an exception in exitOverride mode; an unknown option, a
+      // missing argument or a missing subcommand is a usage error (exit 2, docs/cli.md), already explained by commander.
+      return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof CliError) {
-      process.stderr.write(`converge: ${error.message}\n`);
+      process.stderr.write(`${paint.red("converge:")} ${error.message}\n`);
       return error.exitCode;
     }
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`converge: unexpected error: ${message}\n`);
+    process.stderr.write(`${paint.red("converge: unexpected error:")} ${message}\n`);
     if (process.env.CONVERGE_DEBUG) console.error(error);
     return 70;
   }

@@ -6,6 +6,7 @@ import { reportSection } from "./sections/report.js";
 import { deliverySection } from "./sections/delivery.js";
 import { boardSection, sprintsSection, squadsSection } from "./sections/portfolio.js";
 import { storiesSection } from "./sections/stories.js";
+import { templatesSection } from "./sections/templates.js";
 
 /**
  * The one config schema (roadmap: "One config schema drives validation, defaults, the JSON Schema and the docs").
@@ -25,6 +26,7 @@ export const configSchema = z
     board: boardSection,
     delivery: deliverySection,
     stories: storiesSection,
+    templates: templatesSection,
   })
   .strict();
 

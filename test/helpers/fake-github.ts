@@ -51,6 +51,8 @@ export class FakeGitHub {
   /** Path and query of every call, in the order made (to check e.g. that config is read without a `ref`). */
   readonly urls: string[] = [];
   /** Check runs Converge created or updated (the merge-protection check). */
+  /** The document of every GraphQL call, in the order made (to tell a label mutation from a lookup). */
+  readonly graphqlQueries: string[] = [];
   readonly checkRuns: Array<{ id: number; head_sha: string; name: string; conclusion: string; output: { title: string; summary: string } }> = [];
   /** Bearer JWTs and tokens handed out: secrets the logs must never show. */
   readonly secretsSeen = new Set<string>();
@@ -216,6 +218,7 @@ export class FakeGitHub {
 
   private graphql(body: { query: string; variables: Record<string, any> }): [number, unknown] {
     assertValidGithubQuery(body.query);
+    this.graphqlQueries.push(body.query);
     if (body.query.includes("removeLabelsFromLabelable")) {
       const issue = [...this.issues.values()].find((i) => i.node_id === body.variables.labelableId);
       if (!issue) return [200, { data: null, errors: [{ type: "NOT_FOUND", message: "no such node" }] }];

@@ -41,7 +41,7 @@ async function start(): Promise<Harness> {
   });
   const log = pino({ level: "trace" }, stream);
   const probot = new Probot({ appId: APP_IDENTITY.appId, privateKey, secret: SECRET, Octokit: TestOctokit, log });
-  const middleware = await createNodeMiddleware(createApp({ identity: async () => APP_IDENTITY, now: () => new Date("2026-11-25T10:00:00Z") }), {
+  const middleware = await createNodeMiddleware(createApp({ identity: async () => APP_IDENTITY, now: () => new Date("2026-11-25T10:00:00Z"), delivery: { scheduler: false } }), {
     probot,
     webhooksPath: "/api/github/webhooks",
   });

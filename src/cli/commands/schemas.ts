@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { configSchema } from "../../config/schema.js";
 import { portfolioSnapshotSchema } from "../../domain/snapshot/schema.js";
+import { configReference } from "../../config/reference.js";
 import { CliError } from "../errors.js";
 import { writeOutput } from "../io.js";
 
@@ -20,13 +21,14 @@ export function generatedSchemas(): Array<{ path: string; content: string }> {
   return [
     { path: "docs/config.schema.json", content: `${JSON.stringify(config, null, 2)}\n` },
     { path: "docs/snapshot.schema.json", content: `${JSON.stringify(snapshot, null, 2)}\n` },
+    { path: "docs/config.md", content: configReference(config as Parameters<typeof configReference>[0]) },
   ];
 }
 
 export function register(program: Command): void {
   program
     .command("schemas")
-    .description("Generate docs/config.schema.json and docs/snapshot.schema.json from the zod schemas.")
+    .description("Generate docs/config.schema.json, docs/snapshot.schema.json and the configuration reference docs/config.md from the zod schemas.")
     .option("--write", "write the files (default: check they are up to date)")
     .option("--root <dir>", "repository root", ".")
     .action(async (options: { write?: boolean; root: string }) => {

@@ -102,10 +102,6 @@ export function register(program: Command): void {
       "after",
       [
         "",
-        "Examples:",
-        "  GITHUB_TOKEN=… npm run -s cli -- snapshot --org acme --out snapshot.json",
-        "  npm run -s cli -- snapshot --org acme --previous snapshot.json --out snapshot.json   # weekly refresh",
-        "",
         "Credentials: GITHUB_TOKEN (or GH_TOKEN), or APP_ID + PRIVATE_KEY [+ INSTALLATION_ID]; GITHUB_API_URL for GHES.",
         "Progress goes to stderr (a bar on a terminal, plain lines otherwise), then one line with requests and points used.",
       ].join("\n"),
