@@ -34,6 +34,15 @@ async function onComment(context: Context<"issue_comment.created">, deps: AppDep
     const run: StoriesRun = { octokit: context.octokit, ref: context.issue(), identity, config, log: context.log, now: deps.now() };
     const outcome = await syncStories(run, { kind: "command", login: comment.user!.login, commentId: comment.id });
     context.log.info({ issue: issue.number, outcome }, "/stories handled");
+    // A reaction tells the commenter at once how it went (the status comment says why), without another comment.
+    // None on a redelivery ("skipped") or an interrupted run (its redelivery answers).
+    const content = outcome === "done" ? "+1" : outcome === "refused" || outcome === "blocked" ? "confused" : undefined;
+    if (!content) return;
+    try {
+      await context.octokit.request("POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", { ...context.repo(), comment_id: comment.id, content });
+    } catch (error) {
+      context.log.warn({ err: error }, "could not react to the /stories comment");
+    }
   });
 }
 

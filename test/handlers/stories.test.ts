@@ -57,6 +57,10 @@ function github(options: { feasibility?: boolean; by?: string; config?: string |
   fake.addIssue({ number: ISSUE_NUMBER, body: options.body ?? GOOD_BODY, labels, timeline, title: "[Use case]: Predictive maintenance for SMT spindles", assignees: ["ada"] });
   fake.addIssue({ number: 12, body: "initiative", labels: ["initiative"], title: "Cut unplanned downtime 30%" });
   fake.teams["itot-architects"] = ["ada"];
+  // The comments the tests deliver as `/stories` (and `/gate pass`), so reactions to them land.
+  for (const [id, login] of [[7001, "mara-schmidt"], [7002, "mara-schmidt"], [7100, "ada"]] as const) {
+    fake.issues.get(ISSUE_NUMBER)!.comments.push({ id, body: "/stories", user: { login, type: "User" }, created_at: "2026-11-24T16:00:00Z" });
+  }
   fake.config = options.config ?? null;
   fake.install();
   return fake;
@@ -165,6 +169,7 @@ describe("stories: /stories", () => {
     await app.receive("issue_comment", storiesComment("mara-schmidt"));
     expect(stories(fake)).toHaveLength(3);
     expect(fake.subIssues.get(ISSUE_NUMBER)).toHaveLength(3);
+    expect(fake.calls.at(-1)).toBe(`POST /repos/${OWNER}/${REPO}/issues/comments/7001/reactions`);
     const before = fake.calls.length;
     await app.receive("issue_comment", storiesComment("mara-schmidt"));
     expect(writes(fake.calls.slice(before))).toEqual([]);
@@ -175,6 +180,7 @@ describe("stories: /stories", () => {
     const app = createTestApp();
     await app.receive("issue_comment", storiesComment("mallory"));
     expect(creates(fake.calls)).toEqual([]);
+    expect(fake.calls).toContain(`POST /repos/${OWNER}/${REPO}/issues/comments/7001/reactions`);
     const section = storiesSection(fake);
     expect(section?.body).toContain("mallory: thank you, but only its product owner, mara-schmidt, can ask for this use case's user stories");
     expect(section?.body).not.toMatch(/@(?!&#8203;)\w/);
@@ -367,6 +373,7 @@ describe("stories: the exact requests", () => {
         .reply(201, { id: 880_000 + i, number: 41 + i, node_id: `I_${41 + i}` });
       scope.post(`${path}/${ISSUE_NUMBER}/sub_issues`, { sub_issue_id: 880_000 + i }).reply(201, { id: 3100, number: ISSUE_NUMBER });
     });
+    scope.post(`${path}/comments/7001/reactions`, { content: "+1" }).reply(201, { id: 1, content: "+1" });
     await createTestApp().receive("issue_comment", storiesComment("mara-schmidt"));
 
     expect(titles).toEqual(CRITERIA.map((c) => `[Story]: ${c}`));
