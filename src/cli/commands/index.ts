@@ -8,12 +8,13 @@ import { register as backtest } from "./backtest.js";
 import { register as report } from "./report.js";
 import { register as audit } from "./audit.js";
 import { register as init } from "./init.js";
+import { register as board } from "./board.js";
 
 /**
  * The CLI's command registry: one module per command, each exporting `register(program)`.
  * Add one import and one entry here when adding a command.
  */
-const registry: Array<(program: Command) => void> = [config, parse, demo, schemas, forecast, backtest, report, audit, init];
+const registry: Array<(program: Command) => void> = [config, parse, demo, schemas, forecast, backtest, report, audit, init, board];
 
 export function registerCommands(program: Command): void {
   for (const register of registry) register(program);
