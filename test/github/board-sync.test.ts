@@ -194,6 +194,20 @@ describe("syncing the program board", () => {
     }
   });
 
+  it("reads every page of a board with more than 100 items before deciding what to add", async () => {
+    const snapshot = portfolio();
+    const cfg = config();
+    const board = boardWithIssues(snapshot);
+    for (let i = 1; i <= 130; i++) board.putItem(`voltaic/other#${i}`);
+    // The portfolio's issues sit on the second page: found there, so not added again.
+    for (const key of [...snapshot.useCases.map((u) => u.id), ...snapshot.initiatives.map((x) => x.id)]) board.putItem(key);
+    board.serve(nock(API), 4); // two pages, create fields, write values
+    const result = await syncBoard(octokit(), { org: ORG, config: cfg, snapshot, now: NOW });
+    expect(result).toMatchObject({ status: "synced", itemsAdded: 0, requests: 4 });
+    expect(board.calls[1]!.variables).toMatchObject({ cursor: "100", first: false });
+    expect(board.items).toHaveLength(133);
+  });
+
   it("an issue GitHub cannot find is reported, and the others are still added", async () => {
     const snapshot = portfolio();
     const board = boardWithIssues(snapshot);
