@@ -84,6 +84,13 @@ export const EXAMPLES: Record<string, HelpEntry> = {
     one: "the previous snapshot is not valid",
     network: true,
   },
+  board: {
+    examples: [
+      ["converge board --org acme", "sync the program board from a fresh snapshot (needs board.project and app credentials)"],
+      ["converge board --org acme --snapshot snapshot.json --json", "sync from a snapshot file; the outcome as JSON"],
+    ],
+    network: true,
+  },
   demo: {
     examples: [
       ["converge demo", "intake on the sample use cases, then the weekly report, into demo-out/"],

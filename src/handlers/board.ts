@@ -85,6 +85,8 @@ async function iterationCarryOver(context: ItemEdited, config: ConvergeConfig, i
   if (!issue?.open) return; // a move after it was done is bookkeeping, not carry-over
   const kind = carryOverKind(config, issue.labels);
   if (!kind) return;
+  // First planned into a sprint (from: null) or taken out of one (to: null): no move to a later sprint.
+  if (change.from === null || change.to === null) return;
   const from = iteration(change.from);
   const to = iteration(change.to);
   if (!from || !to) {

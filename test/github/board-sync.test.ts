@@ -166,6 +166,48 @@ describe("syncing the program board", () => {
     expect(await syncBoard(octokit(), { org: ORG, config: configSchema.parse({}), snapshot: portfolio(), now: NOW })).toMatchObject({ status: "disabled" });
   });
 
+  it("a write GitHub applied but answered 502 for fails the run; the next run completes it with no duplicate field, item or status update", async () => {
+    const snapshot = portfolio();
+    const cfg = config();
+    const report = buildReport(snapshot, { now: "2026-11-25", config: cfg, seed: 7 });
+    // Each step of the first sync in turn is applied by GitHub and then answered with a 502.
+    for (let failing = 1; failing <= 5; failing++) {
+      const board = boardWithIssues(snapshot);
+      const scope = nock(API);
+      board.serve(scope, failing);
+      board.serveAppliedThen502(scope);
+      await expect(syncBoard(octokit(), { org: ORG, config: cfg, snapshot, report, now: NOW, identity: APP_IDENTITY })).rejects.toThrow();
+      nock.cleanAll();
+      board.serve(nock(API).persist(), 1);
+      const retry = await syncBoard(octokit(), { org: ORG, config: cfg, snapshot, report, now: NOW, identity: APP_IDENTITY });
+      nock.cleanAll();
+      expect(retry.status, `step ${failing}`).toBe("synced");
+      const names = board.fields.map((f) => f.name);
+      expect(new Set(names).size, `step ${failing}: fields ${names.join(", ")}`).toBe(names.length);
+      expect(board.items).toHaveLength(3);
+      expect(board.statusUpdates).toHaveLength(1);
+      // Converged: one more run writes nothing.
+      const before = board.mutations.length;
+      board.serve(nock(API), 1);
+      expect(await syncBoard(octokit(), { org: ORG, config: cfg, snapshot, report, now: NOW, identity: APP_IDENTITY })).toMatchObject({ valuesWritten: 0, statusUpdate: "unchanged" });
+      expect(board.mutations.length).toBe(before);
+    }
+  });
+
+  it("reads every page of a board with more than 100 items before deciding what to add", async () => {
+    const snapshot = portfolio();
+    const cfg = config();
+    const board = boardWithIssues(snapshot);
+    for (let i = 1; i <= 130; i++) board.putItem(`voltaic/other#${i}`);
+    // The portfolio's issues sit on the second page: found there, so not added again.
+    for (const key of [...snapshot.useCases.map((u) => u.id), ...snapshot.initiatives.map((x) => x.id)]) board.putItem(key);
+    board.serve(nock(API), 4); // two pages, create fields, write values
+    const result = await syncBoard(octokit(), { org: ORG, config: cfg, snapshot, now: NOW });
+    expect(result).toMatchObject({ status: "synced", itemsAdded: 0, requests: 4 });
+    expect(board.calls[1]!.variables).toMatchObject({ cursor: "100", first: false });
+    expect(board.items).toHaveLength(133);
+  });
+
   it("an issue GitHub cannot find is reported, and the others are still added", async () => {
     const snapshot = portfolio();
     const board = boardWithIssues(snapshot);

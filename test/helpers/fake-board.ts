@@ -90,6 +90,15 @@ export class FakeBoard {
     for (let i = 0; i < times; i++) mockGraphql(scope, (call) => this.respond(call), this.calls);
   }
 
+  /** One request that GitHub applies and then answers 502 (the write happened; the client cannot know). */
+  serveAppliedThen502(scope: nock.Scope): void {
+    scope.post("/graphql").reply((_uri, body) => {
+      this.calls.push(body as GraphqlCall);
+      this.respond(body as GraphqlCall);
+      return [502, { message: "Server Error" }];
+    });
+  }
+
   respond(call: GraphqlCall): unknown {
     if (this.forbidden) {
       return { data: null, errors: [{ type: "FORBIDDEN", path: ["organization"], message: "Resource not accessible by integration" }] };

@@ -10,12 +10,13 @@ import { register as audit } from "./audit.js";
 import { register as init } from "./init.js";
 import { register as snapshot } from "./snapshot.js";
 import { register as templates } from "./templates.js";
+import { register as board } from "./board.js";
 
 /**
  * The CLI's command registry: one module per command, each exporting `register(program)`.
  * Add one import and one entry here when adding a command.
  */
-const registry: Array<(program: Command) => void> = [config, parse, demo, schemas, forecast, backtest, report, audit, init, snapshot, templates];
+const registry: Array<(program: Command) => void> = [config, parse, demo, schemas, forecast, backtest, report, audit, init, snapshot, templates, board];
 
 export function registerCommands(program: Command): void {
   for (const register of registry) register(program);

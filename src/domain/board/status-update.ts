@@ -44,7 +44,7 @@ export function boardStatusUpdate(report: ReportModel, thresholds: BoardConfig["
     boardStatusMarker(report.meta.isoWeek),
     h.expectedMissShare === null
       ? `**${LABEL[status]}**: no use case is in flight (${h.deployed} deployed).`
-      : `**${LABEL[status]}**: ${percent(h.expectedMissShare)} of the ${h.inFlight} in-flight use cases are expected to miss their deadline ` +
+      : `**${LABEL[status]}**: ${percent(h.expectedMissShare)} of the ${h.inFlight} in-flight use case${h.inFlight === 1 ? " is" : "s are"} expected to miss ${h.inFlight === 1 ? "its" : "their"} deadline ` +
         `(program target: under ${percent(h.missTarget, 0)}; at risk from ${percent(thresholds.atRiskShare, 0)}, off track from ${percent(thresholds.offTrackShare, 0)}).`,
     "",
     `On track ${c.on_track} · At risk ${c.at_risk} · Off track ${c.off_track} · Overdue ${c.overdue} · No forecast ${c.no_forecast} · Deployed ${c.deployed}`,
