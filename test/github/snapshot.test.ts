@@ -53,6 +53,13 @@ describe("snapshot fetch: the same portfolio from GitHub and from a file", () =>
     expect(snapshot.useCases.map((u) => u.stories.length)).toEqual(reread.snapshot.useCases.map((u) => u.stories.length));
     expect(snapshot.useCases.map((u) => u.gates)).toEqual(reread.snapshot.useCases.map((u) => u.gates));
     expect(stats.points).toBe(fake.calls.reduce((s, c) => s + c.cost, 0));
+
+    // Sprints: open stories still in an ended sprint are listed as carry-over, in the report too.
+    const stale = snapshot.sprints?.carryOver.filter((c) => c.to === null) ?? [];
+    expect(stale.length).toBeGreaterThan(0);
+    const markdown = renderMarkdown(fromGithub).parts.join("\n");
+    expect(markdown).toContain("## Sprint carry-over (");
+    expect(markdown).toContain(`\`${stale[0]!.story}\``);
     expect(stats.requests).toBe(fake.calls.length);
   });
 });

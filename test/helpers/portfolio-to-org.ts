@@ -22,6 +22,26 @@ const streamOption = (id: string): string => STREAM_OPTIONS[id] ?? Object.values
 
 export const APP_LOGIN = "converge[bot]";
 
+/** The generator's sprints: "Sprint N" is the N-th fortnight from Monday 2026-01-05, due on its last day (a Sunday). */
+const SPRINT_EPOCH = Date.UTC(2026, 0, 5);
+const DAY = 86_400_000;
+export function sprintDays(title: string): { start: string; end: string } {
+  const n = Number(/^Sprint (\d+)$/.exec(title)?.[1] ?? "1");
+  const start = SPRINT_EPOCH + (n - 1) * 14 * DAY;
+  return { start: new Date(start).toISOString().slice(0, 10), end: new Date(start + 13 * DAY).toISOString().slice(0, 10) };
+}
+
+/** A milestone due on `day`, as GitHub stores it: midnight of that day in US-Pacific time, in UTC. */
+export function milestoneDueOn(day: string): string {
+  const la = new Intl.DateTimeFormat("en-US", { timeZone: "America/Los_Angeles", hour: "2-digit", hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit" });
+  for (const hour of ["07", "08"]) {
+    const at = `${day}T${hour}:00:00Z`;
+    const parts = Object.fromEntries(la.formatToParts(new Date(at)).map((p) => [p.type, p.value]));
+    if (parts.hour === "00" && `${parts.year}-${parts.month}-${parts.day}` === day) return at;
+  }
+  throw new Error(`no Pacific midnight for ${day}`);
+}
+
 function section(label: string, value: string | undefined): string {
   return `### ${label}\n\n${value === undefined || value === "" ? "_No response_" : value}`;
 }
@@ -110,7 +130,7 @@ export function portfolioToOrg(snapshot: PortfolioSnapshot, org: string): FakeOr
         updatedAt: s.closedAt ?? s.openedAt,
         closedAt: s.closedAt,
         labels: ["user-story", `squad/${s.squad}`],
-        milestone: s.sprint ? { title: s.sprint, dueOn: "2026-11-27T08:00:00Z" } : null,
+        milestone: s.sprint ? { title: s.sprint, dueOn: milestoneDueOn(sprintDays(s.sprint).end) } : null,
       });
       fake.addSubIssue(issue, story);
     }
@@ -169,6 +189,15 @@ export function githubView(snapshot: PortfolioSnapshot, org: string): PortfolioS
       ...(deployedAt ? { deployedAt } : {}),
     };
   });
+  // Sprints as GitHub holds them (milestones), and carry-over: open stories still in a sprint that ended before today.
+  const today = snapshot.generatedAt.slice(0, 10);
+  const titles = [...new Set(useCases.flatMap((u) => u.stories.flatMap((s) => (s.sprint ? [s.sprint] : []))))];
+  const list = titles.map((title) => ({ title, ...sprintDays(title) })).sort((a, b) => a.start.localeCompare(b.start) || a.title.localeCompare(b.title));
+  const carryOver = useCases.flatMap((u) =>
+    [...u.stories]
+      .sort((a, b) => byId(split(a.id), split(b.id)))
+      .flatMap((s) => (s.closedAt === null && s.sprint && sprintDays(s.sprint).end < today ? [{ story: s.id, useCase: u.id, squad: s.squad, from: s.sprint, to: null }] : [])),
+  );
   const coverage = [...new Set(snapshot.kpiInputs.coverage.map((c) => c.repo))].flatMap((repo) => snapshot.kpiInputs.coverage.filter((c) => c.repo === repo).slice(-1))
     .sort((a, b) => a.at.localeCompare(b.at) || a.repo.localeCompare(b.repo));
   return {
@@ -176,6 +205,7 @@ export function githubView(snapshot: PortfolioSnapshot, org: string): PortfolioS
     program: { ...snapshot.program, name: org },
     useCases,
     initiatives: [...snapshot.initiatives].sort(byId).map((i) => ({ ...i, valueStream: stream(i.valueStream) })),
+    sprints: { source: "milestone", list, carryOver },
     kpiInputs: {
       ...snapshot.kpiInputs,
       // Only issues with the defect label are defects on GitHub (the search asks for it).

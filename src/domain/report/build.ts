@@ -7,7 +7,7 @@ import type { ConvergeConfig } from "../../config/schema.js";
 import type { PortfolioSnapshot, UseCase } from "../snapshot/schema.js";
 import type { ReportEngines } from "./engines.js";
 import { defaultEngines } from "./adapters.js";
-import { AT_RISK_STATUSES, REPORT_MODEL_VERSION, type Changes, type ReportModel, type UseCaseRow, type UseCaseStatus } from "./model.js";
+import { AT_RISK_STATUSES, REPORT_MODEL_VERSION, type CarryOverRow, type Changes, type ReportModel, type UseCaseRow, type UseCaseStatus } from "./model.js";
 import { STATUS_CODES, TREND_WEEKS, gateMask, parseSummary, type ReportSummary, type SummaryUseCase } from "./summary.js";
 import { timelineOf } from "../forecast/timeline.js";
 import { lastPassedGate, pipelineLookup } from "../forecast/history.js";
@@ -175,6 +175,7 @@ export function buildReport(snapshot: PortfolioSnapshot, options: BuildOptions, 
     benefits: { byValueStream: benefits.byValueStream, byInitiative: benefits.byInitiative },
     kpis: kpiView.kpis,
     stuck: kpiView.stuck,
+    ...(snapshot.sprints ? { carryOver: carryOverRows(snapshot) } : {}),
     calibration,
     changes,
     trend: trendKept,
@@ -224,4 +225,17 @@ function completenessNotes(snapshot: PortfolioSnapshot): string[] {
   for (const o of omitted.slice(0, SHOWN_OMISSIONS)) notes.push(`Left out${o.id ? ` ${o.id}` : ""}: ${o.reason}`);
   if (omitted.length > SHOWN_OMISSIONS) notes.push(`…and ${omitted.length - SHOWN_OMISSIONS} more (the snapshot's completeness.omitted lists them all).`);
   return notes;
+}
+
+/** Carry-over of the stories of use cases still in flight, most recent sprint first, then by use case and story. */
+function carryOverRows(snapshot: PortfolioSnapshot): CarryOverRow[] {
+  const byId = new Map(snapshot.useCases.map((u) => [u.id, u]));
+  const start = new Map((snapshot.sprints?.list ?? []).map((s) => [s.title, s.start]));
+  return (snapshot.sprints?.carryOver ?? [])
+    .flatMap((c) => {
+      const u = byId.get(c.useCase);
+      if (!u || u.state === "closed" || u.deployedAt !== undefined) return [];
+      return [{ id: u.id, number: u.number, title: u.title, url: u.url, story: c.story, squad: c.squad, from: c.from, to: c.to }];
+    })
+    .sort((a, b) => (start.get(b.from) ?? "").localeCompare(start.get(a.from) ?? "") || a.id.localeCompare(b.id) || a.story.localeCompare(b.story));
 }

@@ -186,6 +186,17 @@ export function renderHtml(model: ReportModel, options: HtmlOptions): string {
     ["Use case", "Owner", "Waiting for", "Waiting", "Threshold"],
     model.stuck.map((s) => [link(s), h(s.owner ?? "—"), h(s.waitingFor), days(s.days), days(s.thresholdDays)]),
   );
+  const carryOver =
+    model.carryOver === undefined
+      ? ""
+      : `<section><h2>Sprint carry-over (${groupDigits(model.carryOver.length)})</h2>${
+          model.carryOver.length === 0
+            ? "<p>No open story moved to a later sprint or sits in an ended one.</p>"
+            : `<p>Suggestions only: re-plan, split or close these stories.</p>${table(
+                ["Use case", "Story", "Squad", "From sprint", "To sprint"],
+                model.carryOver.map((c) => [link(c), h(c.story), h(c.squad), h(c.from), c.to === null ? "still in the ended sprint" : h(c.to)]),
+              )}`
+        }</section>`;
   const cal = model.calibration;
   const calibration = cal === null ? "No backtest result available for this report." : h(cal.line);
   const all = table(
@@ -220,6 +231,7 @@ export function renderHtml(model: ReportModel, options: HtmlOptions): string {
 <section><h2>Changes since last week</h2>${changes}</section>
 <section><h2>Benefits by value stream</h2><p class="muted">Planned: yearly benefit once live. Forecast: planned × P(all enabling use cases on time), from the forecast go-live over the next 12 months. Realized: recorded to date.</p>${vs}<details><summary>By initiative (${groupDigits(model.benefits.byInitiative.length)})</summary>${ini}</details></section>
 <section><h2>Stuck in a gate (${groupDigits(model.stuck.length)})</h2>${stuck}</section>
+${carryOver}
 <section><h2>Forecast calibration</h2><p>${calibration}</p></section>
 <section><details><summary>All use cases (${groupDigits(model.useCases.length)})</summary>${all}</details></section>
 ${notes}

@@ -298,6 +298,17 @@ function stuckBlocks(model: ReportModel): string[] {
   return blocks;
 }
 
+function carryOverBlocks(model: ReportModel): string[] {
+  if (model.carryOver === undefined) return [];
+  const blocks = [`## Sprint carry-over (${groupDigits(model.carryOver.length)})`];
+  if (model.carryOver.length === 0) return [...blocks, "_No open story moved to a later sprint or sits in an ended one._"];
+  blocks.push("_Suggestions only: re-plan, split or close these stories; Converge never moves them._");
+  const rows = model.carryOver.map((c) => [plainRef(c), escapeCode(c.story).replace(/\|/g, "\\|"), esc(c.squad, 40), esc(c.from, 40), c.to === null ? "_still in the ended sprint_" : esc(c.to, 40)]);
+  blocks.push(...tableBlocks(["Use case", "Story", "Squad", "From sprint", "To sprint"], rows.slice(0, MAX_ATTENTION_ROWS), "More carried-over stories"));
+  if (rows.length > MAX_ATTENTION_ROWS) blocks.push(omitted(rows.length, "carried-over stories", "latest sprint first", MAX_ATTENTION_ROWS));
+  return blocks;
+}
+
 function calibrationBlock(model: ReportModel): string {
   const c = model.calibration;
   if (c === null) return "**Forecast calibration**: no backtest result available for this report.";
@@ -364,6 +375,7 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}
     ...kpiBlocks(model),
     calibrationBlock(model),
     ...stuckBlocks(model),
+    ...carryOverBlocks(model),
     ...allUseCaseBlocks(model),
   ];
   const notes = notesBlock(model);

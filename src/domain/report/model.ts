@@ -138,6 +138,16 @@ export interface TrendPoint {
   atRiskShare: number;
 }
 
+/** A story that moved to a later sprint unfinished, or sits open in an ended sprint: a suggestion to re-plan. */
+export interface CarryOverRow extends UseCaseRef {
+  /** The story, owner/repo#n (a code span in the report: never a link that would notify its issue). */
+  story: string;
+  squad: string;
+  from: string;
+  /** null: still planned in the ended sprint `from`. */
+  to: string | null;
+}
+
 export interface ReportModel {
   version: typeof REPORT_MODEL_VERSION;
   meta: ReportMeta;
@@ -148,6 +158,8 @@ export interface ReportModel {
   benefits: { byValueStream: ValueStreamRow[]; byInitiative: InitiativeRow[] };
   kpis: KpiRow[];
   stuck: StuckRow[];
+  /** Sprint carry-over of in-flight use cases' stories; present only for snapshots fetched from GitHub (issue 11). */
+  carryOver?: CarryOverRow[];
   calibration: Calibration | null;
   changes: Changes;
   /** % of in-flight use cases at risk/off track/overdue, week by week (previous reports' values, then this week's). */
