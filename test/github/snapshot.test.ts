@@ -169,6 +169,42 @@ describe("snapshot fetch: more than 1,000 use cases", () => {
   });
 });
 
+describe("snapshot fetch: sprints from the program board's iteration field", () => {
+  it("puts each story and use case in its iteration, and lists an open story left in an ended iteration as carry-over", async () => {
+    const fake = new FakeOrg("acme");
+    fake.add({ repo: "acme/office", number: 1, title: "Scrap -15%", labels: ["initiative"], body: initiativeBody() });
+    const u = { title: "Vision QA", acceptanceCriteria: ["Finds defects", "Line speed"], valueStream: "plan-to-produce", plants: ["dresden"], initiatives: ["acme/office#1"], deadline: "2027-03-31", squad: "vision", productOwner: "mara" } as unknown as UseCase;
+    const issue = fake.add({ repo: "acme/plant-iot", number: 31, title: "Vision QA", labels: ["use-case"], body: useCaseBody(u), createdAt: "2026-10-01T09:00:00Z" });
+    const done = fake.add({ repo: "acme/plant-iot", number: 32, title: "Finds defects", labels: ["user-story"], createdAt: "2026-10-05T09:00:00Z", state: "CLOSED", stateReason: "COMPLETED", closedAt: "2026-11-10T09:00:00Z" });
+    const open = fake.add({ repo: "acme/plant-iot", number: 33, title: "Line speed", labels: ["user-story"], createdAt: "2026-10-05T09:00:00Z" });
+    fake.addSubIssue(issue, done);
+    fake.addSubIssue(issue, open);
+    fake.repos.set("acme/plant-iot", { deployments: [], checkRuns: [] });
+    fake.boardNumber = 7;
+    const s45 = { iterationId: "it45", title: "Sprint 45", startDate: "2026-11-02", duration: 14 };
+    const s47 = { iterationId: "it47", title: "Sprint 47", startDate: "2026-11-16", duration: 14 };
+    fake.board.set(issue.nodeId, s47);
+    fake.board.set(done.nodeId, s45);
+    fake.board.set(open.nodeId, s45);
+    fake.serve(nock(API));
+    const config = defaultConfig();
+    config.board.project = 7; // sprints.source defaults to iteration, field "Sprint"
+    const { snapshot, stats } = await fetchPortfolioSnapshot(octokit(), { org: "acme", config, now: new Date("2026-11-20T06:00:00Z") });
+
+    expect(fake.errors).toEqual([]);
+    const useCase = snapshot.useCases[0]!;
+    expect(useCase.sprint).toBe("Sprint 47");
+    expect(useCase.stories.map((s) => [s.id, s.sprint])).toEqual([["acme/plant-iot#32", "Sprint 45"], ["acme/plant-iot#33", "Sprint 45"]]);
+    expect(snapshot.sprints).toEqual({
+      source: "iteration",
+      list: [{ title: "Sprint 45", start: "2026-11-02", end: "2026-11-15" }, { title: "Sprint 47", start: "2026-11-16", end: "2026-11-29" }],
+      carryOver: [{ story: "acme/plant-iot#33", useCase: "acme/plant-iot#31", squad: "plant-iot", from: "Sprint 45", to: null }],
+    });
+    expect(fake.calls.filter((c) => c.operation === "ConvergeSnapshotBoardIterations").map((c) => c.variables)).toEqual([{ org: "acme", number: 7, field: "Sprint", after: null }]);
+    expect(stats.floor).toBe(5); // use cases, initiatives, defects, repositories, one board page
+  });
+});
+
 describe("rate-limit cost", () => {
   it("is computed by GitHub's formula: a page of 100 use cases with four nested connections costs 4 points", () => {
     expect(graphqlCost(parse(USE_CASES_QUERY))).toBe(4);
