@@ -5,6 +5,7 @@ import { fetchPortfolioSnapshot } from "../github/snapshot/index.js";
 import { loadOrgConfig } from "../github/org-config.js";
 import { lastPostedWeek } from "../github/report-post.js";
 import { listInstallations } from "../github/installations.js";
+import { sweepInstallation } from "../github/sweep.js";
 import { registerReportCommand } from "../handlers/report-command.js";
 import { createDeliveryProcessor, type DeliveryJob, type WorkerDeps } from "./delivery-worker.js";
 import { InProcessQueue, type JobQueue, type Processor, type QueueJob } from "./queue.js";
@@ -57,7 +58,11 @@ export function registerDelivery(app: Probot, deps: AppDeps, options: Partial<Ap
     now: deps.now,
     snapshotSource: overrides.snapshotSource ?? fetchPortfolioSnapshot,
     log,
-    ...(overrides.sweep ? { sweep: overrides.sweep } : {}),
+    sweep:
+      overrides.sweep ??
+      (async (octokit, job) => {
+        await sweepInstallation(octokit, job.org, job.since, { identity: deps.identity, now: deps.now, log });
+      }),
   });
 
   const scheduleDeps: SchedulerDeps = {
