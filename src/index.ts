@@ -35,5 +35,6 @@ export function createApp(overrides: Partial<AppDeps> & { delivery?: DeliveryOve
   };
 }
 
-const app: ApplicationFunction = createApp();
+// The server's app (`probot run ./lib/index.js`) also runs the delivery scheduler; createApp() alone does not.
+const app: ApplicationFunction = createApp({ delivery: { scheduler: "with-server" } });
 export default app;

@@ -62,7 +62,8 @@ export function createDeliveryProcessor(deps: WorkerDeps): (job: QueueJob<Delive
       await deps.sweep(octokit, data);
       return;
     }
-    const log = { info: (obj: object, msg: string) => deps.log.info(obj, msg), warn: (obj: object, msg: string) => deps.log.warn(obj, msg) };
+    // Every line of a job names it (the job id carries installation and week), as a delivery's lines carry its id.
+    const log = { info: (obj: object, msg: string) => deps.log.info({ job: job.id, ...obj }, msg), warn: (obj: object, msg: string) => deps.log.warn({ job: job.id, ...obj }, msg) };
     let result: ReportJobResult;
     let week = isoWeekIn(deps.now(), "UTC");
     try {

@@ -5,6 +5,7 @@ import { fetchPortfolioSnapshot } from "../github/snapshot/index.js";
 import { loadOrgConfig } from "../github/org-config.js";
 import { lastPostedWeek } from "../github/report-post.js";
 import { listInstallations } from "../github/installations.js";
+import { sweepInstallation } from "../github/sweep.js";
 import { registerReportCommand } from "../handlers/report-command.js";
 import { createDeliveryProcessor, type DeliveryJob, type WorkerDeps } from "./delivery-worker.js";
 import { InProcessQueue, type JobQueue, type Processor, type QueueJob } from "./queue.js";
@@ -15,8 +16,9 @@ import { healthHandler } from "./health.js";
 
 /**
  * Wires the weekly delivery into the app (issue 12): the job queue (in-process, or BullMQ when REDIS_URL is set),
- * the `/converge report` command, and, when the app runs as a server (Probot's `addHandler` exists), `/health` and
- * the scheduler (CONVERGE_SCHEDULER=off turns it off, e.g. for a webhook-only replica).
+ * the `/converge report` command, `/health` when Probot serves HTTP (`addHandler`), and the scheduler when asked for:
+ * the default export starts it under `probot run` (CONVERGE_SCHEDULER=off turns it off, e.g. for a webhook-only
+ * replica); an app made with createApp() in tests never schedules anything.
  */
 
 export type RuntimeJob = DeliveryJob | TickJob;
@@ -26,8 +28,11 @@ export interface DeliveryOverrides {
   queue?: (processor: Processor<RuntimeJob>) => JobQueue<RuntimeJob>;
   snapshotSource?: SnapshotSource;
   sweep?: WorkerDeps["sweep"];
-  /** Start the scheduler even without a server (worker processes), or never (false). */
-  scheduler?: boolean;
+  /**
+   * true: start the scheduler (worker processes); "with-server": only when Probot runs a server (the default export,
+   * i.e. `probot run`), unless CONVERGE_SCHEDULER=off; absent or false: never (tests, the Actions adapter).
+   */
+  scheduler?: boolean | "with-server";
   redisUrl?: string | undefined;
   lockDurationMs?: number;
 }
@@ -57,7 +62,11 @@ export function registerDelivery(app: Probot, deps: AppDeps, options: Partial<Ap
     now: deps.now,
     snapshotSource: overrides.snapshotSource ?? fetchPortfolioSnapshot,
     log,
-    ...(overrides.sweep ? { sweep: overrides.sweep } : {}),
+    sweep:
+      overrides.sweep ??
+      (async (octokit, job) => {
+        await sweepInstallation(octokit, job.org, job.since, { identity: deps.identity, now: deps.now, log });
+      }),
   });
 
   const scheduleDeps: SchedulerDeps = {
@@ -98,13 +107,19 @@ export function registerDelivery(app: Probot, deps: AppDeps, options: Partial<Ap
       // Probot without a server (tests, the GitHub Actions adapter): no HTTP routes, no scheduler.
     }
   }
-  const wantScheduler = overrides.scheduler ?? (server && process.env.CONVERGE_SCHEDULER !== "off");
+  const wantScheduler = overrides.scheduler === true || (overrides.scheduler === "with-server" && server && process.env.CONVERGE_SCHEDULER !== "off");
   let scheduler: Scheduler | undefined;
   let refresh: ReturnType<typeof setInterval> | undefined;
   let started = Promise.resolve();
   if (wantScheduler) {
     scheduler = new Scheduler(scheduleDeps, bull ? new BullTriggers(bull.queue) : new CronerTriggers());
-    started = scheduler.start().catch((error: unknown) => app.log.error({ err: error }, "delivery scheduler could not start; retrying at the next refresh"));
+    // GitHub may be unreachable at boot: try again a minute later, five times, so the catch-up is not lost.
+    const attempt = (n: number): Promise<void> =>
+      scheduler!.start().catch((error: unknown) => {
+        app.log.error({ err: error, attempt: n }, n < 5 ? "delivery scheduler could not start; trying again in a minute" : "delivery scheduler could not start; the 6-hourly refresh sets the triggers");
+        if (n < 5) setTimeout(() => void attempt(n + 1), 60_000).unref();
+      });
+    started = attempt(1);
     refresh = setInterval(() => void scheduler!.refresh().catch((error: unknown) => app.log.warn({ err: error }, "delivery schedule refresh failed")), REFRESH_MS);
     refresh.unref();
   }

@@ -156,6 +156,16 @@ export class FakeGitHub {
       Object.assign(run, { conclusion: body.conclusion, output: body.output });
       return [200, run];
     }
+    // The repositories of the installation and the issue list (the reconciliation sweep, src/github/sweep.ts).
+    if (method === "GET" && path === "/installation/repositories") {
+      return [200, { total_count: 1, repositories: [{ name: this.repo, full_name: `${this.owner}/${this.repo}`, owner: { login: this.owner }, archived: false }] }];
+    }
+    if (method === "GET" && path === `${base}/issues`) {
+      const label = url.searchParams.get("labels");
+      const since = url.searchParams.get("since");
+      const listed = [...this.issues.values()].filter((i) => (!label || i.labels.includes(label)) && (!since || i.updated_at >= since) && i.state === "open");
+      return [200, listed.map((i) => this.issueJson(i))];
+    }
     const m = new RegExp(`^${base}/issues/(\\d+)(/.*)?$`).exec(path);
     const commentPath = new RegExp(`^${base}/issues/comments/(\\d+)(/reactions)?$`).exec(path);
     if (commentPath) {

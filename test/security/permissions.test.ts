@@ -18,6 +18,7 @@ type Level = "read" | "write";
 const ROUTE_PERMISSIONS: Record<string, [string, Level] | null> = {
   "GET /app": null,
   "GET /app/installations": null,
+  "GET /installation/repositories": ["metadata", "read"],
   "GET /repos/{owner}/{repo}/installation": null,
   "GET /repos/{owner}/{repo}/contents/{path}": ["contents", "read"],
   "GET /repos/{owner}/{repo}/issues": ["issues", "read"],
