@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli as run } from "../helpers/cli.js";
-import type { Calibration } from "../../src/domain/forecast/index.js";
+import { backtestPortfolio, type Calibration } from "../../src/domain/forecast/index.js";
+import { generateProcessPortfolio } from "../../src/domain/snapshot/generate-process.js";
 import { exactDoneWithin, exactPercentile, tolerance } from "../domain/forecast/exact.js";
 
 describe("converge forecast", () => {
@@ -98,6 +99,24 @@ describe("converge backtest", () => {
       expect(line.stdout).toMatch(new RegExp(`^P${Math.round(q.percentile * 100)}\\s+${Math.round(q.percentile * 100)}%\\s+${held}\\s+${q.resolved}\\s+${q.covered}$`, "m"));
     }
     if (calibration.brier !== null) expect(line.stdout).toContain(`Brier score of P(on time) ${calibration.brier.toFixed(3)} over ${calibration.resolved} forecasts`);
+  });
+
+  it("--process: the pooled calibration of portfolios simulated from a known process, the same as pooling by hand", async () => {
+    const pooled = await run(["backtest", "--process", "s1,s2", "--weeks", "4", "--json"]);
+    expect(pooled.stderr).toBe("");
+    expect(pooled.code).toBe(0);
+    const c = JSON.parse(pooled.stdout) as Calibration;
+    const each = ["s1", "s2"].map((seed) => {
+      const snapshot = generateProcessPortfolio({ seed });
+      return backtestPortfolio(snapshot, { now: snapshot.generatedAt, config: { backtestWeeks: 4 }, seed: "converge" });
+    });
+    expect(c.resolved).toBe(each[0]!.resolved + each[1]!.resolved);
+    expect(c.p85.resolved).toBe(each[0]!.p85.resolved + each[1]!.p85.resolved);
+    expect(c.p85.covered).toBe(each[0]!.p85.covered + each[1]!.p85.covered);
+    expect(c.brier).toBeCloseTo((each[0]!.brier! * each[0]!.resolved + each[1]!.brier! * each[1]!.resolved) / c.resolved, 12);
+    const table = await run(["backtest", "--process", "s1,s2", "--weeks", "4"]);
+    expect(table.stdout).toMatch(/^Pooled over 2 simulated portfolios \(seeds s1, s2;/);
+    expect((await run(["backtest", "--process", " , "])).code).toBe(2);
   });
 
   const bad: Array<[string, string[], RegExp]> = [

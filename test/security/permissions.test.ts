@@ -63,8 +63,6 @@ const ROUTE_PERMISSIONS: Record<string, [string, Level] | null> = {
   "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues": ["issues", "read"],
   "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues": ["issues", "write"],
   "GET /repos/{owner}/{repo}/milestones": ["issues", "read"],
-  // Template drift: the repositories an installation can see (any installation token; metadata is always granted).
-  "GET /installation/repositories": ["metadata", "read"],
 };
 
 /** GraphQL operations by name: what they read or write (https://docs.github.com/en/graphql/reference). */

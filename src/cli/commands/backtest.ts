@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { backtestPortfolio, calibrationTable } from "../../domain/forecast/index.js";
+import { backtestPortfolio, calibrationTable, poolCalibrations } from "../../domain/forecast/index.js";
+import { generateProcessPortfolio } from "../../domain/snapshot/generate-process.js";
 import { CliError } from "../errors.js";
 import { printJson, readSnapshotFile, releaseParsedText } from "../io.js";
 import { parseCount, usageErrorsExit2 } from "./forecast.js";
@@ -12,6 +13,7 @@ interface BacktestOptions {
   trials?: string;
   seed: string;
   json?: boolean;
+  process?: string;
 }
 
 const USAGE = 2;
@@ -26,9 +28,26 @@ export function register(program: Command): void {
     .option("--every <n>", "weeks between replays (default: config forecast.backtestEveryWeeks, 2)")
     .option("--trials <n>", "trials per replayed week (default: config forecast.backtestTrials, 250)")
     .option("--seed <seed>", "random seed", "converge")
-    .option("--json", "print the calibration as JSON");
+    .option("--json", "print the calibration as JSON")
+    .option("--process <seeds>", "instead of a snapshot: portfolios simulated from a known process (comma-separated seeds, pooled), the calibration check of issue 13");
   usageErrorsExit2(command);
   command.action(async (options: BacktestOptions) => {
+    if (options.process !== undefined) {
+      const seeds = options.process.split(",").map((x) => x.trim()).filter((x) => x.length > 0);
+      if (seeds.length === 0 || seeds.length > 50) throw new CliError(`--process needs 1 to 50 comma-separated seeds, got "${options.process}"`, USAGE);
+      const config: { backtestWeeks?: number; backtestEveryWeeks?: number } = {};
+      if (options.weeks !== undefined) config.backtestWeeks = parseCount(options.weeks, "--weeks", 1, 104);
+      if (options.every !== undefined) config.backtestEveryWeeks = parseCount(options.every, "--every", 1, 52);
+      const pooled = poolCalibrations(
+        seeds.map((seed) => {
+          const snapshot = generateProcessPortfolio({ seed });
+          return backtestPortfolio(snapshot, { now: snapshot.generatedAt, config, seed: options.seed });
+        }),
+      );
+      if (options.json) printJson(pooled);
+      else process.stdout.write(`Pooled over ${seeds.length} simulated portfolio${seeds.length === 1 ? "" : "s"} (seeds ${seeds.join(", ")}; Brier skill against each portfolio's own base rate)\n${calibrationTable(pooled)}\n`);
+      return;
+    }
     if (options.snapshot === undefined) throw new CliError("missing --snapshot <file> (a portfolio snapshot JSON)", USAGE);
     const parsed = await readSnapshotFile(options.snapshot, "snapshot");
     if (!parsed.ok) {

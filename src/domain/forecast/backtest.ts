@@ -260,3 +260,64 @@ export function calibrationTable(c: Calibration): string {
   }
   return lines.join("\n");
 }
+
+/**
+ * Several backtests as one (issue 13: a generated portfolio is one realisation of its process, so calibration is read
+ * over several seeds): counts added up, the Brier score averaged over all resolved forecasts, and each portfolio's
+ * forecasts compared with that portfolio's own base rate (the stricter reference: a pooled base rate would also
+ * credit the forecast for telling the portfolios apart). Per-week rows are left out.
+ */
+export function poolCalibrations(calibrations: readonly Calibration[]): Calibration {
+  if (calibrations.length === 0) throw new RangeError("poolCalibrations: nothing to pool");
+  const first = calibrations[0]!;
+  let resolved = 0;
+  let squared = 0;
+  let baseSquared = 0;
+  let onTime = 0;
+  for (const c of calibrations) {
+    if (c.resolved === 0 || c.brier === null || c.baseBrier === null || c.baseRate === null) continue;
+    resolved += c.resolved;
+    squared += c.brier * c.resolved;
+    baseSquared += c.baseBrier * c.resolved;
+    onTime += c.baseRate * c.resolved;
+  }
+  const coverage = first.coverage.map((q, k) => {
+    let r = 0;
+    let covered = 0;
+    for (const c of calibrations) {
+      r += c.coverage[k]!.resolved;
+      covered += c.coverage[k]!.covered;
+    }
+    return { percentile: q.percentile, resolved: r, covered, coverage: r === 0 ? null : covered / r };
+  });
+  const reliability = first.reliability.map((b, k) => {
+    let forecasts = 0;
+    let forecastSum = 0;
+    let observedSum = 0;
+    for (const c of calibrations) {
+      const x = c.reliability[k]!;
+      if (x.forecasts === 0) continue;
+      forecasts += x.forecasts;
+      forecastSum += x.meanForecast! * x.forecasts;
+      observedSum += x.observed! * x.forecasts;
+    }
+    return { from: b.from, to: b.to, forecasts, meanForecast: forecasts === 0 ? null : forecastSum / forecasts, observed: forecasts === 0 ? null : observedSum / forecasts };
+  });
+  const p85 = coverage.find((q) => q.percentile === 0.85) ?? { resolved: 0, covered: 0, coverage: null };
+  const brier = resolved === 0 ? null : squared / resolved;
+  const baseBrier = resolved === 0 ? null : baseSquared / resolved;
+  return {
+    asOf: first.asOf,
+    weeks: first.weeks,
+    everyWeeks: first.everyWeeks,
+    resolved,
+    brier,
+    baseRate: resolved === 0 ? null : onTime / resolved,
+    baseBrier,
+    skill: brier === null || baseBrier === null || baseBrier === 0 ? null : 1 - brier / baseBrier,
+    p85: { resolved: p85.resolved, covered: p85.covered, coverage: p85.coverage },
+    coverage,
+    reliability,
+    perWeek: [],
+  };
+}

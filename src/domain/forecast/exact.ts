@@ -62,8 +62,8 @@ interface IntPmf {
  * When a use case's reported figures are known before its distribution is certain, its part may stop early (the
  * weekly report reads only P50, P85 and P(done by the deadline)). Use case i's part stops at the first week t ≥
  * from[i] with P(done by t − lag[i]) ≥ level[i]; its weights up to t are exactly those of the full computation, the
- * rest goes in week t + 1. For use cases with one part (the product of several parts needs every part, so those run
- * to certainty); from[i] ≥ lag[i] (Infinity: never early).
+ * rest goes in week t + 1. A use case with several parts stops on its joint P(done by t − lag): its part in the squad
+ * computed last stops, the others run to certainty (forecastExactly); from[i] ≥ lag[i] (Infinity: never early).
  */
 export interface EarlyStop {
   from: Float64Array;
@@ -126,24 +126,55 @@ export function forecastExactly(model: QueueModel, early?: EarlyStop): ExactResu
     }
   }
 
-  // Per part: its use case's EarlyStop figures (from = Infinity: it runs to certainty).
-  const stop: EarlyStop = { from: new Float64Array(parts.count).fill(Number.POSITIVE_INFINITY), lag: new Int32Array(parts.count), level: new Float64Array(parts.count) };
+  // Per part: its use case's EarlyStop figures (from = Infinity: it runs to certainty). A use case split across
+  // squads stops too, exactly (issue 13): its part in the squad computed last may stop once the joint P(done by
+  // t − lag), its own CDF times the product of its other parts' (complete by then: their squads came first, and they
+  // run to certainty), reaches the level. Its other parts' product is made just before that squad's queue runs.
+  const stop: PartStop = {
+    from: new Float64Array(parts.count).fill(Number.POSITIVE_INFINITY),
+    lag: new Int32Array(parts.count),
+    level: new Float64Array(parts.count),
+    partners: new Array<Float64Array | undefined>(parts.count),
+    early: new Uint8Array(parts.count),
+  };
+  // Squad position of each part (its queue's index in `squads`).
+  const partSquadAt = new Int32Array(parts.count).fill(-1);
+  squads.forEach((squad, k) => {
+    for (const id of squad.queue) partSquadAt[id] = k;
+  });
+  const lastPartOf = new Int32Array(useCases.count).fill(-1); // a multi-part use case's part computed last
   if (early) {
     for (let i = 0; i < useCases.count; i++) {
-      if (partStart[i + 1]! - partStart[i]! !== 1) continue;
-      const id = partIds[partStart[i]!]!;
+      const count = partStart[i + 1]! - partStart[i]!;
+      if (count === 0) continue;
+      let id = partIds[partStart[i]!]!;
+      if (count > 1) {
+        for (let j = partStart[i]!; j < partStart[i + 1]!; j++) if (partSquadAt[partIds[j]!]! > partSquadAt[id]!) id = partIds[j]!;
+        lastPartOf[i] = id;
+      }
       stop.from[id] = early.from[i]!;
       stop.lag[id] = early.lag[i]!;
       stop.level[id] = early.level[i]!;
     }
   }
+  // The use case of each part (for the partners' product).
+  const useCaseOf = new Int32Array(parts.count).fill(-1);
+  for (let i = 0; i < useCases.count; i++) for (let j = partStart[i]!; j < partStart[i + 1]!; j++) useCaseOf[partIds[j]!] = i;
 
   // Per part: P(done by week t), t = 0…length−1 (certain from there on, the cap reached, or stopped early), end to
   // end in one array (a typed array per part was a measurable share of a backtest replay).
   const cdfs: PartCdfs = { data: new Float64List(1024), start: new Int32Array(parts.count), length: new Int32Array(parts.count) };
   const scratch = new Scratch();
+  const cdfOfPart = (p: number) => cdfs.data.values.subarray(cdfs.start[p]!, cdfs.start[p]! + cdfs.length[p]!);
   for (const squad of squads) {
     if (squad.queue.length === 0) continue;
+    for (const id of squad.queue) {
+      const i = useCaseOf[id]!;
+      if (i < 0 || lastPartOf[i] !== id) continue;
+      const others: Float64Array[] = [];
+      for (let j = partStart[i]!; j < partStart[i + 1]!; j++) if (partIds[j] !== id) others.push(cdfOfPart(partIds[j]!));
+      stop.partners[id] = productOf(others);
+    }
     // A squad's own dozen weeks are made distinct into reused arrays (thousands of squads, every replay); the shared
     // org-wide pool is made once.
     const samples = squad.sampler.values;
@@ -162,12 +193,15 @@ export function forecastExactly(model: QueueModel, early?: EarlyStop): ExactResu
       else if (count === 1) done = weekly(cdfs.data.values, cdfs.start[partIds[from]!]!, cdfs.length[partIds[from]!]!);
       else {
         const cdfsOf: Float64Array[] = [];
+        let stoppedAt = Number.POSITIVE_INFINITY; // a part that stopped early: the product is known up to its end
         for (let j = from; j < from + count; j++) {
           const p = partIds[j]!;
           cdfsOf.push(cdfs.data.values.subarray(cdfs.start[p]!, cdfs.start[p]! + cdfs.length[p]!));
+          if (stop.early[p] === 1) stoppedAt = Math.min(stoppedAt, cdfs.length[p]!);
         }
         const product = productOf(cdfsOf);
-        done = weekly(product, 0, product.length);
+        const length = Math.min(product.length, stoppedAt);
+        done = weekly(product, 0, length);
       }
       made[i] = done;
     }
@@ -367,7 +401,13 @@ function convolveInto(x: Float64Array, xLength: number, y: Float64Array, from: n
  * M, the most work the queue can hold, with everything at or above M in the last slot (absorbing): no part needs
  * more. Part `parts[j]`'s CDF is appended to `out`.
  */
-function queueCdfs(throughput: DistinctSamples, work: PartWork, stop: EarlyStop, maxPeriods: number, scratch: Scratch, parts: readonly number[], out: PartCdfs): void {
+/** Per part: EarlyStop's figures, the product of its use case's other parts' CDFs (joint stop), and whether it stopped early. */
+interface PartStop extends EarlyStop {
+  partners: Array<Float64Array | undefined>;
+  early: Uint8Array;
+}
+
+function queueCdfs(throughput: DistinctSamples, work: PartWork, stop: PartStop, maxPeriods: number, scratch: Scratch, parts: readonly number[], out: PartCdfs): void {
   // Throughput: distinct whole values and their shares of the past weeks (low-confidence squads share one table).
   const values = throughput.values;
   const probs = throughput.shares;
@@ -483,7 +523,17 @@ function queueCdfs(throughput: DistinctSamples, work: PartWork, stop: EarlyStop,
       const p = zero[j]! + expectation(pmfs, offset[j]!, size[j]!, survival, lo[j]!, high);
       cdf[j * (maxPeriods + 1) + t] = p;
       const id = parts[j]!;
-      if (p >= CERTAIN || (t >= stop.from[id]! && cdf[j * (maxPeriods + 1) + t - stop.lag[id]!]! >= stop.level[id]!)) {
+      let stopNow = p >= CERTAIN;
+      if (!stopNow && t >= stop.from[id]!) {
+        const at = t - stop.lag[id]!;
+        const partners = stop.partners[id];
+        const joint = cdf[j * (maxPeriods + 1) + at]! * (partners === undefined ? 1 : partners[Math.min(at, partners.length - 1)]!);
+        if (joint >= stop.level[id]!) {
+          stopNow = true;
+          stop.early[id] = 1;
+        }
+      }
+      if (stopNow) {
         open[j] = 0;
         length[j] = t + 1;
         remaining--;

@@ -343,7 +343,7 @@ export function gateTimeSamples(t: Timeline, now: number, lookup: PipelineLookup
   const fresh = new GateSampleList();
   const passedAt = new Float64Array(gates);
   for (let i = 0; i < t.useCases.length; i++) {
-    if (isFiled(t, i, now) && !(t.settled[i]! <= now)) gateSpansOf(t, i, now, lookup, passedAt, fresh);
+    if (isFiled(t, i, now) && !(settled.useCaseAt[i]! <= now)) gateSpansOf(t, i, now, lookup, passedAt, fresh);
   }
   const count = new Int32Array(gates);
   const spanDays = new Float64Array(gates);
@@ -377,6 +377,8 @@ class GateSampleList {
   readonly after = new Float64List();
   readonly at = new Float64List();
   when = 0;
+  /** Per use case: from when its spans read as they finally do (see settledGateDays). */
+  useCaseAt = new Float64Array(0);
 
   push(g: number, span: number, before: number, after: number): void {
     this.gate.push(g);
@@ -387,15 +389,33 @@ class GateSampleList {
   }
 }
 
-/** Every use case's final spans, with the time they became final (Timeline.settled). */
+/**
+ * Every use case's final spans, with the time they became final. That is Timeline.settled in general (a story closing
+ * moves the work's end), but usually much earlier: once its gates stand still (Timeline.gatesSettled) while one of its
+ * stories is open and its split is known, every passed gate lies before the work's end for good (that story closes
+ * later still) and its part before the split cannot change either. Most in-flight use cases are in that state, and
+ * the backtest asks at half a dozen instants.
+ */
 function settledGateDays(t: Timeline, lookup: PipelineLookup): GateSampleList {
   const list = new GateSampleList();
   const passedAt = new Float64Array(lookup.position.length);
+  list.useCaseAt = new Float64Array(t.useCases.length);
   for (let i = 0; i < t.useCases.length; i++) {
-    list.when = t.settled[i]!;
+    list.when = settledSpansAt(t, i);
+    list.useCaseAt[i] = list.when;
     gateSpansOf(t, i, list.when, lookup, passedAt, list);
   }
   return list;
+}
+
+function settledSpansAt(t: Timeline, i: number): number {
+  const gates = t.gatesSettled[i]!;
+  const split = t.split[i]!;
+  if (!Number.isNaN(split) && !(split <= gates)) return t.settled[i]!; // the recorded split is still to come
+  for (let j = t.storyFrom[i]!; j < t.storyFrom[i + 1]!; j++) {
+    if (t.opened[j]! <= gates && !(t.storyClosed[j]! <= gates)) return gates; // open then: the work ends later
+  }
+  return t.settled[i]!;
 }
 
 /** Use case i's gate spans as known at `now`, in days, split against its work (see GateTimeSamples). */

@@ -64,6 +64,7 @@ export {
 } from "./movement.js";
 export {
   backtestPortfolio,
+  poolCalibrations,
   calibrationLine,
   calibrationTable,
   SCORED_PERCENTILES,

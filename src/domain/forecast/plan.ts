@@ -384,8 +384,8 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
  * distribution is read at once: it lives in reused arrays until the next call.
  *
  * `reportedOnly`: the caller reads only P50, P85 and P(done by the deadline) (the forecast). The exact method then
- * stops a one-part use case's work as soon as those are known (ADR 0037): not before the week after its deadline's,
- * and once P(work done by t − lag) × P(gate time ≤ 7·lag days) ≥ 0.85, which makes P(done by day 7t) ≥ 0.85 (the gate
+ * stops a use case's work (split across squads too, on the joint probability: exact.ts) as soon as those are known
+ * (ADR 0037): not before the week after its deadline's, and once P(work done by t − lag) × P(gate time ≤ 7·lag days) ≥ 0.85, which makes P(done by day 7t) ≥ 0.85 (the gate
  * time only delays). Every weight up to that week is the full computation's, and the lumped tail (week t + 1) lies
  * wholly after day 7t, so every day up to it reads exactly; the distribution's later weeks are lumped (so
  * are `workDoneBy`'s: read only those figures then).

@@ -104,6 +104,9 @@ function calibration(snapshot: PortfolioSnapshot, options: EngineOptions) {
     brier: c.brier,
     baselineBrier: c.baseBrier,
     line: calibrationLine(c),
+    everyWeeks: c.everyWeeks,
+    coverage: c.coverage,
+    reliability: c.reliability,
   };
 }
 

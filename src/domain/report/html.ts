@@ -62,6 +62,9 @@ function chartData(model: ReportModel) {
     valueStreams: model.benefits.byValueStream.map((v) => ({ name: v.valueStream, planned: v.planned, forecast: v.forecast, realized: v.realized })),
     trend: model.trend.map((t) => ({ week: t.week, share: t.atRiskShare })),
     gates: model.headline.useCasesByGate.map((g) => ({ gate: g.gate === "" ? "not started" : g.gate, count: g.count })),
+    reliability: (model.calibration?.reliability ?? [])
+      .filter((b) => b.forecasts > 0 && b.observed !== null && b.meanForecast !== null)
+      .map((b) => ({ label: `${Math.round(b.from * 100)}–${Math.round(b.to * 100)}%`, observed: b.observed!, mean: b.meanForecast!, n: b.forecasts })),
   };
 }
 
@@ -121,6 +124,14 @@ const APP = `
       { label: "% of in-flight use cases at risk", data: d.trend.map(function(t){ return Math.round(t.share * 1000) / 10; }), borderColor: "#cf222e", backgroundColor: "#cf222e" },
       { label: "Target", data: d.trend.map(function(){ return Math.round(d.target * 1000) / 10; }), borderColor: "#1a7f37", borderDash: [6,4], pointRadius: 0 } ] },
     options: { maintainAspectRatio: false, scales: { y: { beginAtZero: true, ticks: { callback: function(v){ return v + "%"; } } } } }
+  });
+  if (d.reliability.length) add("chart-reliability", {
+    type: "bar",
+    data: { labels: d.reliability.map(function(b){ return b.label; }), datasets: [
+      { label: "Share on time", data: d.reliability.map(function(b){ return Math.round(b.observed * 1000) / 10; }), backgroundColor: "#0969da" },
+      { type: "line", label: "Mean forecast P(on time)", data: d.reliability.map(function(b){ return Math.round(b.mean * 1000) / 10; }), borderColor: "#1a7f37", backgroundColor: "#1a7f37" } ] },
+    options: { maintainAspectRatio: false, scales: { y: { min: 0, max: 100, ticks: { callback: function(v){ return v + "%"; } } } },
+      plugins: { tooltip: { callbacks: { afterLabel: function(c){ return d.reliability[c.dataIndex].n + " forecasts"; } } } } }
   });
   if (d.gates.length) add("chart-gates", {
     type: "bar",
@@ -199,6 +210,13 @@ export function renderHtml(model: ReportModel, options: HtmlOptions): string {
         }</section>`;
   const cal = model.calibration;
   const calibration = cal === null ? "No backtest result available for this report." : h(cal.line);
+  const coverage = table(
+    ["Date", "Target", "Held", "Scored"],
+    (cal?.coverage ?? []).filter((q) => q.resolved > 0).map((q) => [`P${Math.round(q.percentile * 100)}`, percent(q.percentile, 0), q.coverage === null ? "—" : percent(q.coverage, 0), groupDigits(q.resolved)]),
+  );
+  const reliabilityChart = (cal?.reliability ?? []).some((b) => b.forecasts > 0)
+    ? `<h3>Forecast P(on time) vs share on time</h3><div class="chart"><canvas id="chart-reliability" aria-label="Reliability of P(on time)"></canvas></div>`
+    : "";
   const all = table(
     ["Use case", "Owner", "Squads", "Last gate", "Deadline", "Status", "P(on time)", "P85 / deployed", "Left"],
     model.useCases.map((u) => [link(u), h(u.owner ?? "—"), h(u.squads.join(", ")), h(u.gate ?? "—"), u.deadline, status(u), percent(u.pOnTime, 0), h(u.p85 ?? u.deployedAt ?? "—"), u.status === "deployed" ? "0" : left(u)]),
@@ -232,7 +250,7 @@ export function renderHtml(model: ReportModel, options: HtmlOptions): string {
 <section><h2>Benefits by value stream</h2><p class="muted">Planned: yearly benefit once live. Forecast: planned × P(all enabling use cases on time), from the forecast go-live over the next 12 months. Realized: recorded to date.</p>${vs}<details><summary>By initiative (${groupDigits(model.benefits.byInitiative.length)})</summary>${ini}</details></section>
 <section><h2>Stuck in a gate (${groupDigits(model.stuck.length)})</h2>${stuck}</section>
 ${carryOver}
-<section><h2>Forecast calibration</h2><p>${calibration}</p></section>
+<section><h2>Forecast calibration</h2><p>${calibration}</p>${cal?.coverage ? `<p class="muted">The forecasts of the last ${cal.weeks} weeks, replayed with only what was known then, against what happened: how often each date held (well calibrated: Pq holds q of the time).</p>${coverage}` : ""}${reliabilityChart}</section>
 <section><details><summary>All use cases (${groupDigits(model.useCases.length)})</summary>${all}</details></section>
 ${notes}
 </main>

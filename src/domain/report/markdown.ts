@@ -6,7 +6,7 @@
 import { escapeCode, escapeInline, quietLogin } from "../markdown/escape.js";
 import { AT_RISK_STATUSES, type ReportModel, type UseCaseRef, type UseCaseRow } from "./model.js";
 import { encodeSummary } from "./summary.js";
-import { benefitPie, ganttChart, riskTrendChart } from "./mermaid.js";
+import { benefitPie, ganttChart, reliabilityChart, riskTrendChart } from "./mermaid.js";
 import {
   STATUS_LABEL,
   STATUS_MARK,
@@ -309,10 +309,24 @@ function carryOverBlocks(model: ReportModel): string[] {
   return blocks;
 }
 
-function calibrationBlock(model: ReportModel): string {
+function calibrationBlocks(model: ReportModel): string[] {
   const c = model.calibration;
-  if (c === null) return "**Forecast calibration**: no backtest result available for this report.";
-  return `**Forecast calibration**: ${esc(c.line, 600)}`;
+  if (c === null) return ["**Forecast calibration**: no backtest result available for this report."];
+  const blocks = ["## Forecast calibration", esc(c.line, 600)];
+  const scored = (c.coverage ?? []).filter((q) => q.resolved > 0);
+  if (scored.length > 0) {
+    const every = c.everyWeeks !== undefined && c.everyWeeks > 1 ? `, one every ${c.everyWeeks} weeks` : "";
+    blocks.push(`_The forecasts of the last ${c.weeks} weeks${every}, replayed with only what was known then, against what happened: how often each date held. A well-calibrated Pq date holds q of the time._`);
+    blocks.push(
+      table(
+        ["Date", "Target", "Held", "Scored"],
+        scored.map((q) => [`P${Math.round(q.percentile * 100)}`, percent(q.percentile, 0), q.coverage === null ? "—" : percent(q.coverage, 0), groupDigits(q.resolved)]),
+      ),
+    );
+  }
+  const chart = reliabilityChart(model);
+  if (chart) blocks.push(`**Reliability of P(on time)**: bars, the share of forecasts in each probability band that were on time; line, their mean forecast (calibrated when they meet).\n\n${mermaid(chart)}`);
+  return blocks;
 }
 
 function allUseCaseBlocks(model: ReportModel): string[] {
@@ -373,7 +387,7 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions = {}
     ...chartBlocks(model),
     ...benefitBlocks(model),
     ...kpiBlocks(model),
-    calibrationBlock(model),
+    ...calibrationBlocks(model),
     ...stuckBlocks(model),
     ...carryOverBlocks(model),
     ...allUseCaseBlocks(model),

@@ -86,3 +86,21 @@ export function riskTrendChart(model: ReportModel): string | null {
     `  line [${points.map(() => target).join(", ")}]`,
   ].join("\n");
 }
+
+/**
+ * Reliability of P(on time) from the backtest (issue 13): per bin of forecast probability with any resolved forecast,
+ * bars for the share that was on time and a line for the bin's mean forecast (on the line = calibrated).
+ */
+export function reliabilityChart(model: ReportModel): string | null {
+  const bins = (model.calibration?.reliability ?? []).filter((b) => b.forecasts > 0 && b.observed !== null && b.meanForecast !== null);
+  if (bins.length === 0) return null;
+  const pct = (x: number) => Math.round(x * 1000) / 10;
+  return [
+    "xychart-beta",
+    '  title "Forecast P(on time) vs share on time, %"',
+    `  x-axis [${bins.map((b) => `"${Math.round(b.from * 100)}-${Math.round(b.to * 100)}"`).join(", ")}]`,
+    '  y-axis "%" 0 --> 100',
+    `  bar [${bins.map((b) => pct(b.observed!)).join(", ")}]`,
+    `  line [${bins.map((b) => pct(b.meanForecast!)).join(", ")}]`,
+  ].join("\n");
+}

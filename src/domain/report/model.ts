@@ -115,6 +115,12 @@ export interface Calibration {
   baselineBrier: number | null;
   /** The backtest's one-line verdict, as the forecast module words it. */
   line: string;
+  /** Weeks between replays (the report's section says which forecasts were scored). */
+  everyWeeks?: number;
+  /** How often each percentile's date held (P50, P70, P85, P95), over the forecasts whose date has passed. */
+  coverage?: Array<{ percentile: number; resolved: number; covered: number; coverage: number | null }>;
+  /** Reliability of P(on time): resolved forecasts per bin, their mean forecast and the share that was on time. */
+  reliability?: Array<{ from: number; to: number; forecasts: number; meanForecast: number | null; observed: number | null }>;
 }
 
 export interface UseCaseRef {

@@ -66,6 +66,7 @@ describe("completion distributions for the reported figures only (the forecast's
     const input = generatePortfolio({ useCases: 600, seed: 11, now: "2026-11-23" });
     const config = forecastSection.parse({});
     let early = 0;
+    let jointEarly = 0;
     for (const now of ["2026-11-23T00:00:00Z", "2026-09-14T00:00:00Z"]) {
       const plan = planPortfolio(input, Date.parse(now), config, 1, config.maxWeeks);
       const full = completionDistributions(plan, config);
@@ -79,8 +80,11 @@ describe("completion distributions for the reported figures only (the forecast's
         expect(Math.abs(b.probabilityByDay(deadline) - onTime), `use case ${i} as of ${now}`).toBeLessThan(1e-12);
         expect(Math.abs(b.total - 1)).toBeLessThan(1e-12);
         if (b.weeks < weeks) early++;
+        const parts = plan.model.useCases.partStart[i + 1]! - plan.model.useCases.partStart[i]!;
+        if (parts > 1 && b.weeks < weeks) jointEarly++;
       }
     }
     expect(early).toBeGreaterThan(100); // most use cases stop well before certainty
+    expect(jointEarly).toBeGreaterThan(5); // use cases split across squads too (on their joint probability)
   });
 });

@@ -61,13 +61,13 @@ describe("HTML dashboard in headless Chromium", () => {
     });
     expect(errors).toEqual([]);
     expect(blocked).toEqual([]);
-    expect(charts.map((c) => c.id)).toEqual(["chart-timeline", "chart-trend", "chart-gates", "chart-benefit", "chart-benefit-bars"]);
+    expect(charts.map((c) => c.id)).toEqual(["chart-timeline", "chart-trend", "chart-gates", "chart-benefit", "chart-benefit-bars", "chart-reliability"]);
     for (const c of charts) {
       expect(c.chart, c.id).toBe(true);
       expect(c.width * c.height, c.id).toBeGreaterThan(0);
       expect(c.painted, `${c.id} has drawn pixels`).toBeGreaterThan(500);
     }
-    expect(charts[0]!.total).toBe(5);
+    expect(charts[0]!.total).toBe(6);
     expect(await page.locator("h2", { hasText: "Use cases at risk" }).count()).toBe(1);
     const png = await page.screenshot({ fullPage: false });
     writeFileSync(resolve(OUT, "dashboard.png"), png);

@@ -27,10 +27,21 @@ describe("golden report for samples/portfolio.json", () => {
     expect(model.trend.map((t) => t.week)).toEqual(["2026-W43", "2026-W44", "2026-W45", "2026-W46", "2026-W47", "2026-W48"]);
     expect(model.changes.since).toBe("2026-W47");
     const text = renderMarkdown(model).parts.join("\n");
-    for (const heading of ["| Headline |", "## Use cases at risk", "## Changes since last week", "## Charts", "## Benefits", "### By value stream", "### By initiative", "## KPIs", "**Forecast calibration**", "## Stuck in a gate"]) {
+    for (const heading of ["| Headline |", "## Use cases at risk", "## Changes since last week", "## Charts", "## Benefits", "### By value stream", "### By initiative", "## KPIs", "## Forecast calibration", "## Stuck in a gate"]) {
       expect(text).toContain(heading);
     }
-    expect(mermaidBlocks(text).map((b) => b.split("\n")[0])).toEqual(["gantt", "pie showData", "xychart-beta"]);
+    const blocks = mermaidBlocks(text);
+    expect(blocks.map((b) => b.split("\n")[0])).toEqual(["gantt", "pie showData", "xychart-beta", "xychart-beta"]);
+    // The calibration section: coverage per percentile from the backtest, and its reliability chart (one bar and one
+    // line value per probability band that has resolved forecasts).
+    const c = model.calibration!;
+    for (const q of c.coverage!.filter((x) => x.resolved > 0)) {
+      expect(text).toMatch(new RegExp(`^\\| P${Math.round(q.percentile * 100)} \\| ${Math.round(q.percentile * 100)}% \\| ${Math.round(q.coverage! * 100)}% \\| ${q.resolved} \\|$`, "m"));
+    }
+    const bands = c.reliability!.filter((b) => b.forecasts > 0);
+    const reliability = blocks[3]!;
+    expect(reliability).toContain(`bar [${bands.map((b) => Math.round(b.observed! * 1000) / 10).join(", ")}]`);
+    expect(reliability).toContain(`line [${bands.map((b) => Math.round(b.meanForecast! * 1000) / 10).join(", ")}]`);
   });
 });
 
