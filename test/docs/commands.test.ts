@@ -11,7 +11,7 @@ import { runCli } from "../helpers/cli.js";
  * (`<file>`, `[--json]`, `…`), which are usage patterns rather than commands to copy.
  */
 const ROOT = new URL("../../", import.meta.url).pathname;
-const NEEDS_GITHUB = new Set(["audit", "init", "templates"]);
+const NEEDS_GITHUB = new Set(["audit", "init", "templates", "snapshot"]); // snapshot: the org-wide fetch (lead)
 const PREFIX = "npm run -s cli -- ";
 
 function markdownFiles(): string[] {
