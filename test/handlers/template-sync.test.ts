@@ -102,6 +102,23 @@ describe("template drift on a push to the org's .github repository", () => {
     expect(github.writes.slice(merged)).toEqual([]);
   });
 
+  it("a run that failed half-way (branch pushed, pull request refused) is completed by the next one, without a second commit", async () => {
+    const github = org();
+    const app = createTestApp();
+    github.refuse.set("POST /repos/acme/plant-iot/pulls", 502);
+    await app.receive("push", pushTo(".github", [USE_CASE]), "d-1");
+    const plant = github.repos.get("plant-iot")!;
+    expect(plant.pulls).toEqual([]);
+    const branch = plant.branches["converge/templates"];
+    expect(branch).toBeDefined();
+
+    github.refuse.clear();
+    await app.receive("push", pushTo(".github", [USE_CASE]), "d-1");
+    expect(plant.pulls).toHaveLength(1);
+    expect(plant.branches["converge/templates"]).toBe(branch); // the branch already had the fix: no new commit
+    expect(github.files("plant-iot", "converge/templates")[USE_CASE]).toBe(ORG_USE_CASE);
+  });
+
   it("costs no request for pushes that cannot change the standard", async () => {
     const github = org();
     const app = createTestApp();
