@@ -19,8 +19,9 @@ import nock from "nock";
 import { Probot } from "probot";
 import { createApp } from "../src/index.js";
 import { FakeGitHub } from "../test/helpers/fake-github.js";
-import { APP_IDENTITY, TestOctokit } from "../test/helpers/probot.js";
-import { OWNER, REPO } from "../test/fixtures/use-cases.js";
+import { APP_IDENTITY, INSTALLATION_ID, TestOctokit } from "../test/helpers/probot.js";
+import { GOOD_BODY, OWNER, REPO, issuesEvent, useCaseIssue } from "../test/fixtures/use-cases.js";
+import { INITIATIVE_MARKER, STATUS_MARKER } from "../src/domain/status/markers.js";
 import { PRIMED, SCENARIOS, outcomeOf, type WebhookScenario } from "./webhook-scenarios.js";
 import { writeBenchSection } from "./write-section.js";
 
@@ -157,16 +158,63 @@ export function table(rows: Row[]): string {
   ].join("\n");
 }
 
-export async function runWebhookBench(options: Options): Promise<Row[]> {
+export interface Burst {
+  useCases: number;
+  seconds: number;
+  eventsPerSecond: number;
+  calls: number;
+}
+
+/**
+ * A burst: `n` use cases filed at the same moment, all naming one initiative, delivered concurrently (as GitHub does
+ * when a team files a batch). Throughput under concurrency, and a correctness check that the bench fails on: each use
+ * case ends with exactly one status comment, and the shared initiative's one Converge comment lists all of them
+ * (its updates are serialised per initiative, so no concurrent write is lost).
+ */
+async function burst(n: number): Promise<Burst> {
+  nock.cleanAll();
+  const github = new FakeGitHub(OWNER, REPO);
+  github.addIssue({ number: 12, body: "initiative", labels: ["initiative"], title: "Cut unplanned downtime 30%" });
+  const numbers = Array.from({ length: n }, (_, i) => 100 + i);
+  for (const number of numbers) github.addIssue({ number, body: GOOD_BODY, labels: ["use-case"], title: `[Use case]: line ${number}` });
+  github.install();
+  const app = probot();
+  await app.auth(INSTALLATION_ID); // the installation token is fetched once, before the clock starts
+  const t0 = performance.now();
+  await Promise.all(
+    numbers.map((number) => {
+      const issue = useCaseIssue(GOOD_BODY, ["use-case"], { number, node_id: `I_${number}`, title: `[Use case]: line ${number}` });
+      return app.receive({ id: `burst-${number}`, name: "issues", payload: issuesEvent("opened", issue) } as never);
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  for (const number of numbers) {
+    const status = github.ownComments(number).filter((c) => c.body.startsWith(STATUS_MARKER));
+    if (status.length !== 1) throw new Error(`burst: use case #${number} has ${status.length} status comments`);
+  }
+  const initiative = github.ownComments(12).filter((c) => c.body.startsWith(INITIATIVE_MARKER));
+  if (initiative.length !== 1 || !initiative[0]!.body.includes(`${n} use cases enable this initiative`)) {
+    throw new Error(`burst: the initiative has ${initiative.length} Converge comments, and not all ${n} use cases are listed`);
+  }
+  nock.cleanAll();
+  return { useCases: n, seconds, eventsPerSecond: n / seconds, calls: github.calls.length };
+}
+
+export async function runWebhookBench(options: Options): Promise<{ rows: Row[]; burst: Burst }> {
   nock.disableNetConnect();
   timeGitHub();
   const rows: Row[] = [];
   for (const scenario of SCENARIOS) rows.push(await measure(scenario, options));
+  const result = { rows, burst: await burst(options.quick ? 10 : 100) };
   nock.enableNetConnect();
-  return rows;
+  return result;
 }
 
-function section(rows: Row[], options: Options, command: string): string {
+function burstLine(b: Burst): string {
+  return `Burst: ${b.useCases} use cases filed at once, naming one initiative, delivered concurrently: ${b.seconds.toFixed(2)} s, ${b.eventsPerSecond.toFixed(0)} events/s, ${b.calls} API calls (${(b.calls / b.useCases).toFixed(2)} per event); every use case has one status comment, the initiative one comment listing all ${b.useCases}.`;
+}
+
+function section(rows: Row[], b: Burst, options: Options, command: string): string {
   const withCalls = rows.filter((r) => r.calls > 0);
   const perCall = withCalls.reduce((sum, r) => sum + r.githubMsPerCall, 0) / Math.max(1, withCalls.length);
   const cpu = cpus()[0]?.model.trim() ?? "unknown CPU";
@@ -191,6 +239,8 @@ The machine is shared with other builds: times vary by ±50% between runs; the c
 
 ${table(rows)}
 
+${burstLine(b)}
+
 Where calls exceed the floor: intake and gates re-read the live issue (1 call in each), because a redelivered or
 late payload can carry an old body or label set. A refused gate label also checks the assignee's team membership
 (the architect-assigned requirement), so the status comment lists every reason at once, not only the first.
@@ -202,11 +252,12 @@ redelivery of the label event is recognised as already judged.
 const isMain = import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("webhooks.bench.ts");
 if (isMain) {
   const options = parseArgs(process.argv.slice(2));
-  const rows = await runWebhookBench(options);
+  const { rows, burst: b } = await runWebhookBench(options);
   console.log(table(rows));
+  console.log(`\n${burstLine(b)}`);
   const bad = rows.filter((r) => r.scenario.floor({ writes: 0, labelWrites: 0 }) === 0 && r.calls > 0);
   if (options.write) {
-    writeBenchSection("webhooks", section(rows, options, `npm run bench:webhooks${options.events === 200 ? "" : ` -- --events ${options.events}`}`));
+    writeBenchSection("webhooks", section(rows, b, options, `npm run bench:webhooks${options.events === 200 ? "" : ` -- --events ${options.events}`}`));
     console.log("\nwrote the webhooks section of docs/benchmarks.md");
   }
   if (bad.length > 0) {

@@ -4,6 +4,7 @@ import type { StatusSection } from "../domain/status/comment-body.js";
 import { bundledTemplate } from "../templates.js";
 import type { AppIdentity } from "./identity.js";
 import { completeCommentLookups, lookUpInitiatives } from "./initiatives.js";
+import { acquireKeys } from "./keyed-lock.js";
 import { applyLabelChange, type CurrentLabel } from "./labels.js";
 import type { IssueRef, Octokit } from "./octokit.js";
 import { writeOwnComment } from "./own-comment.js";
@@ -31,6 +32,13 @@ export interface LiveIntake {
   plan: IntakePlan;
   /** Converge's status comment as read for this verdict (undefined: there is none yet). */
   status: StatusComment | undefined;
+  /** Lets go of the initiatives held since their lookup (planned with `lockInitiatives`); a no-op otherwise. */
+  release: () => void;
+}
+
+/** In-process lock key of an initiative's Converge comment (its own namespace: never a use case's lock key). */
+export function initiativeLockKey(ref: { owner: string; repo: string; number: number }): string {
+  return `initiative:${ref.owner}/${ref.repo}#${ref.number}`.toLowerCase();
 }
 
 /** Parse and validate the form, look up every referenced initiative (one GraphQL request per 25), and plan intake. */
@@ -41,6 +49,12 @@ export async function planLiveIntake(
   config: ConvergeConfig,
   live: LiveUseCase,
   status?: StatusComment | null,
+  /**
+   * Hold each initiative looked up until `release()`: concurrent intakes of use cases naming the same initiative
+   * would otherwise each read its comment before the other wrote it, and each create one (or overwrite the other's
+   * listing). The caller releases after applyIntakeLabelsAndLinks.
+   */
+  options: { lockInitiatives?: boolean } = {},
 ): Promise<LiveIntake> {
   const issue: UseCaseIssue = {
     owner: ref.owner,
@@ -56,10 +70,16 @@ export async function planLiveIntake(
   const comment = status === undefined ? await readStatusComment(octokit, ref, identity) : (status ?? undefined);
   const previous = readIntakeState(comment?.sections.find((s) => s.id === INTAKE_SECTION.id)?.state);
   const refs = referencesToLookUp(analysis, previous);
-  const found = refs.length > 0 ? await lookUpInitiatives(octokit, refs, identity, config.intake.labels.initiative) : [];
-  const lookups = await completeCommentLookups(octokit, found, identity);
-  const plan = planIntake(template, issue, analysis, lookups, previous, config);
-  return { issue, nodeId: live.nodeId, labels: live.labels, analysis, plan, status: comment };
+  const release = options.lockInitiatives && refs.length > 0 ? await acquireKeys(refs.map(initiativeLockKey)) : () => {};
+  try {
+    const found = refs.length > 0 ? await lookUpInitiatives(octokit, refs, identity, config.intake.labels.initiative) : [];
+    const lookups = await completeCommentLookups(octokit, found, identity);
+    const plan = planIntake(template, issue, analysis, lookups, previous, config);
+    return { issue, nodeId: live.nodeId, labels: live.labels, analysis, plan, status: comment, release };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }
 
 /** Intake's labels and its listing on the initiatives, as planned (each write only when something changes). */

@@ -1,5 +1,5 @@
 import type { Octokit, RepoRef } from "./octokit.js";
-import { proposeFiles, readFile, type Proposal } from "./adoption.js";
+import { branchHead, findOpenPull, proposeFiles, readFile, type Proposal } from "./adoption.js";
 import { withKeyLock } from "./keyed-lock.js";
 import { CONFIG_PATH } from "../config/load.js";
 import { validateConfig } from "../config/validate.js";
@@ -35,6 +35,7 @@ export type RepoOutcome =
   | { repo: string; kind: "skipped"; reason: string }
   | { repo: string; kind: "in-step" }
   | { repo: string; kind: "opted-out"; forms: string[] }
+  | { repo: string; kind: "declined"; forms: string[]; pullRequest: string }
   | { repo: string; kind: "failed"; message: string }
   | { repo: string; kind: "planned" | "opened" | "updated" | "pending"; forms: string[]; pullRequest?: string | undefined };
 
@@ -117,6 +118,8 @@ export async function syncRepoTemplates(
     if (!settings.sync) return { repo: name, kind: "opted-out" as const, forms: off.map((f) => f.name) };
     const forms = off.filter((f) => !settings.ignore.some((i) => i.toLowerCase() === f.name.toLowerCase()));
     if (forms.length === 0) return { repo: name, kind: "opted-out" as const, forms: off.map((f) => f.name) };
+    const declined = await declinedProposal(octokit, ref, forms);
+    if (declined) return { repo: name, kind: "declined" as const, forms: forms.map((f) => f.name), pullRequest: declined };
     const proposal: Proposal = await proposeFiles(octokit, ref, {
       defaultBranch: repo.defaultBranch,
       wanted: forms.map((f) => ({ path: formPath(f.name), content: f.content, keepExisting: false })),
@@ -129,6 +132,23 @@ export async function syncRepoTemplates(
     if (proposal.kind === "in-place") return { repo: name, kind: "in-step" as const };
     return { repo: name, kind: proposal.kind, forms: forms.map((f) => f.name), pullRequest: proposal.pull?.url };
   });
+}
+
+/**
+ * The url of a pull request from Converge's branch that someone closed without merging, when the branch still holds
+ * exactly what would be proposed now: that proposal was declined, and reopening it on every push would nag. A changed
+ * standard is a new proposal (the branch then differs) and is made again.
+ */
+async function declinedProposal(octokit: Octokit, repo: RepoRef, forms: StandardForm[]): Promise<string | undefined> {
+  if (await findOpenPull(octokit, repo, TEMPLATES_BRANCH)) return undefined;
+  const { data } = await octokit.request("GET /repos/{owner}/{repo}/pulls", { ...repo, head: `${repo.owner}:${TEMPLATES_BRANCH}`, state: "closed", per_page: 10 });
+  const closed = data[0]; // the latest: a merge after an older decline means the proposal was taken since
+  if (!closed || closed.merged_at !== null || !(await branchHead(octokit, repo, TEMPLATES_BRANCH))) return undefined;
+  for (const form of forms) {
+    const onBranch = await readFile(octokit, repo, formPath(form.name), TEMPLATES_BRANCH);
+    if (onBranch === undefined || drifted([form], { [form.name]: onBranch }).length > 0) return undefined;
+  }
+  return closed.html_url;
 }
 
 /**

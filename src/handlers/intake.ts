@@ -69,10 +69,14 @@ async function runIntake(context: IssueEvent, deps: AppDeps, preloaded?: LoadedC
     body: live.body ?? null,
     createdAt: live.created_at,
     labels: currentLabels,
-  });
+  }, undefined, { lockInitiatives: true });
   const { plan, analysis, issue, status } = intake;
 
-  await applyIntakeLabelsAndLinks(context.octokit, ref, intake);
+  try {
+    await applyIntakeLabelsAndLinks(context.octokit, ref, intake);
+  } finally {
+    intake.release(); // the initiatives' comments are written: other use cases naming them may go on
+  }
   const gatesSection = status?.sections.find((s) => s.id === GATES_SECTION_ID);
   if (!gatesSection) {
     // The first status comment also shows the gate pipeline and who can pass each gate, before any gate activity.

@@ -36,7 +36,7 @@ export function registerTemplateSync(app: Probot, deps: AppDeps): void {
     });
     const count = (kind: string) => outcomes.filter((o) => o.kind === kind).length;
     context.log.info(
-      { repos: outcomes.length, opened: count("opened"), updated: count("updated"), failed: count("failed"), inStep: count("in-step"), optedOut: count("opted-out") },
+      { repos: outcomes.length, opened: count("opened"), updated: count("updated"), failed: count("failed"), inStep: count("in-step"), optedOut: count("opted-out"), declined: count("declined") },
       "template sync done",
     );
   });

@@ -17,6 +17,8 @@ it("bench:webhooks --quick delivers every scenario, prints the table and leaves 
   const { stdout } = await run(process.execPath, ["--import", "tsx/esm", "bench/webhooks.bench.ts", "--quick"], { cwd: root, timeout: 120_000 });
   expect(readFileSync(new URL("docs/benchmarks.md", root), "utf8")).toBe(before);
 
+  // The concurrent burst ran and its correctness check held (the bench exits non-zero otherwise).
+  expect(stdout).toMatch(/Burst: 10 use cases filed at once.*every use case has one status comment, the initiative one comment listing all 10/);
   const rows = stdout.split("\n").filter((line) => /^\| `/.test(line)).map((line) => line.split("|").map((cell) => cell.trim()));
   expect(rows.map((cells) => cells[2])).toEqual(SCENARIOS.map((s) => s.name));
   for (const cells of rows) {

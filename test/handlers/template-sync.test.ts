@@ -102,6 +102,43 @@ describe("template drift on a push to the org's .github repository", () => {
     expect(github.writes.slice(merged)).toEqual([]);
   });
 
+  it("a run that failed half-way (branch pushed, pull request refused) is completed by the next one, without a second commit", async () => {
+    const github = org();
+    const app = createTestApp();
+    github.refuse.set("POST /repos/acme/plant-iot/pulls", 502);
+    await app.receive("push", pushTo(".github", [USE_CASE]), "d-1");
+    const plant = github.repos.get("plant-iot")!;
+    expect(plant.pulls).toEqual([]);
+    const branch = plant.branches["converge/templates"];
+    expect(branch).toBeDefined();
+
+    github.refuse.clear();
+    await app.receive("push", pushTo(".github", [USE_CASE]), "d-1");
+    expect(plant.pulls).toHaveLength(1);
+    expect(plant.branches["converge/templates"]).toBe(branch); // the branch already had the fix: no new commit
+    expect(github.files("plant-iot", "converge/templates")[USE_CASE]).toBe(ORG_USE_CASE);
+  });
+
+  it("a pull request closed without merging is not proposed again, until the standard changes", async () => {
+    const github = org();
+    const app = createTestApp();
+    await app.receive("push", pushTo(".github", [USE_CASE]), "d-1");
+    const plant = github.repos.get("plant-iot")!;
+    github.close("plant-iot", plant.pulls[0]!.number);
+    const writes = github.writes.length;
+
+    await app.receive("push", pushTo(".github", [USE_CASE]), "d-2");
+    expect(github.writes.slice(writes)).toEqual([]);
+    expect(plant.pulls.filter((p) => p.state === "open")).toEqual([]);
+
+    const reworded = ORG_USE_CASE.replace("ACME plants", "ACME plants and warehouses");
+    github.addRepo(".github", { [USE_CASE]: reworded });
+    await app.receive("push", pushTo(".github", [USE_CASE]), "d-3");
+    const open = plant.pulls.filter((p) => p.state === "open");
+    expect(open).toHaveLength(1);
+    expect(github.files("plant-iot", "converge/templates")[USE_CASE]).toBe(reworded);
+  });
+
   it("costs no request for pushes that cannot change the standard", async () => {
     const github = org();
     const app = createTestApp();

@@ -26,6 +26,7 @@ export interface FakePull {
   title: string;
   body: string;
   state: "open" | "closed";
+  merged_at: string | null;
   html_url: string;
 }
 
@@ -64,6 +65,12 @@ export class FakeOrg {
     const pull = r.pulls.find((p) => p.number === number)!;
     r.branches[pull.base] = r.branches[pull.head]!;
     pull.state = "closed";
+    pull.merged_at = "2026-11-26T10:00:00Z";
+  }
+
+  /** Close an open pull request without merging it (declined). The branch stays. */
+  close(repo: string, number: number): void {
+    this.repos.get(repo)!.pulls.find((p) => p.number === number)!.state = "closed";
   }
 
   private commit(files: Record<string, string>): string {
@@ -167,7 +174,7 @@ export class FakeOrg {
       if (repo.pulls.some((p) => p.head === body.head && p.state === "open")) return [422, { message: "A pull request already exists" }];
       if (!repo.branches[body.head]) return [422, { message: "head branch not found" }];
       const number = this.next++;
-      const pull: FakePull = { number, head: body.head, base: body.base, title: body.title, body: body.body, state: "open", html_url: `https://github.com/${this.org}/${repo.name}/pull/${number}` };
+      const pull: FakePull = { number, head: body.head, base: body.base, title: body.title, body: body.body, state: "open", merged_at: null, html_url: `https://github.com/${this.org}/${repo.name}/pull/${number}` };
       repo.pulls.push(pull);
       return [201, pull];
     }

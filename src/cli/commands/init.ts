@@ -12,6 +12,7 @@ import { createCliOctokit, MissingCredentialsError } from "../../github/gates-cl
 import type { Octokit } from "../../github/octokit.js";
 import { TEMPLATES_DIR } from "../../templates.js";
 import { CliError } from "../errors.js";
+import { progressBar } from "../progress.js";
 
 const USAGE = 2;
 const GITHUB = 3;
@@ -94,12 +95,18 @@ function render(report: InitReport): string {
 async function labelsFor(octokit: Octokit, owner: string, repos: string[], config: ConvergeConfig, dryRun: boolean): Promise<InitReport["labels"]> {
   const wanted = convergeLabels(config);
   const out: InitReport["labels"] = [];
-  for (const repo of repos) {
-    const ref = { owner, repo };
-    const existing = await listLabels(octokit, ref).catch((e: unknown) => explain(e, `reading the labels of ${owner}/${repo}`));
-    const plan: LabelPlan = planLabels(wanted, existing);
-    if (!dryRun) await applyLabelPlan(octokit, ref, plan).catch((e: unknown) => explain(e, `writing labels in ${owner}/${repo}`));
-    out.push({ repository: `${owner}/${repo}`, create: plan.create.map((l) => l.name), update: plan.update.map((l) => l.name) });
+  const progress = progressBar(repos.length > 1 ? repos.length : 0, "labels"); // org-wide: one step per repository
+  try {
+    for (const repo of repos) {
+      progress.tick(repo);
+      const ref = { owner, repo };
+      const existing = await listLabels(octokit, ref).catch((e: unknown) => explain(e, `reading the labels of ${owner}/${repo}`));
+      const plan: LabelPlan = planLabels(wanted, existing);
+      if (!dryRun) await applyLabelPlan(octokit, ref, plan).catch((e: unknown) => explain(e, `writing labels in ${owner}/${repo}`));
+      out.push({ repository: `${owner}/${repo}`, create: plan.create.map((l) => l.name), update: plan.update.map((l) => l.name) });
+    }
+  } finally {
+    progress.done(); // a refusal mid-way: its message starts on a clean line
   }
   return out;
 }

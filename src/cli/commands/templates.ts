@@ -35,6 +35,8 @@ function line(outcome: RepoOutcome, paint: Painter): string | undefined {
       return paint.dim(`${outcome.repo}: skipped, ${outcome.reason}`);
     case "opted-out":
       return paint.dim(`${outcome.repo}: opted out (templates in .github/converge.yml), differs in ${forms}`);
+    case "declined":
+      return paint.dim(`${outcome.repo}: pull request ${outcome.pullRequest} was closed without merging; not proposed again until the standard changes (${forms})`);
     case "failed":
       return `${outcome.repo}: ${paint.red("failed")}: ${outcome.message}`;
     case "planned":
@@ -56,6 +58,7 @@ function summary(outcomes: RepoOutcome[], dryRun: boolean): string {
     `${proposed} ${dryRun ? "would have" : "with"} a pull request,`,
     `${count("in-step")} in step,`,
     `${count("opted-out")} opted out,`,
+    ...(count("declined") > 0 ? [`${count("declined")} declined,`] : []),
     `${count("skipped")} skipped,`,
     `${count("failed")} failed`,
   ].join(" ");
