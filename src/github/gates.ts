@@ -202,6 +202,8 @@ export async function intakeVerdictFor(run: GateRun, gate: GateConfig, issue: Li
       run.config,
       { nodeId: issue.nodeId, title: issue.title, body: issue.body, createdAt: issue.createdAt, labels: issue.labelNodes },
       status ?? null,
+      // The verdict rewrites the initiatives' listings too: hold them as intake does (ADR 0143); the caller releases.
+      { lockInitiatives: true },
     );
   } catch (error) {
     run.log.warn({ err: error }, "could not reach intake's verdict for a gate requirement");

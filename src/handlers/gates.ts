@@ -164,19 +164,25 @@ async function decidePass(
   const intake = await intakeVerdictFor(run, gate, issue, section.comment);
   const passed = passedGateIds(run.config.gates, issue.labels);
   passed.delete(gate.id);
-  const decision = evaluateGatePass({
-    gate,
-    actor,
-    membership: await membershipFor(run, gate, actor),
-    config: run.config.gates,
-    repoOwner: run.ref.owner,
-    passedGates: passed,
-    requirements: await gatherFacts(run, gate, issue, timeline, intake),
-    valueStreams: valueStreams(run.config, issue.labels),
-  });
   const ctx = { config: run.config.gates, repoOwner: run.ref.owner, ...(run.serverUrl ? { serverUrl: run.serverUrl } : {}) };
   const also = intake && intake !== "failed" ? { also: [intake.plan.section] } : {};
-  if (intake && intake !== "failed") await applyIntakeLabelsAndLinks(run.octokit, run.ref, intake);
+  let decision: ReturnType<typeof evaluateGatePass>;
+  try {
+    decision = evaluateGatePass({
+      gate,
+      actor,
+      membership: await membershipFor(run, gate, actor),
+      config: run.config.gates,
+      repoOwner: run.ref.owner,
+      passedGates: passed,
+      requirements: await gatherFacts(run, gate, issue, timeline, intake),
+      valueStreams: valueStreams(run.config, issue.labels),
+    });
+    if (intake && intake !== "failed") await applyIntakeLabelsAndLinks(run.octokit, run.ref, intake);
+  } finally {
+    // The initiatives' comments are written (or the run failed): other use cases naming them may go on.
+    if (intake && intake !== "failed") intake.release();
+  }
   let labels = issue.labels;
   if (decision.outcome === "accept") {
     if (via === "command") {
