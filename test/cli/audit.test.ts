@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import nock from "nock";
-import { runCli as run } from "../helpers/cli.js";
+import { isolateCliFromGitHub, runCli as run } from "../helpers/cli.js";
 
 const API = "https://api.github.com";
 const REPO_PATH = "/repos/acme/plant-iot";
@@ -8,18 +8,7 @@ const REPO_PATH = "/repos/acme/plant-iot";
 const ev = (event: string, name: string, login: string, at: string) => ({ event, label: { name }, actor: { login, type: "User" }, created_at: at });
 
 describe("converge audit", () => {
-  const saved = { ...process.env };
-  beforeEach(() => {
-    nock.disableNetConnect();
-    for (const key of ["GITHUB_TOKEN", "GH_TOKEN", "APP_ID", "PRIVATE_KEY", "INSTALLATION_ID", "GITHUB_API_URL", "APP_SLUG"]) delete process.env[key];
-    process.exitCode = undefined;
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-    process.env = { ...saved };
-    process.exitCode = undefined;
-  });
+  isolateCliFromGitHub();
 
   it("fails clearly without credentials, before any request", async () => {
     const result = await run(["audit", "--repo", "acme/plant-iot"]);

@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import nock from "nock";
 import { parse } from "yaml";
-import { runCli as run } from "../helpers/cli.js";
+import { isolateCliFromGitHub, runCli as run } from "../helpers/cli.js";
 import { convergeLabels } from "../../src/domain/adoption/labels.js";
 import { defaultConfig } from "../../src/config/schema.js";
 
@@ -21,19 +21,7 @@ function fullInstallation() {
 }
 
 describe("converge init", () => {
-  const saved = { ...process.env };
-  beforeEach(() => {
-    nock.disableNetConnect();
-    for (const key of ["GITHUB_TOKEN", "GH_TOKEN", "APP_ID", "PRIVATE_KEY", "INSTALLATION_ID", "GITHUB_API_URL", "APP_SLUG"]) delete process.env[key];
-    process.env.GITHUB_TOKEN = "ghp_test";
-    process.exitCode = undefined;
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-    process.env = { ...saved };
-    process.exitCode = undefined;
-  });
+  isolateCliFromGitHub({ GITHUB_TOKEN: "ghp_test" });
 
   it("explains usage errors and missing credentials before any request", async () => {
     expect((await run(["init"])).stderr).toContain("missing --org");

@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import nock from "nock";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli as run } from "../helpers/cli.js";
+import { isolateCliFromGitHub, runCli as run } from "../helpers/cli.js";
 import { generatePortfolio, serializeSnapshot } from "../../src/domain/snapshot/generate.js";
 import { configFor, githubView, portfolioToOrg } from "../helpers/portfolio-to-org.js";
 
@@ -12,19 +12,7 @@ const API = "https://api.github.com";
 // Issue 11: "A report built from the fetched snapshot must equal the report built from the same portfolio written as
 // a file", through the CLI a user runs: `report --org` (fetch + report in one go) against `report --snapshot`.
 describe("converge report --org", () => {
-  const saved = { ...process.env };
-  beforeEach(() => {
-    nock.disableNetConnect();
-    for (const key of ["GITHUB_TOKEN", "GH_TOKEN", "APP_ID", "PRIVATE_KEY", "INSTALLATION_ID", "GITHUB_API_URL", "APP_SLUG"]) delete process.env[key];
-    process.env.NO_PROGRESS = "1";
-    process.exitCode = undefined;
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-    process.env = { ...saved };
-    process.exitCode = undefined;
-  });
+  isolateCliFromGitHub({ NO_PROGRESS: "1" });
 
   it("fetches the org and reports exactly what the same portfolio as a file reports", async () => {
     process.env.GITHUB_TOKEN = "ghp_test";

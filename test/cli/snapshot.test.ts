@@ -1,9 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import nock from "nock";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli as run } from "../helpers/cli.js";
+import { isolateCliFromGitHub, runCli as run } from "../helpers/cli.js";
 import { parseSnapshotText } from "../../src/domain/snapshot/load.js";
 import { FakeOrg } from "../helpers/fake-org.js";
 import { useCaseBody } from "../helpers/portfolio-to-org.js";
@@ -29,18 +29,7 @@ function org(): FakeOrg {
 }
 
 describe("converge snapshot", () => {
-  const saved = { ...process.env };
-  beforeEach(() => {
-    nock.disableNetConnect();
-    for (const key of ["GITHUB_TOKEN", "GH_TOKEN", "APP_ID", "PRIVATE_KEY", "INSTALLATION_ID", "GITHUB_API_URL", "APP_SLUG", "NO_PROGRESS"]) delete process.env[key];
-    process.exitCode = undefined;
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-    process.env = { ...saved };
-    process.exitCode = undefined;
-  });
+  isolateCliFromGitHub();
 
   it("asks for --org and for credentials before any request", async () => {
     expect((await run(["snapshot"])).stderr).toContain("missing --org");
@@ -50,6 +39,7 @@ describe("converge snapshot", () => {
   });
 
   it("writes a valid snapshot and prints requests, floor and points used", async () => {
+    delete process.env.NO_PROGRESS;
     process.env.GITHUB_TOKEN = "ghp_test";
     const dir = mkdtempSync(join(tmpdir(), "converge-snapshot-"));
     const out = join(dir, "snapshot.json");

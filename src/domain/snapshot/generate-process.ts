@@ -1,3 +1,4 @@
+import { createSampleRng } from "./generate.js";
 import { DEFAULT_GATE_IDS, SNAPSHOT_SCHEMA_VERSION, type GateEvent, type PortfolioSnapshot, type Squad, type Story, type UseCase } from "./schema.js";
 
 /**
@@ -33,18 +34,9 @@ const DAY = 86_400_000;
 const ORG = "calibra";
 const REPO = `${ORG}/program`;
 
+/** generate.ts's sample generator (mulberry32), plus the two draws the process needs. */
 function rngOf(seed: string | number) {
-  let h = 2166136261;
-  for (const ch of String(seed)) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-  let state = h >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
+  const { next, int } = createSampleRng(seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
   /** Poisson draw (Knuth: the rates here are a few per day at most). */
   const poisson = (mean: number) => {

@@ -11,8 +11,8 @@ const ISSUE_FIELDS = `
   repository { nameWithOwner }
   milestone { title dueOn }`;
 
-const LABEL_EVENTS = `
-  timelineItems(itemTypes: [LABELED_EVENT, UNLABELED_EVENT], first: 100) {
+const labelEvents = (after = "") => `
+  timelineItems(itemTypes: [LABELED_EVENT, UNLABELED_EVENT], first: 100${after}) {
     pageInfo { hasNextPage endCursor }
     nodes {
       __typename
@@ -34,7 +34,7 @@ const SUB_ISSUES = `
 
 export const USE_CASE_FIELDS = `${ISSUE_FIELDS}
   labels(first: 50) { nodes { name } }
-  assignees(first: 10) { nodes { login } }${LABEL_EVENTS}${SUB_ISSUES}`;
+  assignees(first: 10) { nodes { login } }${labelEvents()}${SUB_ISSUES}`;
 
 const PAGE = `
   rateLimit { cost remaining }
@@ -83,15 +83,7 @@ export const USE_CASE_NODES_QUERY = `query ConvergeSnapshotUseCaseNodes($ids: [I
 
 export const MORE_LABEL_EVENTS_QUERY = `query ConvergeSnapshotLabelEvents($id: ID!, $after: String) {
   rateLimit { cost remaining }
-  node(id: $id) { ... on Issue {
-    timelineItems(itemTypes: [LABELED_EVENT, UNLABELED_EVENT], first: 100, after: $after) {
-      pageInfo { hasNextPage endCursor }
-      nodes {
-        __typename
-        ... on LabeledEvent { createdAt actor { login } label { name } }
-        ... on UnlabeledEvent { createdAt actor { login } label { name } }
-      }
-    }
+  node(id: $id) { ... on Issue {${labelEvents(", after: $after")}
   } }
 }`;
 
