@@ -226,7 +226,15 @@ function issuePosts(octokit: Octokit, target: ReportTarget, identity: AppIdentit
       } else if (step.kind === "update") {
         await call(what, () => octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: Number(step.id), body: step.body }));
       } else {
-        await call(what, () => octokit.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: Number(step.id) }));
+        // Already gone is done: a retried delete GitHub had applied answers 404 (ADR 0150), not "cannot see the repository".
+        await call(what, () =>
+          octokit.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: Number(step.id) }).then(
+            () => undefined,
+            (error: unknown) => {
+              if ((error as { status?: number }).status !== 404) throw error;
+            },
+          ),
+        );
       }
     },
     async body(report) {

@@ -19,8 +19,8 @@ import type { Octokit } from "../../src/github/octokit.js";
 import { runReportJob, type ReportJobResult } from "../../src/jobs/report-job.js";
 import { fetchPortfolioSnapshot } from "../../src/github/snapshot/index.js";
 import { generatePortfolio } from "../../src/domain/snapshot/generate.js";
-import { reportWeekOf } from "../../src/domain/delivery/markers.js";
-import { APP_IDENTITY } from "../helpers/probot.js";
+import { partMarker, reportMarker, reportWeekOf } from "../../src/domain/delivery/markers.js";
+import { APP_IDENTITY, BOT_LOGIN } from "../helpers/probot.js";
 import { FAULT_KINDS, FakeGitHub, type FakeIssue, type FaultKind } from "../helpers/fake-github.js";
 import { FakeBoard } from "../helpers/fake-board.js";
 import { assertValidGithubQuery } from "../helpers/graphql-schema.js";
@@ -70,7 +70,47 @@ interface World {
 /** Last week's report as the good W48 run left it (set in beforeAll). */
 let lastWeek: FakeIssue[] = [];
 
-function world(): World {
+/** Where the week's run starts from. */
+interface Scenario {
+  name: string;
+  /** Office issues before the run (last week's report is added first). */
+  seed(office: FakeGitHub): void;
+  /** The good run's outcome. */
+  result: Record<string, unknown>;
+  /** Calls the good run must make (besides the snapshot's and the board's). */
+  calls: string[];
+}
+
+const bot = { login: BOT_LOGIN, type: "Bot" };
+const viaApp = { id: APP_IDENTITY.appId ?? 0, slug: APP_IDENTITY.slug ?? "converge" };
+
+const SCENARIOS: Scenario[] = [
+  {
+    name: "week rollover: this week's report is created, last week's closed",
+    seed: () => undefined,
+    result: { action: "created", closedPrevious: { week: "2026-W48" } },
+    calls: ["POST /repos/voltaic/office/issues", "GET /repos/voltaic/office/issues/2", "PATCH /repos/voltaic/office/issues/1"],
+  },
+  {
+    name: "re-run of the week: a stale report is edited, a part that no longer exists deleted",
+    seed(office) {
+      office.issues.get(1)!.state = "closed"; // the earlier run of this week closed it
+      office.addIssue({
+        number: 2,
+        title: "Converge weekly report 2026-W49",
+        body: `${reportMarker("2026-W49")}\n# Converge weekly report: an earlier run\n`,
+        labels: ["converge-report"],
+        user: bot,
+        performed_via_github_app: viaApp,
+        comments: [{ id: 7001, body: `${partMarker("2026-W49", 2)}\nstale part 2`, user: bot, performed_via_github_app: viaApp, created_at: "2026-11-30T06:00:00Z" }],
+      });
+    },
+    result: { action: "updated" },
+    calls: ["PATCH /repos/voltaic/office/issues/2", "DELETE /repos/voltaic/office/issues/comments/7001", "GET /repos/voltaic/office/issues/2"],
+  },
+];
+
+function world(scenario: Scenario = SCENARIOS[0]!): World {
   nock.cleanAll();
   const org = portfolioToOrg(FILE, ORG);
   const board = new FakeBoard();
@@ -78,6 +118,7 @@ function world(): World {
   const office = new FakeGitHub(ORG, OFFICE);
   office.now = NOW.toISOString();
   for (const issue of lastWeek) office.addIssue(structuredClone(issue));
+  scenario.seed(office);
   const calls: string[] = [];
   office.graphqlServer = async ({ query, variables = {} }) => {
     const operation = /^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? "";
@@ -145,21 +186,25 @@ type Outcome = ReturnType<typeof outcome>;
 
 const TRANSIENT: FaultKind[] = ["500", "502", "timeout", "secondary-rate-limit"];
 /** Creates sent once (`request.retries: 0`, ADR 0150): a retry could repeat a create GitHub had applied. */
-const SENT_ONCE = /^POST \/repos\/voltaic\/office\/issues$|^POST \/graphql ConvergeBoard(CreateFields|CreateStatus)$/;
+const SENT_ONCE = /^POST \/repos\/voltaic\/office\/issues(\/\d+\/comments)?$|^POST \/graphql ConvergeBoard(CreateFields|CreateStatus)$/;
 
-/** The invariants that hold after any run, failed or not. */
-function problems(after: Outcome, good: Outcome): string[] {
+/** The invariants that hold after any run, failed or not (`start`: GitHub before it; `failed`: the run failed). */
+function problems(after: Outcome, good: Outcome, start: Outcome, failed: boolean): string[] {
   const found: string[] = [];
   const reports = after.office.filter((i) => reportWeekOf(i.body) !== undefined);
   const thisWeek = reports.filter((i) => reportWeekOf(i.body) === "2026-W49");
   const goodThisWeek = good.office.find((i) => reportWeekOf(i.body) === "2026-W49")!;
   if (thisWeek.length > 1) found.push(`${thisWeek.length} reports for 2026-W49`);
   const report = thisWeek[0];
-  if (report && report.body !== goodThisWeek.body) found.push(`the 2026-W49 report body differs from what was rendered (${report.body.length} of ${goodThisWeek.body.length} characters)`);
-  if (report && report.comments.length > goodThisWeek.comments.length) found.push(`the 2026-W49 report has ${report.comments.length} part comments, ${goodThisWeek.comments.length} written`);
+  const startBody = start.office.find((i) => reportWeekOf(i.body) === "2026-W49")?.body;
+  if (report && report.body !== goodThisWeek.body && report.body !== startBody) found.push(`the 2026-W49 report body is neither what was rendered nor what it was (${report.body.length} of ${goodThisWeek.body.length} characters)`);
+  // A run that failed between the body and the parts may leave a stale part for the next run to delete (the failure
+  // says so); a run that completed may not.
+  if (report && !failed && report.comments.length !== goodThisWeek.comments.length) found.push(`the 2026-W49 report has ${report.comments.length} part comments, ${goodThisWeek.comments.length} written`);
+  if (report && report.comments.length > Math.max(goodThisWeek.comments.length, start.office.find((i) => i.number === report.number)?.comments.length ?? 0)) found.push(`the 2026-W49 report has ${report.comments.length} part comments: a part was duplicated`);
   const complete = report !== undefined && JSON.stringify(report) === JSON.stringify({ ...goodThisWeek, number: report.number });
-  const lastWeekOpen = reports.some((i) => reportWeekOf(i.body) === "2026-W48" && i.state === "open");
-  if (!lastWeekOpen && !complete) found.push("last week's report was closed while this week's is missing or incomplete");
+  const open = (o: Outcome) => o.office.some((i) => reportWeekOf(i.body) === "2026-W48" && i.state === "open");
+  if (open(start) && !open(after) && !complete) found.push("last week's report was closed while this week's is missing or incomplete");
   const fields = after.board.fields.map((f) => f.split(":")[0]);
   if (new Set(fields).size !== fields.length) found.push(`duplicated board fields: ${fields.join(", ")}`);
   if (after.board.statusUpdates.length > good.board.statusUpdates.length) found.push(`${after.board.statusUpdates.length} board status updates, the good run writes ${good.board.statusUpdates.length}`);
@@ -186,25 +231,25 @@ beforeAll(async () => {
   lastWeek = [...seed.office.issues.values()];
 });
 
-describe("fault injection: the weekly report job", () => {
+describe.each(SCENARIOS)("fault injection, the weekly report job: $name", (scenario) => {
   it("every call × every fault: succeeds after retries or fails clearly, never half-writes or duplicates, and the next run completes the work", async () => {
-    const goodWorld = world();
+    const start = outcome(world(scenario));
+    const goodWorld = world(scenario);
     const good = await runJob(goodWorld, NOW);
     expect(good.error).toBeUndefined();
     expect(good.warnings).toEqual([]);
-    expect(good.result).toMatchObject({ week: "2026-W49", action: "created", closedPrevious: { week: "2026-W48" }, board: { status: "synced" } });
+    expect(good.result).toMatchObject({ week: "2026-W49", ...scenario.result, board: { status: "synced" } });
+    if (!("closedPrevious" in scenario.result)) expect(good.result?.closedPrevious).toBeUndefined();
     const expected = outcome(goodWorld);
-    expect(problems(expected, expected)).toEqual([]);
+    expect(problems(expected, expected, start, false)).toEqual([]);
     const calls = [...goodWorld.calls]; // the good run's calls (the second run below appends its own)
-    // The whole pipeline: lookups, the snapshot's searches and repo batch, create, read-back, close, and the board.
+    // The whole pipeline: lookups, the snapshot's searches and repo batch, the writes, read-back, and the board.
     expect(calls).toEqual(
       expect.arrayContaining([
         "GET /repos/voltaic/office/issues",
         "POST /graphql ConvergeSnapshotUseCases",
         "POST /graphql ConvergeSnapshotRepos",
-        "POST /repos/voltaic/office/issues",
-        "GET /repos/voltaic/office/issues/2",
-        "PATCH /repos/voltaic/office/issues/1",
+        ...scenario.calls,
         "POST /graphql ConvergeBoardWriteValues",
       ]),
     );
@@ -220,7 +265,7 @@ describe("fault injection: the weekly report job", () => {
       // "Applied then 502" is a write GitHub performed; on a read it is the same as a 502.
       const kinds = /^(GET|POST \/graphql ConvergeSnapshot|POST \/graphql ConvergeBoard(Content|Item)?$)/.test(calls[k]!) ? FAULT_KINDS.filter((f) => f !== "applied-then-502") : FAULT_KINDS;
       for (const kind of kinds) {
-        const w = world();
+        const w = world(scenario);
         const faulty = await runJob(w, NOW, { at: k, kind });
         const where = `${kind} at call ${k} (${calls[k]})`;
         if (faulty.error && unclear(faulty.error)) failures.push(`${where}: unclear error ${faulty.error.name}: ${faulty.error.message.slice(0, 200)}`);
@@ -231,14 +276,14 @@ describe("fault injection: the weekly report job", () => {
         }
         const end = faulty.error ? "job failed" : faulty.result?.board?.status === "failed" ? "board sync failed" : "completed";
         (tally[kind] ??= {})[end] = (tally[kind][end] ?? 0) + 1;
-        for (const p of problems(outcome(w), expected)) failures.push(`${where}, after the faulty run: ${p}`);
+        for (const p of problems(outcome(w), expected, start, faulty.error !== undefined)) failures.push(`${where}, after the faulty run: ${p}`);
         // A run that completed after retries, leaving what the good run leaves, has nothing left for a next run to do
         // (and a second run of a completed week is checked above).
         if (!faulty.error && JSON.stringify(outcome(w)) === JSON.stringify(expected)) continue;
         const next = await runJob(w, NOW);
         if (next.error) failures.push(`${where}: the next run failed too: ${next.error.message.slice(0, 200)}`);
         const after = outcome(w);
-        for (const p of problems(after, expected)) failures.push(`${where}, after the next run: ${p}`);
+        for (const p of problems(after, expected, start, next.error !== undefined)) failures.push(`${where}, after the next run: ${p}`);
         if (JSON.stringify(after) !== JSON.stringify(expected)) failures.push(`${where}: after the next run GitHub differs from the good run: ${firstDifference(after, expected)}`);
       }
     }
