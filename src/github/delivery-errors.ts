@@ -23,6 +23,14 @@ interface ErrorLike {
 /** Turn a GitHub error into a DeliveryError that says what to do; other errors pass through unchanged. */
 export function explainGitHubError(error: unknown, action: string, where: string, target: "issue" | "discussion"): unknown {
   if (error instanceof DeliveryError) return error;
+  if (error instanceof TypeError || error instanceof SyntaxError) {
+    // Octokit hands a 200 whose body is cut or not JSON on as a string; reading it fails as a TypeError (ADR 0150).
+    return new DeliveryError(
+      `GitHub's answer when Converge tried to ${action} in ${where} could not be read (a malformed or cut response: ${error.message}). ` +
+        "Nothing after it was written; the next run completes the report.",
+      true,
+    );
+  }
   const e = error as ErrorLike;
   const graphqlForbidden = e?.errors?.some((x) => x.type === "FORBIDDEN" || /not accessible by integration/i.test(x.message ?? ""));
   const permission = target === "discussion" ? '"Discussions: Read and write"' : '"Issues: Read and write"';

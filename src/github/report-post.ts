@@ -96,17 +96,23 @@ async function writeReport(
   const composed = composeReport({ week, parts, mentionTeam, previous: previous ? { week: previous.week, reference: posts.reference(previous) } : undefined });
   let action: PostOutcome["action"] = "unchanged";
   let report: PostedReport;
+  let fresh = false;
   if (!current) {
-    report = await posts.create(composed.title, composed.body);
+    try {
+      report = await posts.create(composed.title, composed.body);
+      fresh = true;
+    } catch (error) {
+      report = await afterFailedCreate(posts, week, error);
+    }
     action = "created";
   } else {
     report = current;
-    if (current.body !== composed.body) {
-      await posts.update(current, composed.title, composed.body);
-      action = "updated";
-    }
   }
-  const existing = action === "created" ? [] : await posts.comments(report);
+  if (!fresh && report.body !== composed.body) {
+    await posts.update(report, composed.title, composed.body);
+    if (action === "unchanged") action = "updated";
+  }
+  const existing = fresh ? [] : await posts.comments(report);
   const actions = planPartComments(week, existing, composed.comments);
   for (const step of actions) await posts.apply(report, step);
   if (actions.length > 0 && action === "unchanged") action = "updated";
@@ -133,6 +139,18 @@ async function writeReport(
     closedPrevious = { ...previous, open: false };
   }
   return { action, report: { ...report, body: composed.body }, parts: wanted.length, ...(closedPrevious ? { closedPrevious } : {}) };
+}
+
+/**
+ * Creating the week's report is sent once, never retried blindly (ADR 0150): GitHub may have created it and answered
+ * 502, timed out or sent a cut body, and a retry would post the week twice. So look again by marker: the report is
+ * there (carry on with it) or it is not (fail; the next run creates it).
+ */
+async function afterFailedCreate(posts: Posts, week: string, error: unknown): Promise<PostedReport> {
+  if (error instanceof DeliveryError && !error.retryable) throw error; // a missing permission: nothing was created
+  const again = await posts.find(week).catch(() => ({ current: undefined }));
+  if (!again.current) throw error;
+  return again.current;
 }
 
 /** Newest first: `current` is this week's, `previous` the newest report for an earlier week. */
@@ -186,7 +204,9 @@ function issuePosts(octokit: Octokit, target: ReportTarget, identity: AppIdentit
       return pick(found, week);
     },
     async create(title, body) {
-      const { data } = await call("create the report issue", () => octokit.request("POST /repos/{owner}/{repo}/issues", { ...repo, title, body, labels: [target.label] }));
+      const { data } = await call("create the report issue", async () =>
+        json(await octokit.request("POST /repos/{owner}/{repo}/issues", { ...repo, title, body, labels: [target.label], request: { retries: 0 } })),
+      );
       return toReport(data, reportWeekOf(body)!);
     },
     async update(report, title, body) {
@@ -201,15 +221,24 @@ function issuePosts(octokit: Octokit, target: ReportTarget, identity: AppIdentit
     async apply(report, step) {
       const what = `${step.kind} part ${step.part} of report issue #${report.number}`;
       if (step.kind === "create") {
-        await call(what, () => octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: report.number, body: step.body }));
+        // Sent once (as status comments, ADR 0080): a retried create that GitHub had applied would post the part twice.
+        await call(what, () => octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { ...repo, issue_number: report.number, body: step.body, request: { retries: 0 } }));
       } else if (step.kind === "update") {
         await call(what, () => octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: Number(step.id), body: step.body }));
       } else {
-        await call(what, () => octokit.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: Number(step.id) }));
+        // Already gone is done: a retried delete GitHub had applied answers 404 (ADR 0150), not "cannot see the repository".
+        await call(what, () =>
+          octokit.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...repo, comment_id: Number(step.id) }).then(
+            () => undefined,
+            (error: unknown) => {
+              if ((error as { status?: number }).status !== 404) throw error;
+            },
+          ),
+        );
       }
     },
     async body(report) {
-      const { data } = await call(`read back report issue #${report.number}`, () => octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...repo, issue_number: report.number }));
+      const { data } = await call(`read back report issue #${report.number}`, async () => json(await octokit.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...repo, issue_number: report.number })));
       return data.body ?? "";
     },
     async close(report) {
@@ -219,6 +248,12 @@ function issuePosts(octokit: Octokit, target: ReportTarget, identity: AppIdentit
     },
     reference: (previous) => `#${previous.number}`,
   };
+}
+
+/** A 200 whose body was cut arrives as a string: fail as unreadable rather than read fields off a string (ADR 0150). */
+function json<R extends { data: unknown }>(response: R): R {
+  if (response.data === null || typeof response.data !== "object") throw new TypeError("the body is not a JSON object");
+  return response;
 }
 
 const REPOSITORY_QUERY = /* GraphQL */ `
@@ -297,7 +332,12 @@ async function discussionPosts(octokit: Octokit, target: ReportTarget, retry?: R
     withRateLimitRetry(action, fn, retry).catch((error: unknown) => {
       throw explainGitHubError(error, action, where, "discussion");
     });
-  const graphql = <T>(action: string, query: string, variables: Record<string, unknown>) => call(action, () => octokit.graphql<T>(query, variables));
+  const graphql = <T>(action: string, query: string, variables: Record<string, unknown>) =>
+    call(action, async () => {
+      const data = await octokit.graphql<T>(query, variables);
+      if (data === null || typeof data !== "object") throw new TypeError("the body is not a JSON object");
+      return data;
+    });
 
   const { repository } = await graphql<{
     repository: { id: string; hasDiscussionsEnabled: boolean; discussionCategories: { nodes: Array<{ id: string; name: string; slug: string }> }; label: { id: string } | null } | null;
@@ -359,7 +399,7 @@ async function discussionPosts(octokit: Octokit, target: ReportTarget, retry?: R
             discussion { id number url body closed viewerDidAuthor }
           }
         }`,
-        { repositoryId: repository.id, categoryId: category.id, title, body },
+        { repositoryId: repository.id, categoryId: category.id, title, body, request: { retries: 0 } }, // once: see afterFailedCreate
       );
       const discussion = createDiscussion.discussion;
       if (repository.label) {
@@ -381,7 +421,7 @@ async function discussionPosts(octokit: Octokit, target: ReportTarget, retry?: R
     async apply(report, step) {
       const what = `${step.kind} part ${step.part} of report discussion #${report.number}`;
       if (step.kind === "create") {
-        await graphql(what, `mutation ConvergeAddReportPart($id: ID!, $body: String!) { addDiscussionComment(input: { discussionId: $id, body: $body }) { comment { id } } }`, { id: report.id, body: step.body });
+        await graphql(what, `mutation ConvergeAddReportPart($id: ID!, $body: String!) { addDiscussionComment(input: { discussionId: $id, body: $body }) { comment { id } } }`, { id: report.id, body: step.body, request: { retries: 0 } });
       } else if (step.kind === "update") {
         await graphql(what, `mutation ConvergeUpdateReportPart($id: ID!, $body: String!) { updateDiscussionComment(input: { commentId: $id, body: $body }) { comment { id } } }`, { id: step.id, body: step.body });
       } else {

@@ -57,6 +57,11 @@ export class FakeGitHub {
   /** Bearer JWTs and tokens handed out: secrets the logs must never show. */
   readonly secretsSeen = new Set<string>();
   private nextId = 9000;
+  /**
+   * Answers POST /graphql instead of the built-in batched initiative lookup, e.g. a FakeOrg for the report job's
+   * snapshot fetch; faults are injected around it like around every other call.
+   */
+  graphqlServer: ((body: { query: string; variables?: Record<string, unknown> }) => Promise<[number, unknown]>) | undefined;
   /** Sub-issues: parent number → child numbers, in order (GitHub allows 100 per parent). */
   readonly subIssues = new Map<number, number[]>();
 
@@ -115,13 +120,19 @@ export class FakeGitHub {
           if (fault === "timeout") return callback(Object.assign(new Error("socket hang up (timed out)"), { code: "ETIMEDOUT" }), [0, ""]);
           // A 200 with a malformed body was applied (GitHub answered; the body got cut on the way).
           if (fault && fault !== "applied-then-502" && fault !== "malformed") return callback(null, faultReply(fault));
+          const finish = (answer: [number, unknown, Record<string, string>?]) =>
+            callback(null, fault === "applied-then-502" || fault === "malformed" ? faultReply(fault === "malformed" ? "malformed" : "502") : (answer as [number, string]));
+          if (method === "POST" && url.pathname === "/graphql" && fake.graphqlServer) {
+            fake.graphqlServer(body as never).then(finish, (error: Error) => finish([400, { message: error.message }]));
+            return;
+          }
           let answer: [number, unknown, Record<string, string>?];
           try {
             answer = fake.answer(method, url, base, body as never);
           } catch (error) {
             answer = [400, { message: (error as Error).message }];
           }
-          callback(null, fault === "applied-then-502" || fault === "malformed" ? faultReply(fault === "malformed" ? "malformed" : "502") : (answer as [number, string]));
+          finish(answer);
         });
     }
   }
@@ -173,6 +184,10 @@ export class FakeGitHub {
       if (!comment) return [404, { message: "Not Found" }];
       if (commentPath[2]) return [201, { id: 1, content: body.content }];
       if (method === "PATCH") comment.body = body.body;
+      if (method === "DELETE") {
+        for (const i of this.issues.values()) i.comments = i.comments.filter((c) => c !== comment);
+        return [204, ""];
+      }
       return [200, this.commentJson(comment)];
     }
     if (path === `${base}/issues` && method === "POST") return this.createIssue(body);
@@ -184,6 +199,8 @@ export class FakeGitHub {
     if (rest === "" && method === "GET") return [200, this.issueJson(issue)];
     if (rest === "" && method === "PATCH") {
       if (body.state) issue.state = body.state;
+      if (typeof body.title === "string") issue.title = body.title;
+      if (typeof body.body === "string") issue.body = body.body;
       return [200, this.issueJson(issue)];
     }
     if (rest === "/comments" && method === "GET") {
@@ -290,8 +307,10 @@ export class FakeGitHub {
   private listIssues(url: URL): [number, unknown] {
     const state = url.searchParams.get("state") ?? "open";
     const since = url.searchParams.get("since");
+    const labels = url.searchParams.get("labels")?.split(",").filter(Boolean) ?? [];
     const issues = [...this.issues.values()]
       .filter((i) => state === "all" || i.state === state)
+      .filter((i) => labels.every((l) => i.labels.some((have) => have.toLowerCase() === l.toLowerCase())))
       .filter((i) => since === null || i.updated_at >= since)
       .sort((a, b) => b.number - a.number);
     return [200, this.page(url, issues.map((i) => this.issueJson(i)))];

@@ -1,4 +1,4 @@
-import { graphql as execute, Kind, parse, type DocumentNode, type SelectionSetNode, type ValueNode } from "graphql";
+import { execute, Kind, parse, validate, type DocumentNode, type ExecutionResult, type GraphQLError, type SelectionSetNode, type ValueNode } from "graphql";
 import type nock from "nock";
 import { githubSchema } from "./graphql-schema.js";
 
@@ -50,6 +50,9 @@ export interface FakeCall {
 }
 
 const SEARCH_CAP = 1000;
+
+/** Validating a document against GitHub's large schema costs milliseconds; the same document always gets the same answer. */
+const validated = new Map<string, readonly GraphQLError[]>();
 
 export class FakeOrg {
   readonly issues = new Map<string, FakeIssue>();
@@ -114,7 +117,9 @@ export class FakeOrg {
     const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
     this.calls.push({ operation: operation?.kind === Kind.OPERATION_DEFINITION ? (operation.name?.value ?? "") : "", variables, cost });
     this.remaining -= cost;
-    const result = await execute({ schema: githubSchema(), source: query, rootValue: this.root(cost), variableValues: variables });
+    let invalid = validated.get(query);
+    if (!invalid) validated.set(query, (invalid = validate(githubSchema(), document)));
+    const result: ExecutionResult = invalid.length > 0 ? { errors: invalid } : await execute({ schema: githubSchema(), document, rootValue: this.root(cost), variableValues: variables });
     if (result.errors?.length) this.errors.push(...result.errors.map((e) => e.message));
     return JSON.parse(JSON.stringify(result)) as { data?: unknown; errors?: unknown[] };
   }

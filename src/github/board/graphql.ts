@@ -11,9 +11,14 @@ export interface BoardClient {
   requests: number;
 }
 
-export async function graphql<T>(client: BoardClient, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+/**
+ * `once`: a mutation that creates something (a field, a status update) is sent once, never retried by the retry
+ * plugin: GitHub may have applied it and answered 502, and a retry would create a second one (ADR 0150). A failed
+ * create fails the sync; the next sync finds what was created by name or week marker and does not create it again.
+ */
+export async function graphql<T>(client: BoardClient, query: string, variables: Record<string, unknown> = {}, options: { once?: boolean } = {}): Promise<T> {
   client.requests++;
-  return client.octokit.graphql<T>(query, variables);
+  return client.octokit.graphql<T>(query, options.once ? { ...variables, request: { retries: 0 } } : variables);
 }
 
 export interface AliasedOp {
@@ -40,6 +45,7 @@ export async function runAliased<R>(
   client: BoardClient,
   document: (variableDefinitions: string, body: string) => string,
   ops: readonly AliasedOp[],
+  options: { once?: boolean } = {},
 ): Promise<R[]> {
   const results: R[] = [];
   for (let start = 0; start < ops.length; start += MUTATIONS_PER_REQUEST) {
@@ -47,7 +53,7 @@ export async function runAliased<R>(
     const defs = chunk.map((op, i) => `$m${i}: ${op.inputType}!`).join(", ");
     const body = chunk.map((op, i) => `m${i}: ${op.mutation}(input: $m${i}) ${op.selection}`).join("\n");
     const variables = Object.fromEntries(chunk.map((op, i) => [`m${i}`, op.input]));
-    const data = await graphql<Record<string, R>>(client, document(defs, body), variables);
+    const data = await graphql<Record<string, R>>(client, document(defs, body), variables, options);
     chunk.forEach((_op, i) => results.push(data[`m${i}`]!));
   }
   return results;

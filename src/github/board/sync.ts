@@ -125,6 +125,7 @@ export async function createFields(client: BoardClient, projectId: string, specs
     client,
     (defs, body) => `mutation ConvergeBoardCreateFields(${defs}) { ${body} }`,
     ops,
+    { once: true }, // a retried create would add a second field of the same name (ADR 0150)
   );
   return created.flatMap((c) => (c.projectV2Field ? (toBoardField(c.projectV2Field) ?? []) : []));
 }
@@ -226,6 +227,7 @@ async function upsertStatusUpdate(
     client,
     `mutation ConvergeBoardCreateStatus($input: CreateProjectV2StatusUpdateInput!) { createProjectV2StatusUpdate(input: $input) { statusUpdate { id } } }`,
     { input: { projectId: board.id, status: update.status, startDate: update.startDate, body: update.body } },
+    { once: true }, // a retried create would post the week's status twice; the next sync updates it by marker
   );
   return "created";
 }

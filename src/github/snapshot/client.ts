@@ -18,6 +18,11 @@ export class CountingGraphql {
   async query<T>(document: string, variables: Record<string, unknown>): Promise<T> {
     this.stats.requests += 1;
     const data = await this.octokit.graphql<T & { rateLimit?: { cost: number; remaining: number } | null }>(document, variables);
+    // A 200 whose body is cut or not JSON reaches here as no data at all (ADR 0150): say so, not "cannot read rateLimit".
+    if (data === null || typeof data !== "object") {
+      const operation = /^\s*query\s+(\w+)/.exec(document)?.[1] ?? "a snapshot query";
+      throw new Error(`GitHub answered ${operation} with a malformed body (not the JSON it promised); nothing was written, and the next run fetches the snapshot again.`);
+    }
     const rate = data.rateLimit;
     if (rate) {
       this.stats.points += rate.cost;
