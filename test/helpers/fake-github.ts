@@ -171,12 +171,7 @@ export class FakeGitHub {
     if (method === "GET" && path === "/installation/repositories") {
       return [200, { total_count: 1, repositories: [{ name: this.repo, full_name: `${this.owner}/${this.repo}`, owner: { login: this.owner }, archived: false }] }];
     }
-    if (method === "GET" && path === `${base}/issues`) {
-      const label = url.searchParams.get("labels");
-      const since = url.searchParams.get("since");
-      const listed = [...this.issues.values()].filter((i) => (!label || i.labels.includes(label)) && (!since || i.updated_at >= since) && i.state === "open");
-      return [200, listed.map((i) => this.issueJson(i))];
-    }
+    // The issue list (the sweep, the report's lookups, stories' orphan search): listIssues below, one implementation.
     const m = new RegExp(`^${base}/issues/(\\d+)(/.*)?$`).exec(path);
     const commentPath = new RegExp(`^${base}/issues/comments/(\\d+)(/reactions)?$`).exec(path);
     if (commentPath) {
