@@ -1,15 +1,13 @@
 import type { Command } from "commander";
-import type { ConvergeConfig } from "../../config/schema.js";
 import { buildReport } from "../../domain/report/index.js";
 import type { PortfolioSnapshot } from "../../domain/snapshot/schema.js";
 import { syncBoard } from "../../github/board/index.js";
 import { createCliOctokit, MissingCredentialsError } from "../../github/gates-client.js";
 import type { Octokit } from "../../github/octokit.js";
-import { loadOrgConfig } from "../../github/org-config.js";
 import { fetchPortfolioSnapshot } from "../../github/snapshot/index.js";
-import { readConfigFile } from "../config-file.js";
 import { CliError } from "../errors.js";
 import { printJson, readSnapshotFile, releaseParsedText } from "../io.js";
+import { parseOrg, readOrgConfig } from "../org.js";
 
 interface BoardOptions {
   org?: string;
@@ -36,8 +34,7 @@ export function register(program: Command): void {
     .option("--json", "print the result as JSON")
     .addHelpText("after", "\nCredentials: GITHUB_TOKEN (or GH_TOKEN), or APP_ID + PRIVATE_KEY [+ INSTALLATION_ID]; GITHUB_API_URL for GHES.")
     .action(async (options: BoardOptions) => {
-      const org = options.org;
-      if (!org || !/^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/.test(org)) throw new CliError(org ? `--org must be an organization login, got "${org}"` : "missing --org <org>", USAGE);
+      const org = parseOrg(options.org);
       if (options.now !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.now)) throw new CliError(`--now must be a date like 2026-11-23, got "${options.now}"`, USAGE);
       const now = options.now ? new Date(`${options.now}T12:00:00Z`) : new Date();
 
@@ -48,7 +45,7 @@ export function register(program: Command): void {
         if (error instanceof MissingCredentialsError) throw new CliError(error.message, USAGE);
         throw error;
       }
-      const config = await boardConfig(octokit, org, options.config);
+      const config = await readOrgConfig(octokit, org, options.config);
       if (config.board.project === undefined) throw new CliError(`board.project is not set for ${org}: name the program board's project number in .github/converge.yml`, USAGE);
 
       let snapshot: PortfolioSnapshot;
@@ -79,11 +76,4 @@ export function register(program: Command): void {
         process.stdout.write(`${lines.join("\n")}\n`);
       }
     });
-}
-
-async function boardConfig(octokit: Octokit, org: string, file: string | undefined): Promise<ConvergeConfig> {
-  if (file) return readConfigFile(file);
-  const loaded = await loadOrgConfig(octokit, org);
-  if (!loaded.ok) throw new CliError(`${org}'s Converge config is not valid:\n${loaded.problems.map((p) => `  - ${p}`).join("\n")}`);
-  return loaded.config;
 }

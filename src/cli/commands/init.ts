@@ -13,10 +13,10 @@ import type { Octokit } from "../../github/octokit.js";
 import { TEMPLATES_DIR } from "../../templates.js";
 import { CliError } from "../errors.js";
 import { progressBar } from "../progress.js";
+import { parseOrg } from "../org.js";
 
 const USAGE = 2;
 const GITHUB = 3;
-const NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;
 const APP_MANIFEST = fileURLToPath(new URL("../../../app.yml", import.meta.url));
 
@@ -138,11 +138,10 @@ export function register(program: Command): void {
       ].join("\n"),
     )
     .action(async (options: InitOptions) => {
-      if (!options.org) throw new CliError("missing --org <org>", USAGE);
-      if (!NAME.test(options.org)) throw new CliError(`--org must be an organisation login, got "${options.org}"`, USAGE);
+      const org = parseOrg(options.org);
       if (options.repo !== undefined && !REPO.test(options.repo)) throw new CliError(`--repo must be a repository name (without owner), got "${options.repo}"`, USAGE);
       const orgWide = options.repo === undefined;
-      const target = { owner: options.org, repo: options.repo ?? ".github" };
+      const target = { owner: org, repo: options.repo ?? ".github" };
       const name = `${target.owner}/${target.repo}`;
       const dryRun = Boolean(options.dryRun);
 
@@ -168,7 +167,7 @@ export function register(program: Command): void {
 
       const proposal = await proposeFiles(octokit, target, {
         defaultBranch: info.defaultBranch,
-        wanted: wantedFiles(bundledForms(), starterConfig({ orgWide, org: options.org })),
+        wanted: wantedFiles(bundledForms(), starterConfig({ orgWide, org: org })),
         branch: INIT_BRANCH,
         title: "Adopt Converge: issue forms and configuration",
         commitMessage: "Adopt Converge: issue forms and .github/converge.yml (converge init)",
@@ -176,15 +175,15 @@ export function register(program: Command): void {
         dryRun,
       }).catch((e: unknown) => explain(e, `proposing files to ${name}`));
 
-      const repos = orgWide ? await listOrgRepos(octokit, options.org).catch((e: unknown) => explain(e, `listing ${options.org}'s repositories`)) : [target.repo];
-      const labels = await labelsFor(octokit, options.org, repos, loaded.config, dryRun);
+      const repos = orgWide ? await listOrgRepos(octokit, org).catch((e: unknown) => explain(e, `listing ${org}'s repositories`)) : [target.repo];
+      const labels = await labelsFor(octokit, org, repos, loaded.config, dryRun);
 
-      const granted = await findInstallation(process.env, octokit, options.org, options.app, !(process.env.GITHUB_TOKEN || process.env.GH_TOKEN));
+      const granted = await findInstallation(process.env, octokit, org, options.app, !(process.env.GITHUB_TOKEN || process.env.GH_TOKEN));
       let installation: InitReport["installation"];
       if (!granted) {
         installation = {
           checked: false,
-          reason: `no installation of app "${options.app}" visible to these credentials (install the app on ${options.org}; with a token, an org owner's token with read:org can see it)`,
+          reason: `no installation of app "${options.app}" visible to these credentials (install the app on ${org}; with a token, an org owner's token with read:org can see it)`,
         };
       } else {
         const check = checkInstallation(neededByApp(), granted);

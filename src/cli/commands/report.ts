@@ -9,11 +9,11 @@ import { readSnapshotFile, readUserFile, releaseParsedText, writeOutput } from "
 import type { PortfolioSnapshot } from "../../domain/snapshot/schema.js";
 import { createCliOctokit, MissingCredentialsError } from "../../github/gates-client.js";
 import { resolveCliIdentity, UnknownPosterError } from "../../github/cli-identity.js";
-import { loadOrgConfig } from "../../github/org-config.js";
 import { fetchPortfolioSnapshot } from "../../github/snapshot/index.js";
 import { DeliveryError } from "../../github/delivery-errors.js";
 import type { Octokit } from "../../github/octokit.js";
 import { runReportJob, type SnapshotSource } from "../../jobs/report-job.js";
+import { parseOrg, readOrgConfig } from "../org.js";
 
 interface ReportOptions {
   snapshot?: string;
@@ -32,7 +32,6 @@ interface ReportOptions {
 
 const USAGE = 2;
 const GITHUB = 3;
-const ORG = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
 const FORMATS = ["md", "html", "json"] as const;
 
 /** report.md → report.md, report.part2.md, … for a multi-part Markdown report. */
@@ -68,13 +67,6 @@ async function connect(org: string): Promise<Octokit> {
   }
 }
 
-/** --config wins; otherwise the org-wide config every repository inherits (<org>/.github/.github/converge.yml). */
-async function orgConfig(octokit: Octokit, org: string, file: string | undefined): Promise<ConvergeConfig> {
-  if (file !== undefined) return readConfigFile(file);
-  const loaded = await loadOrgConfig(octokit, org);
-  if (!loaded.ok) throw new CliError(`${org}'s configuration is not usable:\n${loaded.problems.map((p) => `  - ${p}`).join("\n")}`, 1);
-  return loaded.config;
-}
 
 /** The org-wide snapshot fetch (issue 11), its failure said as such rather than as a crash. */
 const fetchFromGitHub: SnapshotSource = async (octokit, fetchOptions) => {
@@ -108,7 +100,7 @@ async function post(options: ReportOptions & { org: string }, overrides: { metho
   }
   const snapshot = options.snapshot === undefined ? undefined : await snapshotFromFile(options.snapshot);
   const octokit = await connect(options.org);
-  const config = await orgConfig(octokit, options.org, options.config);
+  const config = await readOrgConfig(octokit, options.org, options.config);
   if (overrides.method) config.forecast.method = overrides.method;
   if (overrides.trials) config.forecast.trials = overrides.trials;
   let identity;
@@ -161,7 +153,7 @@ export function register(program: Command): void {
       ].join("\n"),
     )
     .action(async (options: ReportOptions) => {
-      if (options.org !== undefined && !ORG.test(options.org)) throw new CliError(`--org must be an organisation login, got "${options.org}"`, USAGE);
+      if (options.org !== undefined) parseOrg(options.org);
       if (options.post && options.org === undefined) throw new CliError("--post needs --org <org> (the organisation whose office repository gets the report)", USAGE);
       if (options.snapshot === undefined && options.org === undefined) throw new CliError("missing --snapshot <file> (or --org <org> to fetch the portfolio from GitHub)", USAGE);
       const format = options.format as (typeof FORMATS)[number];
@@ -184,7 +176,7 @@ export function register(program: Command): void {
       let snapshot: PortfolioSnapshot;
       if (options.org !== undefined) {
         const octokit = await connect(options.org);
-        config = await orgConfig(octokit, options.org, options.config);
+        config = await readOrgConfig(octokit, options.org, options.config);
         snapshot =
           options.snapshot !== undefined
             ? await snapshotFromFile(options.snapshot)

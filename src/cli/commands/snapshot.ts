@@ -4,12 +4,11 @@ import { serializeSnapshot } from "../../domain/snapshot/generate.js";
 import type { PortfolioSnapshot } from "../../domain/snapshot/schema.js";
 import { createCliOctokit, MissingCredentialsError } from "../../github/gates-client.js";
 import type { Octokit } from "../../github/octokit.js";
-import { loadOrgConfig } from "../../github/org-config.js";
 import { fetchPortfolioSnapshot, type SnapshotFetchResult } from "../../github/snapshot/index.js";
-import { readConfigFile } from "../config-file.js";
 import { CliError } from "../errors.js";
 import { readSnapshotFile, writeOutput } from "../io.js";
 import { progressReporter } from "../progress.js";
+import { parseOrg, readOrgConfig } from "../org.js";
 
 interface SnapshotOptions {
   org?: string;
@@ -21,13 +20,6 @@ interface SnapshotOptions {
 
 const USAGE = 2;
 const GITHUB = 3;
-const ORG = /^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/;
-
-export function parseOrg(text: string | undefined): string {
-  if (!text) throw new CliError("missing --org <org>", USAGE);
-  if (!ORG.test(text)) throw new CliError(`--org must be an organization login, got "${text}"`, USAGE);
-  return text;
-}
 
 export function explainOrgError(error: unknown, org: string): never {
   const status = (error as { status?: number }).status;
@@ -46,10 +38,7 @@ export async function orgClient(org: string, configFile: string | undefined): Pr
     if (error instanceof MissingCredentialsError) throw new CliError(error.message, USAGE);
     explainOrgError(error, org);
   }
-  if (configFile) return { octokit, config: await readConfigFile(configFile) };
-  const loaded = await loadOrgConfig(octokit, org);
-  if (!loaded.ok) throw new CliError(`${org}'s converge.yml is not valid:\n${loaded.problems.map((p) => `  - ${p}`).join("\n")}`);
-  return { octokit, config: loaded.config };
+  return { octokit, config: await readOrgConfig(octokit, org, configFile) };
 }
 
 /** Fetch with a progress line on stderr; errors from GitHub become actionable messages. */

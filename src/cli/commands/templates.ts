@@ -7,10 +7,10 @@ import { bundledFormTexts } from "../../templates.js";
 import { CliError } from "../errors.js";
 import { progressBar } from "../progress.js";
 import { painter, type Painter } from "../style.js";
+import { parseOrg } from "../org.js";
 
 const USAGE = 2;
 const GITHUB = 3;
-const NAME = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
 
 interface SyncOptions {
   org?: string;
@@ -97,9 +97,7 @@ export function register(program: Command): void {
       ].join("\n"),
     )
     .action(async (options: SyncOptions) => {
-      if (!options.org) throw new CliError("missing --org <org>", USAGE);
-      if (!NAME.test(options.org)) throw new CliError(`--org must be an organisation login, got "${options.org}"`, USAGE);
-      const org = options.org;
+      const org = parseOrg(options.org);
       const dryRun = Boolean(options.dryRun);
       let octokit: Octokit;
       try {
