@@ -59,7 +59,6 @@ export async function fetchWithProgress(
       ...(options.previous ? { previous: options.previous } : {}),
     });
   } catch (error) {
-    progress.done();
     explainOrgError(error, org);
   } finally {
     progress.done();

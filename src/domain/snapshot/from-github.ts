@@ -15,6 +15,8 @@ import { SquadResolver } from "../sprints/squads.js";
 import { formatReference, parseReference } from "../values/references.js";
 import type { Defect, DeploymentStatus, CoverageReading, GateEvent, Initiative, PortfolioSnapshot, Story, UseCase } from "./schema.js";
 import { SNAPSHOT_SCHEMA_VERSION } from "./schema.js";
+import { compareIssueIds } from "./id-order.js";
+import { sameLogin } from "../values/handles.js";
 
 /**
  * The org's issues as the snapshot fetch read them (src/github/snapshot), turned into the portfolio snapshot the
@@ -222,7 +224,7 @@ function idOf(issue: { repo: string; number: number }): string {
 }
 
 function byId(a: { repo: string; number: number }, b: { repo: string; number: number }): number {
-  return a.repo.localeCompare(b.repo) || a.number - b.number;
+  return compareIssueIds(idOf(a), idOf(b));
 }
 
 function ownerRepo(repo: string): { owner: string; repo: string } {
@@ -337,8 +339,7 @@ function storySquad(story: RawStory, useCase: RawUseCase, resolver: SquadResolve
  * events are dropped.
  */
 export function gateHistory(events: readonly RawLabelEvent[], config: ConvergeConfig, appLogin: string): GateEvent[] {
-  const app = appLogin.toLowerCase().replace(/\[bot\]$/, "");
-  const isApp = (actor: string | null) => actor !== null && actor.toLowerCase().replace(/\[bot\]$/, "") === app;
+  const isApp = (actor: string | null) => actor !== null && sameLogin(actor, appLogin);
   const mapped = [...events]
     .sort((a, b) => a.at.localeCompare(b.at))
     .flatMap((e) => {

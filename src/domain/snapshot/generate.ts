@@ -1,3 +1,4 @@
+import { compareIssueIds } from "./id-order.js";
 import {
   DEFAULT_GATE_IDS,
   SNAPSHOT_SCHEMA_VERSION,
@@ -486,7 +487,7 @@ export function generatePortfolio(options: GenerateOptions = {}): PortfolioSnaps
       realized,
     });
   }
-  for (const u of useCases) u.initiatives.sort(compareIds);
+  for (const u of useCases) u.initiatives.sort(compareIssueIds);
 
   // KPI inputs.
   const defects: Defect[] = [];
@@ -544,10 +545,4 @@ export function generatePortfolio(options: GenerateOptions = {}): PortfolioSnaps
     },
     kpiInputs: { defects, deploymentStatuses, coverage },
   };
-}
-
-function compareIds(a: string, b: string): number {
-  const [ra, na] = a.split("#") as [string, string];
-  const [rb, nb] = b.split("#") as [string, string];
-  return ra.localeCompare(rb) || Number(na) - Number(nb);
 }

@@ -35,3 +35,10 @@ function sortedPositions(items: ReadonlyArray<{ id: string }>): Int32Array {
 export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** Issue ids ("owner/repo#n") as people read them: by repository, then by number (#9 before #10). */
+export function compareIssueIds(a: string, b: string): number {
+  const [ra = "", na = "0"] = a.split("#");
+  const [rb = "", nb = "0"] = b.split("#");
+  return ra.localeCompare(rb) || Number(na) - Number(nb);
+}

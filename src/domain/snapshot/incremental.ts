@@ -1,4 +1,5 @@
 import { detectCarryOver } from "../sprints/carry-over.js";
+import { compareIssueIds } from "./id-order.js";
 import type { CarryOver, PortfolioSnapshot, Sprint } from "./schema.js";
 
 /**
@@ -12,7 +13,7 @@ export function mergeIncremental(previous: PortfolioSnapshot, fresh: PortfolioSn
   const nowOmitted = new Set((fresh.completeness?.omitted ?? []).flatMap((o) => (o.id ? [o.id] : [])));
   const replace = <T extends { id: string }>(old: readonly T[], changed: readonly T[]): T[] => {
     const ids = new Set([...changed.map((c) => c.id), ...nowOmitted]);
-    return [...old.filter((o) => !ids.has(o.id)), ...changed].sort((a, b) => compareIds(a.id, b.id));
+    return [...old.filter((o) => !ids.has(o.id)), ...changed].sort((a, b) => compareIssueIds(a.id, b.id));
   };
   const initiatives = replace(previous.initiatives, fresh.initiatives);
   const known = new Set(initiatives.map((i) => i.id));
@@ -48,10 +49,4 @@ export function mergeIncremental(previous: PortfolioSnapshot, fresh: PortfolioSn
     sprints: { source: fresh.sprints?.source ?? previous.sprints?.source ?? "iteration", list, carryOver },
     ...(omitted.length > 0 ? { completeness: { omitted } } : {}),
   };
-}
-
-function compareIds(a: string, b: string): number {
-  const [ra = "", na = "0"] = a.split("#");
-  const [rb = "", nb = "0"] = b.split("#");
-  return ra.localeCompare(rb) || Number(na) - Number(nb);
 }

@@ -5,3 +5,9 @@ export function parseHandle(text: string): string | undefined {
   const login = text.trim().replace(/^@/, "");
   return LOGIN.test(login) ? login : undefined;
 }
+
+/** The same account? GraphQL gives a bot's login without "[bot]", REST with it; logins ignore case. */
+export function sameLogin(a: string, b: string): boolean {
+  const norm = (s: string) => s.toLowerCase().replace(/\[bot\]$/, "");
+  return norm(a) === norm(b);
+}

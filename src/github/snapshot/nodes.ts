@@ -1,4 +1,5 @@
 import type { RawDefect, RawInitiative, RawIssue, RawLabelEvent, RawStory, RawUseCase } from "../../domain/snapshot/from-github.js";
+import { sameLogin } from "../../domain/values/handles.js";
 import type { Octokit } from "../octokit.js";
 import type { CountingGraphql } from "./client.js";
 
@@ -113,12 +114,6 @@ export function toRawDefect(node: DefectNode): RawDefect {
     ...toRawIssue(node, node.labels.nodes.flatMap((l) => (l ? [l.name] : []))),
     parent: node.parent ? { repo: node.parent.repository.nameWithOwner, number: node.parent.number } : null,
   };
-}
-
-/** GraphQL gives a bot's login without "[bot]", REST with it. */
-export function sameLogin(a: string, b: string): boolean {
-  const norm = (s: string) => s.toLowerCase().replace(/\[bot\]$/, "");
-  return norm(a) === norm(b);
 }
 
 /**
