@@ -56,7 +56,9 @@ export const EXAMPLES: Record<string, HelpEntry> = {
   },
   backtest: {
     examples: [
-      ["converge backtest --snapshot samples/portfolio.json", "calibration of the forecast over the last 12 weeks"],
+      ["converge backtest", "calibration of the forecast on the bundled sample, over the last 12 weeks"],
+      ["converge backtest --snapshot samples/portfolio.json", "the same for a snapshot file"],
+      ["converge backtest --generate a,b,c --use-cases 360", "the bundled sample's generator at a size where the figures mean something"],
       ["converge backtest --snapshot samples/portfolio.json --weeks 8 --every 4 --json", "fewer replays, as JSON"],
     ],
   },

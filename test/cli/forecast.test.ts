@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runCli as run } from "../helpers/cli.js";
 import { backtestPortfolio, type Calibration } from "../../src/domain/forecast/index.js";
 import { generateProcessPortfolio } from "../../src/domain/snapshot/generate-process.js";
+import { generatePortfolio } from "../../src/domain/snapshot/generate.js";
 import { exactDoneWithin, exactPercentile, tolerance } from "../domain/forecast/exact.js";
 
 describe("converge forecast", () => {
@@ -96,7 +97,8 @@ describe("converge backtest", () => {
     expect(calibration.coverage.map((q) => q.percentile)).toEqual([0.5, 0.7, 0.85, 0.95]);
     for (const q of calibration.coverage) {
       const held = q.coverage === null ? "–" : `${Math.round(q.coverage * 100)}%`;
-      expect(line.stdout).toMatch(new RegExp(`^P${Math.round(q.percentile * 100)}\\s+${Math.round(q.percentile * 100)}%\\s+${held}\\s+${q.resolved}\\s+${q.covered}$`, "m"));
+      const interval = q.interval === null ? "–" : `${Math.round(q.interval.low * 100)}–${Math.round(q.interval.high * 100)}%`;
+      expect(line.stdout).toMatch(new RegExp(`^P${Math.round(q.percentile * 100)}\\s+${Math.round(q.percentile * 100)}%\\s+${held}\\s+${q.resolved}\\s+${q.covered}\\s+${q.useCases}\\s+${interval}\\s`, "m"));
     }
     if (calibration.brier !== null) expect(line.stdout).toContain(`Brier score of P(on time) ${calibration.brier.toFixed(3)} over ${calibration.resolved} forecasts`);
   });
@@ -119,8 +121,31 @@ describe("converge backtest", () => {
     expect((await run(["backtest", "--process", " , "])).code).toBe(2);
   });
 
+  it("with no --snapshot: the bundled sample, as with --snapshot samples/portfolio.json", async () => {
+    const args = ["--weeks", "2", "--every", "1", "--json"];
+    const bundled = await run(["backtest", ...args]);
+    expect(bundled.code).toBe(0);
+    const named = await run(["backtest", "--snapshot", "samples/portfolio.json", ...args]);
+    expect(JSON.parse(bundled.stdout)).toEqual(JSON.parse(named.stdout));
+    expect((JSON.parse(bundled.stdout) as Calibration).resolved).toBeGreaterThan(0);
+  });
+
+  it("--generate: portfolios from the bundled sample's generator, pooled like --process", async () => {
+    const pooled = await run(["backtest", "--generate", "g1,g2", "--use-cases", "72", "--weeks", "4", "--json"]);
+    expect(pooled.stderr).toBe("");
+    expect(pooled.code).toBe(0);
+    const c = JSON.parse(pooled.stdout) as Calibration;
+    const each = ["g1", "g2"].map((seed) => {
+      const snapshot = generatePortfolio({ useCases: 72, seed, now: "2026-11-23" });
+      return backtestPortfolio(snapshot, { now: snapshot.generatedAt, config: { backtestWeeks: 4 }, seed: "converge" });
+    });
+    expect(c.p85.resolved).toBe(each[0]!.p85.resolved + each[1]!.p85.resolved);
+    expect(c.coverage[2]!.useCases).toBe(each[0]!.coverage[2]!.useCases + each[1]!.coverage[2]!.useCases);
+    expect((await run(["backtest", "--generate", "g1", "--process", "s1"])).code).toBe(2);
+    expect((await run(["backtest", "--use-cases", "10"])).code).toBe(2);
+  });
+
   const bad: Array<[string, string[], RegExp]> = [
-    ["a missing --snapshot", [], /missing --snapshot/],
     ["a snapshot file that does not exist", ["--snapshot", "does/not/exist.json"], /snapshot not found: does\/not\/exist\.json/],
     ["a bad --now", ["--snapshot", "samples/portfolio.json", "--now", "next week"], /--now must be a date/],
     ["a bad --weeks", ["--snapshot", "samples/portfolio.json", "--weeks", "0"], /--weeks/],

@@ -35,12 +35,50 @@ export interface WeekCalibration {
 /** The percentiles whose dates the backtest scores (the report's P50 and P85, and two around them). */
 export const SCORED_PERCENTILES = [0.5, 0.7, 0.85, 0.95] as const;
 
-/** How often a percentile's date held: forecasts whose Pq date has passed by now, and how many deployed by it. */
+/**
+ * How often a percentile's date held: forecasts whose Pq date has passed by now, and how many deployed by it; the
+ * distinct use cases behind them, and a 95% interval for the coverage (see coverageInterval).
+ */
 export interface PercentileCoverage {
   percentile: number;
   resolved: number;
   covered: number;
   coverage: number | null;
+  /** Distinct use cases among the resolved forecasts (one use case is scored once per replayed week). */
+  useCases: number;
+  /** 95% interval of the coverage, one observation per use case (null when nothing resolved). */
+  interval: CoverageInterval | null;
+}
+
+export interface CoverageInterval {
+  low: number;
+  high: number;
+}
+
+/**
+ * A 95% interval for a coverage share (ADR 0133): the Wilson score interval with one observation per distinct use case.
+ * A use case's weekly forecasts share one outcome (its deployment date) and mostly one history, so they are far from
+ * independent: counting each as an observation would claim a precision the backtest does not have (on the bundled
+ * sample, 33 scored P85 dates come from 7 use cases). Counting each use case once is the cautious end (as if its
+ * forecasts were fully correlated); the share itself is still over all forecasts. Wilson rather than the normal
+ * approximation: it stays inside [0, 1] and is not empty at 0% or 100%, which small portfolios reach.
+ */
+export function coverageInterval(coverage: number, useCases: number): CoverageInterval | null {
+  if (useCases <= 0 || !(coverage >= 0 && coverage <= 1)) return null;
+  const z = 1.959963984540054;
+  const n = useCases;
+  const z2 = z * z;
+  const centre = (coverage + z2 / (2 * n)) / (1 + z2 / n);
+  const half = (z * Math.sqrt((coverage * (1 - coverage)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
+  return { low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+}
+
+/** Whether the interval tells a miscalibration apart from sampling noise: "too cautious" holds more often than q. */
+export function coverageVerdict(q: PercentileCoverage): "calibrated" | "too cautious" | "too optimistic" | null {
+  if (q.interval === null) return null;
+  if (q.interval.low > q.percentile) return "too cautious";
+  if (q.interval.high < q.percentile) return "too optimistic";
+  return "calibrated";
 }
 
 /**
@@ -98,6 +136,8 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
   let p85Covered = 0;
   const qResolved = new Int32Array(SCORED_PERCENTILES.length);
   const qCovered = new Int32Array(SCORED_PERCENTILES.length);
+  // Per percentile, the timeline indices of the use cases scored (to count them once each).
+  const qUseCases = SCORED_PERCENTILES.map(() => new Set<number>());
   const lowest = SCORED_PERCENTILES[0];
 
   // Every replay draws the same squad streams (same seeds): generated once, read back by the others.
@@ -149,6 +189,7 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
         if (end > now) break;
         const covered = deployedAt !== undefined && deployedAt <= end;
         qResolved[q]!++;
+        qUseCases[q]!.add(index);
         if (covered) qCovered[q]!++;
         if (SCORED_PERCENTILES[q] === 0.85) {
           week.p85Resolved++;
@@ -190,12 +231,7 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
     bin.meanForecast = binSum[b]! / bin.forecasts;
     bin.observed = binOnTime[b]! / bin.forecasts;
   }
-  const coverage: PercentileCoverage[] = SCORED_PERCENTILES.map((percentile, q) => ({
-    percentile,
-    resolved: qResolved[q]!,
-    covered: qCovered[q]!,
-    coverage: qResolved[q] === 0 ? null : qCovered[q]! / qResolved[q]!,
-  }));
+  const coverage: PercentileCoverage[] = SCORED_PERCENTILES.map((percentile, q) => percentileCoverage(percentile, qResolved[q]!, qCovered[q]!, qUseCases[q]!.size));
   return {
     asOf: new Date(now).toISOString(),
     weeks: config.backtestWeeks,
@@ -212,7 +248,14 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
   };
 }
 
+function percentileCoverage(percentile: number, resolved: number, covered: number, useCases: number): PercentileCoverage {
+  const coverage = resolved === 0 ? null : covered / resolved;
+  return { percentile, resolved, covered, coverage, useCases, interval: coverage === null ? null : coverageInterval(coverage, useCases) };
+}
+
 const pct = (x: number) => `${Math.round(x * 100)}%`;
+/** "57–99%" */
+const range = (i: CoverageInterval) => `${Math.round(i.low * 100)}–${Math.round(i.high * 100)}%`;
 
 /** "12 weeks", "1 week", "12 weeks (a forecast replayed every 2 weeks)" (the stride only when it skipped weeks). */
 function span(c: Calibration): string {
@@ -226,7 +269,15 @@ export function calibrationLine(c: Calibration): string {
     return `Backtest over the last ${span(c)}: no forecast has resolved yet (nothing deployed or past its deadline), so calibration is unknown.`;
   }
   const parts: string[] = [];
-  if (c.p85.coverage !== null) parts.push(`the P85 date held for ${pct(c.p85.coverage)} of ${c.p85.resolved} resolved forecasts (well calibrated: about 85%)`);
+  const p85 = c.coverage.find((q) => q.percentile === 0.85);
+  if (c.p85.coverage !== null) {
+    const verdict = p85 === undefined ? null : coverageVerdict(p85);
+    const evidence =
+      p85 === undefined || p85.interval === null
+        ? "well calibrated: about 85%"
+        : `from ${p85.useCases} use case${p85.useCases === 1 ? "" : "s"}, 95% interval ${range(p85.interval)}: ${verdict === "calibrated" ? "consistent with 85%" : `${verdict}, well calibrated is about 85%`}`;
+    parts.push(`the P85 date held for ${pct(c.p85.coverage)} of ${c.p85.resolved} resolved forecasts (${evidence})`);
+  }
   if (c.baseRate === 0 || c.baseRate === 1) {
     parts.push(`all ${c.resolved} resolved forecasts were ${c.baseRate === 1 ? "on time" : "late"}, so the Brier score (${c.brier?.toFixed(3)}) has no base rate to beat`);
   } else if (c.brier !== null && c.baseBrier !== null && c.baseRate !== null) {
@@ -243,10 +294,14 @@ export function calibrationLine(c: Calibration): string {
 export function calibrationTable(c: Calibration): string {
   const lines = [`Backtest over the last ${span(c)}, as of ${c.asOf.slice(0, 10)}`, ""];
   const cell = (x: number | null) => (x === null ? "–" : pct(x));
-  lines.push("percentile  target  held   resolved  covered");
+  lines.push("percentile  target  held   resolved  covered  use cases  95% interval  verdict");
   for (const q of c.coverage) {
-    lines.push(`P${String(Math.round(q.percentile * 100)).padEnd(10)}${pct(q.percentile).padEnd(8)}${cell(q.coverage).padEnd(7)}${String(q.resolved).padEnd(10)}${q.covered}`);
+    const interval = q.interval === null ? "–" : range(q.interval);
+    lines.push(
+      `P${String(Math.round(q.percentile * 100)).padEnd(10)}${pct(q.percentile).padEnd(8)}${cell(q.coverage).padEnd(7)}${String(q.resolved).padEnd(10)}${String(q.covered).padEnd(9)}${String(q.useCases).padEnd(11)}${interval.padEnd(14)}${coverageVerdict(q) ?? "–"}`,
+    );
   }
+  lines.push("(95% interval: Wilson, one observation per use case, as its weekly forecasts share one outcome)");
   lines.push("");
   if (c.brier === null || c.baseBrier === null || c.baseRate === null) lines.push("Brier score of P(on time): no forecast whose deadline has passed yet.");
   else {
@@ -281,14 +336,17 @@ export function poolCalibrations(calibrations: readonly Calibration[]): Calibrat
     baseSquared += c.baseBrier * c.resolved;
     onTime += c.baseRate * c.resolved;
   }
+  // The portfolios' use cases are distinct: their counts add up.
   const coverage = first.coverage.map((q, k) => {
     let r = 0;
     let covered = 0;
+    let useCases = 0;
     for (const c of calibrations) {
       r += c.coverage[k]!.resolved;
       covered += c.coverage[k]!.covered;
+      useCases += c.coverage[k]!.useCases;
     }
-    return { percentile: q.percentile, resolved: r, covered, coverage: r === 0 ? null : covered / r };
+    return percentileCoverage(q.percentile, r, covered, useCases);
   });
   const reliability = first.reliability.map((b, k) => {
     let forecasts = 0;

@@ -1,5 +1,5 @@
 /** Locale-independent formatting shared by the renderers (same output on every machine). */
-import type { KpiRow, Trend, UseCaseStatus } from "./model.js";
+import type { Calibration, KpiRow, Trend, UseCaseStatus } from "./model.js";
 
 export function groupDigits(n: number): string {
   const sign = n < 0 ? "-" : "";
@@ -109,4 +109,20 @@ export function isoWeek(day: string): string {
 /** The report's one-line note on how the forecast was computed. */
 export function methodNote(meta: { method: "exact" | "monte-carlo"; trials: number; seed: number }): string {
   return meta.method === "exact" ? "forecast computed exactly (no sampling)" : `Monte Carlo forecast, ${groupDigits(meta.trials)} trials, seed ${meta.seed}`;
+}
+
+/** The calibration section's table (Markdown and HTML alike): its header and one row per percentile scored. */
+export const CALIBRATION_COLUMNS = ["Date", "Target", "Held", "Scored", "Use cases", "95% interval"] as const;
+
+export function calibrationRows(cal: Calibration | null): string[][] {
+  return (cal?.coverage ?? [])
+    .filter((q) => q.resolved > 0)
+    .map((q) => [
+      `P${Math.round(q.percentile * 100)}`,
+      percent(q.percentile, 0),
+      q.coverage === null ? "—" : percent(q.coverage, 0),
+      groupDigits(q.resolved),
+      q.useCases === undefined ? "—" : groupDigits(q.useCases),
+      q.interval == null ? "—" : `${percent(q.interval.low, 0)}–${percent(q.interval.high, 0)}`,
+    ]);
 }

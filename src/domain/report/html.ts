@@ -7,7 +7,7 @@
 import { AT_RISK_STATUSES, type ReportModel, type UseCaseRef, type UseCaseRow } from "./model.js";
 import { safeJson } from "./summary.js";
 import { safeUrl } from "./markdown.js";
-import { STATUS_LABEL, dayNumber, days, groupDigits, kpiSpread, methodNote, kpiTarget, kpiValue, money, percent, trendText } from "./format.js";
+import { CALIBRATION_COLUMNS, calibrationRows, STATUS_LABEL, dayNumber, days, groupDigits, kpiSpread, methodNote, kpiTarget, kpiValue, money, percent, trendText } from "./format.js";
 
 export interface HtmlOptions {
   /** Text of Chart.js's UMD bundle (chart.umd.min.js), inlined into the page. */
@@ -210,10 +210,7 @@ export function renderHtml(model: ReportModel, options: HtmlOptions): string {
         }</section>`;
   const cal = model.calibration;
   const calibration = cal === null ? "No backtest result available for this report." : h(cal.line);
-  const coverage = table(
-    ["Date", "Target", "Held", "Scored"],
-    (cal?.coverage ?? []).filter((q) => q.resolved > 0).map((q) => [`P${Math.round(q.percentile * 100)}`, percent(q.percentile, 0), q.coverage === null ? "—" : percent(q.coverage, 0), groupDigits(q.resolved)]),
-  );
+  const coverage = table([...CALIBRATION_COLUMNS], calibrationRows(cal));
   const reliabilityChart = (cal?.reliability ?? []).some((b) => b.forecasts > 0)
     ? `<h3>Forecast P(on time) vs share on time</h3><div class="chart"><canvas id="chart-reliability" aria-label="Reliability of P(on time)"></canvas></div>`
     : "";

@@ -8,6 +8,8 @@ import { AT_RISK_STATUSES, type ReportModel, type UseCaseRef, type UseCaseRow } 
 import { encodeSummary } from "./summary.js";
 import { benefitPie, ganttChart, reliabilityChart, riskTrendChart } from "./mermaid.js";
 import {
+  CALIBRATION_COLUMNS,
+  calibrationRows,
   STATUS_LABEL,
   STATUS_MARK,
   days,
@@ -318,10 +320,7 @@ function calibrationBlocks(model: ReportModel): string[] {
     const every = c.everyWeeks !== undefined && c.everyWeeks > 1 ? `, one every ${c.everyWeeks} weeks` : "";
     blocks.push(`_The forecasts of the last ${c.weeks} weeks${every}, replayed with only what was known then, against what happened: how often each date held. A well-calibrated Pq date holds q of the time._`);
     blocks.push(
-      table(
-        ["Date", "Target", "Held", "Scored"],
-        scored.map((q) => [`P${Math.round(q.percentile * 100)}`, percent(q.percentile, 0), q.coverage === null ? "—" : percent(q.coverage, 0), groupDigits(q.resolved)]),
-      ),
+      table([...CALIBRATION_COLUMNS], calibrationRows(c)),
     );
   }
   const chart = reliabilityChart(model);

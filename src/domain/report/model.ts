@@ -118,7 +118,15 @@ export interface Calibration {
   /** Weeks between replays (the report's section says which forecasts were scored). */
   everyWeeks?: number;
   /** How often each percentile's date held (P50, P70, P85, P95), over the forecasts whose date has passed. */
-  coverage?: Array<{ percentile: number; resolved: number; covered: number; coverage: number | null }>;
+  coverage?: Array<{
+    percentile: number;
+    resolved: number;
+    covered: number;
+    coverage: number | null;
+    /** Distinct use cases among the scored forecasts, and the coverage's 95% interval counting each once (ADR 0133). */
+    useCases?: number;
+    interval?: { low: number; high: number } | null;
+  }>;
   /** Reliability of P(on time): resolved forecasts per bin, their mean forecast and the share that was on time. */
   reliability?: Array<{ from: number; to: number; forecasts: number; meanForecast: number | null; observed: number | null }>;
 }

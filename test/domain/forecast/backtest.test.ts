@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { backtestPortfolio, calibrationLine, calibrationTable, forecastPortfolio, type Calibration, type ForecastUseCase } from "../../../src/domain/forecast/index.js";
+import {
+  backtestPortfolio,
+  calibrationLine,
+  calibrationTable,
+  coverageInterval,
+  coverageVerdict,
+  forecastPortfolio,
+  type Calibration,
+  type ForecastUseCase,
+  type PercentileCoverage,
+} from "../../../src/domain/forecast/index.js";
 import { at, inFlight, NOW, portfolio } from "./portfolio-fixtures.js";
 
 /**
@@ -89,12 +99,16 @@ describe("backtest arithmetic (certain forecasts, scores by hand)", () => {
   it("coverage at P50, P70, P85 and P95: each percentile's date scored once it has passed", () => {
     // Both certain forecasts have every percentile at day t (on-time covered, missed not); late's P50 (day 4) missed
     // its day-5 deployment, its P70 and P85 (days 5, 6) held, its P95 (day 7) has not ended; the others' have not.
-    expect(c.coverage).toEqual([
-      { percentile: 0.5, resolved: 3, covered: 1, coverage: 1 / 3 },
-      { percentile: 0.7, resolved: 3, covered: 2, coverage: 2 / 3 },
-      { percentile: 0.85, resolved: 3, covered: 2, coverage: 2 / 3 },
-      { percentile: 0.95, resolved: 2, covered: 1, coverage: 0.5 },
+    // One replayed week: every scored forecast is its own use case.
+    expect(c.coverage.map(({ interval: _, ...q }) => q)).toEqual([
+      { percentile: 0.5, resolved: 3, covered: 1, coverage: 1 / 3, useCases: 3 },
+      { percentile: 0.7, resolved: 3, covered: 2, coverage: 2 / 3, useCases: 3 },
+      { percentile: 0.85, resolved: 3, covered: 2, coverage: 2 / 3, useCases: 3 },
+      { percentile: 0.95, resolved: 2, covered: 1, coverage: 0.5, useCases: 2 },
     ]);
+    // Wilson 95% for 1 of 2 (reference: statsmodels proportion_confint(1, 2, method="wilson") = 0.0945, 0.9055).
+    expect(c.coverage[3]!.interval!.low).toBeCloseTo(0.0945, 4);
+    expect(c.coverage[3]!.interval!.high).toBeCloseTo(0.9055, 4);
   });
 
   it("reliability bins of P(on time): mean forecast and observed on-time share per bin", () => {
@@ -110,16 +124,47 @@ describe("backtest arithmetic (certain forecasts, scores by hand)", () => {
 
   it("prints the table the CLI shows", () => {
     const table = calibrationTable(c);
-    expect(table).toMatch(/^P85\s+85%\s+67%\s+3\s+2$/m);
-    expect(table).toMatch(/^P95\s+95%\s+50%\s+2\s+1$/m);
+    // Wilson 95% for 2 of 3: 0.2077–0.9385; for 1 of 2: 0.0945–0.9055.
+    expect(table).toMatch(/^P85\s+85%\s+67%\s+3\s+2\s+3\s+21–94%\s+calibrated$/m);
+    expect(table).toMatch(/^P95\s+95%\s+50%\s+2\s+1\s+2\s+9–91%\s+too optimistic$/m); // 91% < 95%
     expect(table).toContain("Brier score of P(on time) 0.546 over 4 forecasts vs 0.250 for the 50% base rate: skill −1.18");
     expect(table).toMatch(/^80–100%\s+2\s+100%\s+50%$/m);
   });
 
   it("prints one calibration line", () => {
     expect(calibrationLine(c)).toBe(
-      "Backtest over the last 1 week: the P85 date held for 67% of 3 resolved forecasts (well calibrated: about 85%); Brier score of P(on time) 0.546 vs 0.250 for always saying the 50% base rate (lower is better, skill −118%).",
+      "Backtest over the last 1 week: the P85 date held for 67% of 3 resolved forecasts (from 3 use cases, 95% interval 21–94%: consistent with 85%); Brier score of P(on time) 0.546 vs 0.250 for always saying the 50% base rate (lower is better, skill −118%).",
     );
+  });
+});
+
+describe("coverage interval: one observation per use case", () => {
+  it("matches the Wilson score interval's reference values", () => {
+    // statsmodels proportion_confint(count, n, alpha=0.05, method="wilson").
+    expect(coverageInterval(0.5, 10)!.low).toBeCloseTo(0.2366, 4);
+    expect(coverageInterval(0.5, 10)!.high).toBeCloseTo(0.7634, 4);
+    expect(coverageInterval(1, 7)!.low).toBeCloseTo(7 / (7 + 1.959963984540054 ** 2), 10); // n / (n + z²) at 100%
+    expect(coverageInterval(1, 7)!.high).toBe(1);
+    expect(coverageInterval(0, 4)!.low).toBe(0);
+    expect(coverageInterval(0.5, 0)).toBeNull();
+  });
+
+  it("a use case scored in several replayed weeks counts once, however often it is scored", () => {
+    const weekly = backtestPortfolio(input, { now: NOW, seed: 1, config: { backtestWeeks: 3, backtestEveryWeeks: 1 } });
+    for (const q of weekly.coverage) {
+      expect(q.useCases).toBeLessThanOrEqual(q.resolved);
+      expect(q.useCases).toBeLessThanOrEqual(input.useCases.length);
+    }
+    const p50 = weekly.coverage[0]!;
+    expect(p50.resolved).toBeGreaterThan(p50.useCases); // the same use cases, scored in more than one week
+    expect(p50.interval).toEqual(coverageInterval(p50.coverage!, p50.useCases));
+  });
+
+  it("a verdict only where the interval excludes the target", () => {
+    const q = (coverage: number, useCases: number): PercentileCoverage => ({ percentile: 0.85, resolved: useCases, covered: 0, coverage, useCases, interval: coverageInterval(coverage, useCases) });
+    expect(coverageVerdict(q(0.94, 7))).toBe("calibrated"); // 94% of 7 use cases: 64–99%, 85% inside
+    expect(coverageVerdict(q(0.99, 300))).toBe("too cautious");
+    expect(coverageVerdict(q(0.7, 300))).toBe("too optimistic");
   });
 });
 

@@ -36,7 +36,8 @@ describe("golden report for samples/portfolio.json", () => {
     // line value per probability band that has resolved forecasts).
     const c = model.calibration!;
     for (const q of c.coverage!.filter((x) => x.resolved > 0)) {
-      expect(text).toMatch(new RegExp(`^\\| P${Math.round(q.percentile * 100)} \\| ${Math.round(q.percentile * 100)}% \\| ${Math.round(q.coverage! * 100)}% \\| ${q.resolved} \\|$`, "m"));
+      const interval = `${Math.round(q.interval!.low * 100)}%–${Math.round(q.interval!.high * 100)}%`;
+      expect(text).toMatch(new RegExp(`^\\| P${Math.round(q.percentile * 100)} \\| ${Math.round(q.percentile * 100)}% \\| ${Math.round(q.coverage! * 100)}% \\| ${q.resolved} \\| ${q.useCases} \\| ${interval} \\|$`, "m"));
     }
     const bands = c.reliability!.filter((b) => b.forecasts > 0);
     const reliability = blocks[3]!;
