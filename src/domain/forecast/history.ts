@@ -457,12 +457,12 @@ function gateSpansOf(t: Timeline, i: number, now: number, lookup: PipelineLookup
 }
 
 /**
- * Days use case i has already spent, as of `now`, in the modelled part of its g-th pipeline gate (the first it has
- * left): the gate's span starts at the later of filing and the last earlier pass. Split (`outsideWork` false): only
- * what lies after the work counts, so 0 while a story is open, else the time since the later of that start and the
- * last close. Not split (`outsideWork` true): all of it lies before the work, so the time since the start. The
- * forecast draws that gate's rest from the history's spans longer than this (ADR 0130), not from spans that would
- * already have ended.
+ * Days (fractional) use case i has already spent, as of `now`, in the modelled part of its g-th pipeline gate (the
+ * first it has left): the gate's span starts at the later of filing and the last earlier pass. Split (`outsideWork`
+ * false): only what lies after the work counts, so −1 (not in it yet) while a story is open or none exists, else the
+ * time since the later of that start and the last close. Not split (`outsideWork` true): all of it lies before the
+ * work, so the time since the start. The forecast draws that gate's rest from the history's spans longer than this
+ * (ADR 0130), not from spans that would already have ended, and counts it from now (ADR 0133).
  */
 export function gateElapsedDays(t: Timeline, i: number, now: number, lookup: PipelineLookup, g: number, passedAt: Float64Array, outsideWork: boolean): number {
   gatePasses(t, i, now, lookup.slotOf, passedAt);
@@ -477,10 +477,10 @@ export function gateElapsedDays(t: Timeline, i: number, now: number, lookup: Pip
       if (!(t.opened[j]! <= now)) continue;
       stories++;
       const c = t.storyClosed[j]!;
-      if (!(c <= now)) return 0; // the work is still going: nothing of the gate lies after it yet
+      if (!(c <= now)) return -1; // the work is still going: the gate's modelled part starts after it
       if (c > from) from = c;
     }
-    if (stories === 0) return 0;
+    if (stories === 0) return -1;
   }
-  return Math.max(0, Math.floor((now - from) / DAY_MS));
+  return Math.max(0, (now - from) / DAY_MS);
 }

@@ -69,4 +69,28 @@ describe("gate time as it happens (fitted per gate from the timeline)", () => {
     expect(late.expectedGateDays).toBeCloseTo(10, 9);
     expect(late.confidenceNotes.join(" ")).toMatch(/signoff has been waited on for 15 days, longer than any past use case/);
   });
+
+  it("counts the rest of the gate waited on from now, to the day it ends (ADR 0133)", () => {
+    // h/1 and h/2's signoff spans: 6 and 14 days after their last story. u/wait's last story closed 10.5 days before
+    // now; now is 06:00. h/2's span would end 3.5 days after now, at 18:00 on day 3: the P85 date is day 3, and the
+    // deadline day 3 is met (day 2 is not). Counting from the last whole elapsed day (10) gave 4 days, day 4.
+    const now = at(0.25);
+    const waiting = inFlight("u/wait", {}, {
+      stories: [{ id: "u/wait-1", squad: "alpha", openedAt: at(-20), closedAt: at(-10.25) }],
+      gates: [
+        { gate: "ready", action: "passed", at: at(-25) },
+        { gate: "security", action: "passed", at: at(-15) },
+      ],
+    });
+    const input = portfolio([alpha, h1, h2, waiting], ["alpha"], pipeline);
+    const on = (deadline: number) => {
+      const u = { ...waiting, deadline: at(deadline).slice(0, 10) };
+      return forecastPortfolio({ ...input, useCases: [alpha, h1, h2, u] }, { now }).useCases.find((x) => x.id === "u/wait")!;
+    };
+    const f = on(30);
+    expect(f.p85Date).toBe(at(3).slice(0, 10));
+    expect(f.p50Date).toBe(at(3).slice(0, 10));
+    expect(on(3).pOnTime).toBe(1);
+    expect(on(2).pOnTime).toBe(0);
+  });
 });
