@@ -186,25 +186,27 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
     return key;
   };
   // The gate it waits on now has been open for a while: its rest is drawn from the spans longer than that (as a list
-  // per gate and elapsed hour, shared; null when no span was that long). The rest is counted in calendar days of the
-  // forecast (ADR 0133): a span s that started e days before now ends on day ⌊s − e + φ⌋ after now's day, φ being the
-  // part of now's day gone by, and the gate time's whole days are rounded, so the sample kept is s − e + φ − ½ (its
-  // rounding is then that day exactly). Counting from the last whole elapsed day and from the start of now's day,
-  // as before, made every waiting gate up to a day and a half longer than it was.
+  // per gate and wait, shared; null when no span was that long). The rest is counted in calendar days of the forecast
+  // (ADR 0133): entered x days before the start of now's day, a span s ends on day ⌊s − x⌋ after now's, so the sample
+  // kept is s − x − ½ (its rounding is that day), for the spans longer than the wait so far, x + φ days (φ: the part
+  // of now's day gone by). x is kept to the half day, so that use cases share their gate time. Counting from the
+  // last whole day waited and from the start of now's day, as before, made every waiting gate up to a day and a half
+  // longer than it was.
   const dayPart = (now - Math.floor(now / DAY_MS) * DAY_MS) / DAY_MS;
   const residuals = new Map<string, Float64Array | null>();
-  const residualOf = (samples: Float64Array, g: number, elapsedHours: number, estimated: boolean): Float64Array | null => {
-    const key = `${estimated ? "e" : "s"}${g}:${elapsedHours}`;
+  const residualOf = (samples: Float64Array, g: number, halfDays: number, estimated: boolean): Float64Array | null => {
+    const key = `${estimated ? "e" : "s"}${g}:${halfDays}`;
     let rest = residuals.get(key);
     if (rest === undefined) {
-      const elapsed = elapsedHours / 24;
-      const shift = dayPart - 0.5 - elapsed;
+      const entered = halfDays / 2;
+      const waited = entered + dayPart;
+      const shift = -entered - 0.5;
       let n = 0;
-      for (let x = 0; x < samples.length; x++) if (samples[x]! > elapsed) n++;
+      for (let x = 0; x < samples.length; x++) if (samples[x]! > waited) n++;
       if (n === 0) rest = null;
       else {
         rest = new Float64Array(n);
-        for (let x = 0, k = 0; x < samples.length; x++) if (samples[x]! > elapsed) rest[k++] = samples[x]! + shift;
+        for (let x = 0, k = 0; x < samples.length; x++) if (samples[x]! > waited) rest[k++] = samples[x]! + shift;
       }
       residuals.set(key, rest);
     }
@@ -213,9 +215,10 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
   const gatesLeftOf = (i: number, estimated: boolean): GatesLeft => {
     const key = keyOf(i);
     const current = typeof key === "number" ? (key === 0 ? -1 : 31 - Math.clz32(key & -key)) : key.indexOf("1");
-    // Hours waited in the gate it is in now (to the hour: use cases share their gate time); −1: not in it yet.
+    // The gate it is in now: entered this many half days before the start of now's day (negative: today); null: not
+    // in it yet (its work is still going).
     const elapsedDays = current < 0 ? -1 : gateElapsedDays(t, i, now, lookup, current, passedAt, estimated);
-    const elapsed = elapsedDays < 0 ? -1 : Math.round(elapsedDays * 24);
+    const elapsed = elapsedDays < 0 ? null : Math.round((elapsedDays - dayPart) * 2);
     const cacheKey = `${estimated ? "e" : "s"}${key}:${elapsed}`;
     let entry = gatesLeftByKey.get(cacheKey);
     if (!entry) {
@@ -227,9 +230,9 @@ export function planPortfolio(input: ForecastInput, now: number, config: Forecas
       const notes: string[] = [];
       if (missing.length > 0) notes.push(`no history for gate${missing.length > 1 ? "s" : ""} ${missing.join(", ")}: counted as no extra time`);
       const lists = left.map((g) => days[g]!);
-      if (elapsed >= 0 && current >= 0 && days[current]!.length > 0) {
+      if (elapsed !== null && current >= 0 && days[current]!.length > 0) {
         const rest = residualOf(days[current]!, current, elapsed, estimated);
-        if (rest === null) notes.push(`${pipeline[current]!.id} has been waited on for ${Math.floor(elapsed / 24)} days, longer than any past use case: its rest drawn as if it had just started`);
+        if (rest === null) notes.push(`${pipeline[current]!.id} has been waited on for ${Math.floor(elapsedDays)} days, longer than any past use case: its rest drawn as if it had just started`);
         else lists[0] = rest;
       }
       entry = {
