@@ -8,11 +8,11 @@
  * same event (GitHub's redelivery, or the next event) then leaves GitHub exactly as the good run did.
  */
 import { generateKeyPairSync } from "node:crypto";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
 import { createApp } from "../../src/index.js";
-import { APP_IDENTITY, examplePayload } from "../helpers/probot.js";
+import { APP_IDENTITY, examplePayload, withoutNetwork } from "../helpers/probot.js";
 import { FAULT_KINDS, FakeGitHub, type FakeIssue, type FaultKind } from "../helpers/fake-github.js";
 import { GOOD_BODY, ISSUE_NUMBER, OWNER, REPO, issuesEvent, label, useCaseIssue } from "../fixtures/use-cases.js";
 import { STATUS_MARKER } from "../../src/domain/status/markers.js";
@@ -168,14 +168,7 @@ function expectWellFormed(github: FakeGitHub, flow: Flow): void {
   }
 }
 
-beforeEach(() => {
-  nock.cleanAll();
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+withoutNetwork();
 
 it.skipIf(!process.env.FAULT_DEBUG)("debug", async () => {
   const flow = FLOWS[Number(process.env.FAULT_DEBUG)]!;

@@ -1,6 +1,5 @@
-import { afterEach, beforeEach, expect, it } from "vitest";
-import nock from "nock";
-import { createTestApp, examplePayload } from "../helpers/probot.js";
+import { expect, it } from "vitest";
+import { createTestApp, examplePayload, withoutNetwork } from "../helpers/probot.js";
 import { FakeGitHub } from "../helpers/fake-github.js";
 import { GOOD_BODY, OWNER, REPO, issuesEvent, label, useCaseIssue } from "../fixtures/use-cases.js";
 import { INITIATIVE_MARKER, STATUS_MARKER } from "../../src/domain/status/markers.js";
@@ -10,14 +9,7 @@ import { INITIATIVE_MARKER, STATUS_MARKER } from "../../src/domain/status/marker
  * bench/webhooks.bench.ts): each intake used to read the initiative's comments before any other had written, and each
  * created its own Converge comment listing only itself. The initiative is now held from its lookup to its write.
  */
-beforeEach(() => {
-  nock.cleanAll();
-  nock.disableNetConnect();
-});
-afterEach(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+withoutNetwork();
 
 it("concurrent intakes naming one initiative leave one Converge comment on it, listing every use case", async () => {
   const github = new FakeGitHub(OWNER, REPO);

@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import nock from "nock";
-import { createTestApp, examplePayload } from "../helpers/probot.js";
+import { describe, expect, it } from "vitest";
+import { createTestApp, examplePayload, withoutNetwork } from "../helpers/probot.js";
 import { FakeOrg } from "../helpers/fake-repos.js";
 
 /**
@@ -44,14 +43,7 @@ function org(): FakeOrg {
 }
 
 describe("template drift on a push to the org's .github repository", () => {
-  beforeEach(() => {
-    nock.cleanAll();
-    nock.disableNetConnect();
-  });
-  afterEach(() => {
-    nock.cleanAll();
-    nock.enableNetConnect();
-  });
+  withoutNetwork();
 
   it("opens one pull request in each drifted repository, with the org's form, and leaves every other repository alone", async () => {
     const github = org();

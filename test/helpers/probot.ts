@@ -2,6 +2,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { createRequire } from "node:module";
 import nock from "nock";
 import { Probot, ProbotOctokit } from "probot";
+import { afterEach, beforeEach } from "vitest";
 import { createApp } from "../../src/index.js";
 import type { AppIdentity } from "../../src/github/identity.js";
 import { assertValidGithubQuery } from "./graphql-schema.js";
@@ -110,6 +111,22 @@ export function examplePayload(event: string, action?: string): Record<string, a
   const payload = structuredClone(example) as Record<string, any>;
   payload.installation = { id: INSTALLATION_ID, node_id: "MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uNDI0Mg==" };
   return payload;
+}
+
+/**
+ * For tests whose GitHub is a fake that installs its own interceptors (FakeGitHub, FakeOrg): no real network, and
+ * nothing left from one test to the next. (setupNock/teardownNock also mock the installation token and fail on
+ * unmet expectations, which a fake answering whatever is asked does not have.)
+ */
+export function withoutNetwork(): void {
+  beforeEach(() => {
+    nock.cleanAll();
+    nock.disableNetConnect();
+  });
+  afterEach(() => {
+    nock.cleanAll();
+    nock.enableNetConnect();
+  });
 }
 
 export function setupNock(): void {
