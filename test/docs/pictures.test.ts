@@ -7,12 +7,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import MarkdownIt from "markdown-it";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { runIntakeDemo } from "../../src/cli/intake-demo.js";
 import { renderMarkdown } from "../../src/domain/report/index.js";
 import { demoReport } from "../domain/report/helpers.js";
-import { launchChromium } from "../helpers/chromium.js";
+import { browserForFile } from "../helpers/chromium.js";
 
 const OUT = resolve("test-results");
 const STYLE = `body{font:14px/1.5 -apple-system,"Segoe UI",Helvetica,Arial,sans-serif;color:#1f2328;max-width:900px;margin:24px auto;padding:16px 24px;border:1px solid #d1d9e0;border-radius:6px}
@@ -20,19 +19,13 @@ table{border-collapse:collapse;margin:8px 0}th,td{border:1px solid #d1d9e0;paddi
 code{background:#eff1f3;padding:1px 4px;border-radius:4px;font-size:85%}h1,h2,h3{border-bottom:1px solid #d1d9e0;padding-bottom:4px}
 sub{color:#59636e}details{margin:8px 0}pre{background:#f6f8fa;padding:8px;overflow:auto}`;
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 120_000);
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 async function picture(markdown: string, name: string): Promise<{ png: Buffer; text: string }> {
   // html: true as on GitHub, which keeps Converge's hidden <!-- markers --> out of sight.
   const html = `<!doctype html><meta charset="utf-8"><style>${STYLE}</style><body>${new MarkdownIt({ html: true, linkify: false }).render(markdown)}</body>`;
   mkdirSync(OUT, { recursive: true });
-  const page = await browser.newPage({ viewport: { width: 980, height: 1200 } });
+  const page = await browser().newPage({ viewport: { width: 980, height: 1200 } });
   await page.route("**/*", (route) => (route.request().url().startsWith("data:") || route.request().url() === "about:blank" ? route.continue() : route.abort()));
   await page.setContent(html, { waitUntil: "load" });
   await page.evaluate(() => { document.body.style.maxHeight = "1150px"; document.body.style.overflow = "hidden"; });

@@ -16,6 +16,7 @@ import { pipeline } from "node:stream/promises";
 import { createBrotliDecompress } from "node:zlib";
 import { extract } from "tar-fs";
 import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 
 const require = createRequire(import.meta.url);
 
@@ -88,4 +89,19 @@ export async function launchChromium(): Promise<Browser> {
     env: { ...process.env, ...packaged.env } as Record<string, string>,
     timeout: 60_000,
   });
+}
+
+/** One Chromium for a test file: launched before its tests, closed after them. Returns the running browser's getter. */
+export function browserForFile(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launchChromium();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (browser === undefined) throw new Error("Chromium is not running: its launch failed before the tests");
+    return browser;
+  };
 }

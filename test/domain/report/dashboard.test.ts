@@ -6,30 +6,21 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import { renderHtml } from "../../../src/domain/report/index.js";
 import { loadChartJs } from "../../../src/domain/report/chartjs-loader.js";
 import { fixtureModel, HOSTILE_TITLE } from "../../fixtures/report/models.js";
 import { demoReport } from "./helpers.js";
-import { launchChromium } from "../../helpers/chromium.js";
+import { browserForFile } from "../../helpers/chromium.js";
 
 const OUT = resolve("test-results");
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserForFile();
 
 async function open(html: string, name: string) {
   mkdirSync(OUT, { recursive: true });
   const file = resolve(OUT, name);
   writeFileSync(file, html);
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1800 } });
+  const page = await browser().newPage({ viewport: { width: 1400, height: 1800 } });
   const errors: string[] = [];
   const blocked: string[] = [];
   page.on("console", (m) => {
