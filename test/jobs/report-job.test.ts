@@ -27,24 +27,34 @@ beforeEach(() => {
 });
 afterEach(() => teardownNock());
 
+/**
+ * The office repository has no report issue yet: Converge lists its issues, creates issue `number`, reads it back
+ * and lists its (no) comments. `posted()` is the body it created.
+ */
+function mockNewReportIssue(number: number): { scope: nock.Scope; posted: () => string } {
+  let posted = "";
+  const url = `https://github.com/acme/office/issues/${number}`;
+  const scope = nock(API)
+    .get("/repos/acme/office/issues")
+    .query(true)
+    .reply(200, [])
+    .post("/repos/acme/office/issues")
+    .reply(201, (_uri, b) => {
+      posted = (b as { body: string }).body;
+      return { number, html_url: url, state: "open", body: posted, user: { login: BOT_LOGIN, type: "Bot" } };
+    })
+    .get(`/repos/acme/office/issues/${number}`)
+    .reply(200, () => ({ number, html_url: url, state: "open", body: posted }))
+    .get(`/repos/acme/office/issues/${number}/comments`)
+    .query(true)
+    .reply(200, []);
+  return { scope, posted: () => posted };
+}
+
 describe("the weekly report job", () => {
   it("builds the report from the injected snapshot and posts it as the office's ISO-week issue", async () => {
     const source = vi.fn<SnapshotSource>(async () => ({ snapshot: sample, stats: { requests: 3, points: 3, remaining: 4997 } }));
-    let posted = "";
-    const scope = nock(API)
-      .get("/repos/acme/office/issues")
-      .query(true)
-      .reply(200, [])
-      .post("/repos/acme/office/issues")
-      .reply(201, (_uri, b) => {
-        posted = (b as { body: string }).body;
-        return { number: 7, html_url: "https://github.com/acme/office/issues/7", state: "open", body: posted, user: { login: BOT_LOGIN, type: "Bot" } };
-      })
-      .get("/repos/acme/office/issues/7")
-      .reply(200, () => ({ number: 7, html_url: "https://github.com/acme/office/issues/7", state: "open", body: posted }))
-      .get("/repos/acme/office/issues/7/comments")
-      .query(true)
-      .reply(200, []);
+    const { scope, posted } = mockNewReportIssue(7);
     const now = new Date("2026-11-29T23:30:00Z"); // Monday 00:30 in Berlin: week 49 there
     const result = await runReportJob(
       { octokit: octokit(), org: "acme", config: config({ repository: "office", schedule: { timeZone: "Europe/Berlin" } }) },
@@ -52,28 +62,14 @@ describe("the weekly report job", () => {
     );
     expect(result).toMatchObject({ week: "2026-W49", action: "created", parts: 1 });
     expect(source).toHaveBeenCalledWith(expect.anything(), expect.objectContaining({ org: "acme", now }));
-    expect(posted.startsWith("<!-- converge:weekly-report week=2026-W49 -->\n# Converge weekly report: Voltaic Electronics")).toBe(true);
-    expect(posted.length).toBeLessThanOrEqual(60_000);
+    expect(posted().startsWith("<!-- converge:weekly-report week=2026-W49 -->\n# Converge weekly report: Voltaic Electronics")).toBe(true);
+    expect(posted().length).toBeLessThanOrEqual(60_000);
     expect(scope.isDone()).toBe(true);
   });
 
   it("syncs the program board after posting; a missing Projects permission is one warning, and the report still counts as posted", async () => {
     const source: SnapshotSource = async () => ({ snapshot: sample, stats: { requests: 3, points: 3, remaining: 4997 } });
-    let posted = "";
-    const scope = nock(API)
-      .get("/repos/acme/office/issues")
-      .query(true)
-      .reply(200, [])
-      .post("/repos/acme/office/issues")
-      .reply(201, (_uri, b) => {
-        posted = (b as { body: string }).body;
-        return { number: 8, html_url: "https://github.com/acme/office/issues/8", state: "open", body: posted, user: { login: BOT_LOGIN, type: "Bot" } };
-      })
-      .get("/repos/acme/office/issues/8")
-      .reply(200, () => ({ number: 8, html_url: "https://github.com/acme/office/issues/8", state: "open", body: posted }))
-      .get("/repos/acme/office/issues/8/comments")
-      .query(true)
-      .reply(200, []);
+    const { scope } = mockNewReportIssue(8);
     mockGraphql(scope, () => ({ data: null, errors: [{ type: "FORBIDDEN", path: ["organization", "projectV2"], message: "Resource not accessible by integration" }] }));
     const warn = vi.fn();
     const cfg = validateConfig({ delivery: { repository: "office" }, board: { project: 7 } });
