@@ -132,8 +132,6 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
   const scoredP: number[] = [];
   const scoredOnTime: number[] = [];
   const perWeek: WeekCalibration[] = [];
-  let p85Resolved = 0;
-  let p85Covered = 0;
   const qResolved = new Int32Array(SCORED_PERCENTILES.length);
   const qCovered = new Int32Array(SCORED_PERCENTILES.length);
   // Per percentile, the timeline indices of the use cases scored (to count them once each).
@@ -198,8 +196,6 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
       }
     }
     week.brier = week.resolved === 0 ? null : squared / week.resolved;
-    p85Resolved += week.p85Resolved;
-    p85Covered += week.p85Covered;
     perWeek.push(week);
   }
 
@@ -241,11 +237,17 @@ export function backtestPortfolio(snapshot: ForecastInput, options: BacktestOpti
     baseRate,
     baseBrier,
     skill,
-    p85: { resolved: p85Resolved, covered: p85Covered, coverage: p85Resolved === 0 ? null : p85Covered / p85Resolved },
+    p85: p85Of(coverage),
     coverage,
     reliability,
     perWeek,
   };
+}
+
+/** The P85 row of the coverage, as `Calibration.p85` repeats it. */
+function p85Of(coverage: readonly PercentileCoverage[]): Calibration["p85"] {
+  const q = coverage.find((x) => x.percentile === 0.85) ?? { resolved: 0, covered: 0, coverage: null };
+  return { resolved: q.resolved, covered: q.covered, coverage: q.coverage };
 }
 
 function percentileCoverage(percentile: number, resolved: number, covered: number, useCases: number): PercentileCoverage {
@@ -361,7 +363,6 @@ export function poolCalibrations(calibrations: readonly Calibration[]): Calibrat
     }
     return { from: b.from, to: b.to, forecasts, meanForecast: forecasts === 0 ? null : forecastSum / forecasts, observed: forecasts === 0 ? null : observedSum / forecasts };
   });
-  const p85 = coverage.find((q) => q.percentile === 0.85) ?? { resolved: 0, covered: 0, coverage: null };
   const brier = resolved === 0 ? null : squared / resolved;
   const baseBrier = resolved === 0 ? null : baseSquared / resolved;
   return {
@@ -373,7 +374,7 @@ export function poolCalibrations(calibrations: readonly Calibration[]): Calibrat
     baseRate: resolved === 0 ? null : onTime / resolved,
     baseBrier,
     skill: brier === null || baseBrier === null || baseBrier === 0 ? null : 1 - brier / baseBrier,
-    p85: { resolved: p85.resolved, covered: p85.covered, coverage: p85.coverage },
+    p85: p85Of(coverage),
     coverage,
     reliability,
     perWeek: [],
