@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import nock from "nock";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { serializeSnapshot } from "../../src/domain/snapshot/generate.js";
 import { runCli as run } from "../helpers/cli.js";
+import { oneCycleSample } from "../helpers/sample.js";
 import { API, BOT_LOGIN, mockConfig, teardownNock } from "../helpers/probot.js";
 
 /**
@@ -8,7 +13,9 @@ import { API, BOT_LOGIN, mockConfig, teardownNock } from "../helpers/probot.js";
  * the HTTP boundary. The org-wide config comes from acme/.github; the report lands in acme/office.
  */
 
-const SAMPLE = "samples/portfolio.json";
+// One cycle of the sample's generator: a report of one issue body, the posting being what is tested here.
+const SAMPLE = join(mkdtempSync(join(tmpdir(), "converge-report-post-")), "portfolio.json");
+writeFileSync(SAMPLE, serializeSnapshot(oneCycleSample()));
 const OFFICE = "/repos/acme/office";
 const CONFIG = "delivery:\n  repository: office\n  schedule:\n    timeZone: Europe/Berlin\n";
 const bot = { login: BOT_LOGIN, type: "Bot" };

@@ -1,5 +1,4 @@
 import { generateKeyPairSync } from "node:crypto";
-import { readFileSync } from "node:fs";
 import nock from "nock";
 import { Probot } from "probot";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -7,8 +6,8 @@ import { createApp } from "../../src/index.js";
 import { InProcessQueue } from "../../src/jobs/queue.js";
 import type { DeliveryJob } from "../../src/jobs/delivery-worker.js";
 import type { SnapshotSource } from "../../src/jobs/report-job.js";
-import { parseSnapshot } from "../../src/domain/snapshot/load.js";
 import { API, APP_IDENTITY, BOT_LOGIN, examplePayload, mockConfig, setupNock, teardownNock, TestOctokit } from "../helpers/probot.js";
+import { oneCycleSample } from "../helpers/sample.js";
 
 /**
  * `/converge report` (issue 12) through Probot's receive() with a real issue_comment payload: the handler answers once
@@ -16,9 +15,7 @@ import { API, APP_IDENTITY, BOT_LOGIN, examplePayload, mockConfig, setupNock, te
  */
 
 const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
-const parsed = parseSnapshot(JSON.parse(readFileSync(new URL("../../samples/portfolio.json", import.meta.url), "utf8")));
-if (!parsed.ok) throw new Error("sample snapshot invalid");
-const sample = parsed.snapshot;
+const sample = oneCycleSample();
 
 const OFFICE = "/repos/acme/office";
 const ORG_CONFIG = "delivery:\n  repository: office\n  schedule:\n    timeZone: Europe/Berlin\nreport:\n  officeTeam: \"@acme/pmo\"\n";

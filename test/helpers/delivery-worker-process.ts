@@ -1,18 +1,16 @@
 /**
  * One Converge worker process for the multi-instance test (test/jobs/multi-instance.test.ts): a real Probot with the
  * production delivery wiring (BullMQ queue on REDIS_URL, job schedulers, start-up catch-up), GitHub at FAKE_GITHUB_URL.
- * Test-only inputs: the clock (FAKE_NOW) and the snapshot (the sample file; the org-wide fetch is issue 11's).
+ * Test-only inputs: the clock (FAKE_NOW) and the snapshot (one cycle of the sample's generator; the org-wide fetch is issue 11's).
  * Prints "ready" once its scheduler has started; SIGTERM closes it.
  */
 import { readFileSync } from "node:fs";
 import { Probot, ProbotOctokit } from "probot";
 import { registerDelivery } from "../../src/jobs/runtime.js";
-import { parseSnapshot } from "../../src/domain/snapshot/load.js";
+import { oneCycleSample } from "./sample.js";
 
 const env = process.env;
-const parsed = parseSnapshot(JSON.parse(readFileSync(new URL("../../samples/portfolio.json", import.meta.url), "utf8")));
-if (!parsed.ok) throw new Error("sample snapshot invalid");
-const snapshot = parsed.snapshot;
+const snapshot = oneCycleSample();
 const Octokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
   ...options,
   userAgent: `converge-worker/${env.WORKER_NAME}`,

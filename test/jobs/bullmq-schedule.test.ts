@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from "node:crypto";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Probot, ProbotOctokit } from "probot";
@@ -7,9 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { registerDelivery } from "../../src/jobs/runtime.js";
 import { BullTriggers, type BullQueue } from "../../src/jobs/bullmq-queue.js";
 import type { DeliveryJob } from "../../src/jobs/delivery-worker.js";
-import { parseSnapshot } from "../../src/domain/snapshot/load.js";
 import { FakeGitHubServer } from "../helpers/fake-github-server.js";
 import { hasRedis, requireRedisOrSkip, startRedis, stopRedis } from "../helpers/redis.js";
+import { oneCycleSample } from "../helpers/sample.js";
 
 /**
  * The Redis path's repeatable trigger (issue 12): a BullMQ job scheduler's ticks all ask for the same
@@ -20,9 +20,7 @@ import { hasRedis, requireRedisOrSkip, startRedis, stopRedis } from "../helpers/
 requireRedisOrSkip("test/jobs/bullmq-schedule.test.ts");
 const PORT = 7390 + (process.pid % 500);
 const dir = mkdtempSync(join(tmpdir(), "converge-bull-"));
-const parsed = parseSnapshot(JSON.parse(readFileSync(new URL("../../samples/portfolio.json", import.meta.url), "utf8")));
-if (!parsed.ok) throw new Error("sample snapshot invalid");
-const snapshot = parsed.snapshot;
+const snapshot = oneCycleSample();
 
 describe.skipIf(!hasRedis)("BullMQ job scheduler ticks", () => {
   let redisUrl = "";

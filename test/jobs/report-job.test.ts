@@ -1,19 +1,16 @@
-import { readFileSync } from "node:fs";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ProbotOctokit } from "probot";
 import type { Octokit } from "../../src/github/octokit.js";
 import { runReportJob, type SnapshotSource } from "../../src/jobs/report-job.js";
 import { validateConfig } from "../../src/config/validate.js";
-import { parseSnapshot } from "../../src/domain/snapshot/load.js";
 import { fetchPortfolioSnapshot } from "../../src/github/snapshot/index.js";
 import { API, APP_IDENTITY, BOT_LOGIN, mockGraphql, teardownNock } from "../helpers/probot.js";
+import { oneCycleSample } from "../helpers/sample.js";
 
 const octokit = () => new ProbotOctokit({ auth: { token: "ghs_test" }, throttle: { enabled: false }, retry: { enabled: false } }) as Octokit;
 const log = { info: vi.fn(), warn: vi.fn() };
-const parsed = parseSnapshot(JSON.parse(readFileSync(new URL("../../samples/portfolio.json", import.meta.url), "utf8")));
-if (!parsed.ok) throw new Error("sample snapshot invalid");
-const sample = parsed.snapshot;
+const sample = oneCycleSample();
 
 function config(delivery: Record<string, unknown>) {
   const result = validateConfig({ delivery });

@@ -1,4 +1,5 @@
 import type { Command } from "commander";
+import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { defaultConfig, type ConvergeConfig } from "../../config/schema.js";
 import { buildReport, buildReportWithHistory, extractSummary, renderHtml, renderJson, renderMarkdown, resolveNow, type ReportSummary } from "../../domain/report/index.js";
@@ -40,6 +41,16 @@ export function partPath(path: string, index: number): string {
   const dot = path.lastIndexOf(".");
   const slash = path.lastIndexOf("/");
   return dot > slash ? `${path.slice(0, dot)}.part${index + 1}${path.slice(dot)}` : `${path}.part${index + 1}`;
+}
+
+/**
+ * Last week's Markdown report as `--out` wrote it: FILE and its FILE.partN siblings. The hidden summary is in the last
+ * part, so a report of several parts named by its first file still reads.
+ */
+async function readReportParts(first: string): Promise<string[]> {
+  const parts = [await readUserFile(first, "previous report")];
+  for (let i = 1; existsSync(partPath(first, i)); i++) parts.push(await readUserFile(partPath(first, i), "previous report part"));
+  return parts;
 }
 
 async function loadConfig(file: string | undefined): Promise<ConvergeConfig> {
@@ -132,7 +143,7 @@ export function register(program: Command): void {
     .option("--out <path>", "write to this file instead of stdout (a long Markdown report adds .part2.md, …)")
     .option("--seed <n>", "random seed of the Monte Carlo (--method monte-carlo): the same inputs and seed always give the same report", "1")
     .option("--config <file>", ".github/converge.yml to use instead of the defaults")
-    .option("--previous <file>", "last week's Markdown report: its hidden summary drives \"changes since last week\"")
+    .option("--previous <file>", "last week's Markdown report (with its FILE.partN siblings, as --out writes them): its hidden summary drives \"changes since last week\"")
     .option("--method <method>", "forecast method: exact (computed, no sampling) | monte-carlo (default: forecast.method from the config, exact)")
     .option("--trials <n>", "Monte Carlo trials with --method monte-carlo (default: forecast.trials from the config)")
     .option("--history <weeks>", "replay this many past weeks first (from the same snapshot) for changes and trends when there is no previous report", "0")
@@ -190,7 +201,7 @@ export function register(program: Command): void {
       const parsed = { snapshot };
       let previous: ReportSummary | null | undefined;
       if (options.previous !== undefined) {
-        const result = extractSummary(await readUserFile(options.previous, "previous report"));
+        const result = extractSummary(await readReportParts(options.previous));
         if (!result.ok) throw new CliError(`${options.previous}: ${result.problem}`, 1);
         previous = result.summary;
       }

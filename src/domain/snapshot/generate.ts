@@ -38,7 +38,7 @@ export interface GenerateOptions {
   now?: string;
 }
 
-export const SAMPLE_OPTIONS = { useCases: 36, seed: "voltaic-2026", now: "2026-11-23" } as const satisfies GenerateOptions;
+export const SAMPLE_OPTIONS = { useCases: 216, seed: "voltaic-2026", now: "2026-11-23" } as const satisfies GenerateOptions;
 
 /** Serialise a snapshot the way samples/portfolio.json is written (stable key order, 2-space indent, final newline). */
 export function serializeSnapshot(snapshot: PortfolioSnapshot): string {

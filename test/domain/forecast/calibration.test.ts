@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { backtestPortfolio, poolCalibrations } from "../../../src/domain/forecast/index.js";
 import { parseSnapshot } from "../../../src/domain/snapshot/load.js";
 import { generateProcessPortfolio } from "../../../src/domain/snapshot/generate-process.js";
+import { defaultConfig } from "../../../src/config/schema.js";
+import { loadSample } from "../../helpers/sample.js";
 
 /**
  * Calibration against a known process (issue 13): portfolios simulated day by day (drifting squad throughput, priority
@@ -52,5 +54,34 @@ describe("calibration on portfolios whose completion process is known", () => {
     for (let k = 1; k < shares.length; k++) expect(shares[k]!).toBeGreaterThan(shares[k - 1]!);
     // Against each portfolio's own base rate (poolCalibrations), the stricter reference.
     expect(pooled.skill!).toBeGreaterThan(0.2);
+  });
+});
+
+/**
+ * The bundled sample (issue 13, ADR 0134): the backtest the report and `converge backtest` run, on samples/portfolio.json
+ * as of its own date with the default config. 216 use cases, so enough of them are scored for the figure to mean
+ * something: the 95% interval (one observation per use case) must exclude both 70% and 95%, not just hold 85%.
+ */
+describe("calibration on the bundled sample", () => {
+  const sample = loadSample();
+  const config = defaultConfig().forecast;
+  const calibration = backtestPortfolio(sample, { now: sample.generatedAt, config });
+
+  it("scores enough distinct use cases that the P85 interval can tell calibrated from cautious or optimistic", () => {
+    const p85 = calibration.coverage.find((q) => q.percentile === 0.85)!;
+    expect(p85.useCases).toBeGreaterThanOrEqual(35);
+    expect(p85.interval!.low).toBeGreaterThan(0.7);
+    expect(p85.interval!.high).toBeLessThan(0.95);
+  });
+
+  it("the P85 date holds 85 ± 5% of the time, every percentile's interval holds its target, and P(on time) has skill", () => {
+    const { resolved, covered } = calibration.p85;
+    expect(covered / resolved).toBeGreaterThanOrEqual(0.8);
+    expect(covered / resolved).toBeLessThanOrEqual(0.9);
+    for (const q of calibration.coverage) {
+      expect(q.interval!.low, `P${q.percentile * 100}`).toBeLessThanOrEqual(q.percentile);
+      expect(q.interval!.high, `P${q.percentile * 100}`).toBeGreaterThanOrEqual(q.percentile);
+    }
+    expect(calibration.skill!).toBeGreaterThan(0.2);
   });
 });

@@ -1,17 +1,11 @@
-import { readFileSync } from "node:fs";
 import { defaultConfig } from "../../../src/config/schema.js";
-import { parseSnapshot } from "../../../src/domain/snapshot/load.js";
-import type { PortfolioSnapshot } from "../../../src/domain/snapshot/schema.js";
+import { loadSample } from "../../helpers/sample.js";
 import { buildReport, buildReportWithHistory, type BuildOptions } from "../../../src/domain/report/index.js";
 
 export const SAMPLE_NOW = "2026-11-23";
 export const SAMPLE_SEED = 7;
 
-export function loadSample(): PortfolioSnapshot {
-  const result = parseSnapshot(JSON.parse(readFileSync(new URL("../../../samples/portfolio.json", import.meta.url), "utf8")));
-  if (!result.ok) throw new Error(`samples/portfolio.json is invalid:\n${result.problems.join("\n")}`);
-  return result.snapshot;
-}
+export { loadSample };
 
 export function sampleReport(options: Partial<BuildOptions> = {}) {
   return buildReport(loadSample(), { now: SAMPLE_NOW, config: defaultConfig(), seed: SAMPLE_SEED, ...options });

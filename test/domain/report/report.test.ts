@@ -5,6 +5,7 @@ import { defaultConfig } from "../../../src/config/schema.js";
 import { generatePortfolio } from "../../../src/domain/snapshot/generate.js";
 import { BODY_LIMIT, buildReport, encodeSummary, extractSummary, renderJson, renderMarkdown } from "../../../src/domain/report/index.js";
 import { fixtureModel, HOSTILE_TITLE } from "../../fixtures/report/models.js";
+import { oneCycleSample } from "../../helpers/sample.js";
 import { toForecastSummary } from "../../../src/domain/report/summary.js";
 import { forecastSummarySchema } from "../../../src/domain/forecast/index.js";
 import { SAMPLE_NOW, SAMPLE_SEED, demoReport, loadSample, mermaidBlocks, sampleReport } from "./helpers.js";
@@ -208,7 +209,8 @@ describe("size limit", () => {
   });
 
   it("a small report is a single part", () => {
-    expect(renderMarkdown(sampleReport()).parts).toHaveLength(1);
+    const small = buildReport(oneCycleSample(), { now: SAMPLE_NOW, config: defaultConfig(), seed: SAMPLE_SEED });
+    expect(renderMarkdown(small).parts).toHaveLength(1);
   });
 });
 
