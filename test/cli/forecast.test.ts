@@ -142,6 +142,14 @@ describe("converge backtest", () => {
     expect(c.p85.resolved).toBe(each[0]!.p85.resolved + each[1]!.p85.resolved);
     expect(c.coverage[2]!.useCases).toBe(each[0]!.coverage[2]!.useCases + each[1]!.coverage[2]!.useCases);
     expect((await run(["backtest", "--generate", "g1", "--process", "s1"])).code).toBe(2);
+    // A generated portfolio has its own history and date: a snapshot or --now next to it is refused, not ignored.
+    for (const [flag, value] of [["--snapshot", "samples/portfolio.json"], ["--now", "2026-11-23"]] as const) {
+      for (const kind of ["--generate", "--process"]) {
+        const r = await run(["backtest", kind, "g1", flag, value]);
+        expect(r.code, `${kind} ${flag}`).toBe(2);
+        expect(r.stderr).toContain(`drop ${flag}`);
+      }
+    }
     expect((await run(["backtest", "--use-cases", "10"])).code).toBe(2);
   });
 

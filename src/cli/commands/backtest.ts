@@ -23,6 +23,15 @@ interface BacktestOptions {
 
 const USAGE = 2;
 
+/** The backtest settings the flags override (the rest come from the config's defaults). */
+function backtestConfig(options: BacktestOptions): { backtestWeeks?: number; backtestEveryWeeks?: number; backtestTrials?: number } {
+  const config: { backtestWeeks?: number; backtestEveryWeeks?: number; backtestTrials?: number } = {};
+  if (options.weeks !== undefined) config.backtestWeeks = parseCount(options.weeks, "--weeks", 1, 104);
+  if (options.every !== undefined) config.backtestEveryWeeks = parseCount(options.every, "--every", 1, 52);
+  if (options.trials !== undefined) config.backtestTrials = parseCount(options.trials, "--trials", 100, 1_000_000);
+  return config;
+}
+
 export function register(program: Command): void {
   const command = program
     .command("backtest")
@@ -43,12 +52,13 @@ export function register(program: Command): void {
     if (options.useCases !== undefined && options.generate === undefined) throw new CliError("--use-cases goes with --generate", USAGE);
     if (options.process !== undefined || options.generate !== undefined) {
       const flag = options.process !== undefined ? "--process" : "--generate";
+      // Each generated portfolio has its own history and its own "now": a snapshot or a present would be ignored.
+      if (options.snapshot !== undefined) throw new CliError(`${flag} makes its own portfolios: drop --snapshot (or drop ${flag} to backtest the file)`, USAGE);
+      if (options.now !== undefined) throw new CliError(`${flag} portfolios are backtested as of their own date: drop --now`, USAGE);
       const list = (options.process ?? options.generate)!;
       const seeds = list.split(",").map((x) => x.trim()).filter((x) => x.length > 0);
       if (seeds.length === 0 || seeds.length > 50) throw new CliError(`${flag} needs 1 to 50 comma-separated seeds, got "${list}"`, USAGE);
-      const config: { backtestWeeks?: number; backtestEveryWeeks?: number } = {};
-      if (options.weeks !== undefined) config.backtestWeeks = parseCount(options.weeks, "--weeks", 1, 104);
-      if (options.every !== undefined) config.backtestEveryWeeks = parseCount(options.every, "--every", 1, 52);
+      const config = backtestConfig(options);
       const useCases = options.useCases === undefined ? 360 : parseCount(options.useCases, "--use-cases", 1, 20_000);
       const make = (seed: string): PortfolioSnapshot =>
         options.process !== undefined ? generateProcessPortfolio({ seed }) : generatePortfolio({ useCases, seed, now: SAMPLE_OPTIONS.now });
@@ -74,10 +84,7 @@ export function register(program: Command): void {
     if (!/^\d{4}-\d{2}-\d{2}(T.*)?$/.test(now) || Number.isNaN(Date.parse(now.length === 10 ? `${now}T00:00:00Z` : now))) {
       throw new CliError(`--now must be a date like 2026-11-23 or an ISO date-time, got "${now}"`, USAGE);
     }
-    const config: { backtestWeeks?: number; backtestEveryWeeks?: number; backtestTrials?: number } = {};
-    if (options.weeks !== undefined) config.backtestWeeks = parseCount(options.weeks, "--weeks", 1, 104);
-    if (options.every !== undefined) config.backtestEveryWeeks = parseCount(options.every, "--every", 1, 52);
-    if (options.trials !== undefined) config.backtestTrials = parseCount(options.trials, "--trials", 100, 1_000_000);
+    const config = backtestConfig(options);
     const seed = /^-?\d+$/.test(options.seed) ? Number(options.seed) : options.seed;
 
     const calibration = backtestPortfolio(parsed.snapshot, { now, config, seed });
