@@ -208,13 +208,18 @@ export function forecastPortfolio(snapshot: ForecastInput, options: PortfolioFor
     for (const s of workSquads) {
       const squad = squads[s]!;
       const queue = queues[s]!;
+      // The work the queue puts first: open stories of split use cases, and the expected stories of use cases not
+      // split yet (they have none open, but the simulation works their estimate first all the same).
       let ahead = 0;
+      let estimatedAhead = 0;
       for (const p of queue) {
-        if (parts.plan[p] === plan) break;
-        ahead += parts.open[p]!;
+        const before = parts.plan[p]!;
+        if (before === plan) break;
+        if (mode[before] === WorkMode.Estimated) estimatedAhead += meanWork[before]!;
+        else ahead += parts.open[p]!;
       }
       const rate = (rates[s] ??= squad.lowConfidence ? `org-wide ~${orgMean.toFixed(1)}` : `~${squad.meanThroughput.toFixed(1)}`);
-      why.push(`${squad.name}: ${rate} stories/week${ahead > 0 ? `, ${ahead} higher-priority ${plural(ahead, "story", "stories")} first` : ""}`);
+      why.push(`${squad.name}: ${rate} stories/week${queueAhead(ahead, Math.round(estimatedAhead))}`);
     }
     if (f.gatesRemaining.length > 0) {
       why.push(`${f.gatesRemaining.length} ${plural(f.gatesRemaining.length, "gate", "gates")} left (${f.gatesRemaining.join(", ")}, ~${Math.round(f.expectedGateDays)} days beyond the work)`);
@@ -274,6 +279,17 @@ export function statusFor(pOnTime: number, config: Pick<ForecastConfig, "onTrack
   return "off_track";
 }
 
+/**
+ * ", 8 higher-priority stories first" for the reasons; with use cases not split yet ahead, their estimate counts too
+ * and says so (", ~23 higher-priority stories first (~15 not split yet)"), or the forecast would
+ * sit weeks beyond what the visible queue explains. "" when nothing is ahead.
+ */
+function queueAhead(open: number, estimated: number): string {
+  if (estimated === 0) return open > 0 ? `, ${open} higher-priority ${plural(open, "story", "stories")} first` : "";
+  const total = open + estimated;
+  const share = open === 0 ? "estimated: not split yet" : `~${estimated} not split yet`;
+  return `, ~${total} higher-priority ${plural(total, "story", "stories")} first (${share})`;
+}
 
 function plural(n: number, one: string, many: string): string {
   return n === 1 ? one : many;

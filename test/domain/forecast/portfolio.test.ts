@@ -123,6 +123,21 @@ for (const method of METHODS) {
         expect(f.why[0]).toMatch(/not split yet: ~6 stories estimated from 3 acceptance criteria/);
       });
 
+      it("counts an unsplit higher-priority use case's estimate in the work ahead, and says it is estimated", () => {
+        // The same history (2 stories per criterion): the unsplit priority-1 use case is ~6 stories ahead of both.
+        const half = (weekly: number[]) => weekly.reduce((x, y) => x + y) / 2;
+        const hist = [history("h/a", "alpha", ALPHA, half(ALPHA)), history("h/b", "beta", BETA, half(BETA))];
+        const unsplit = inFlight("u/new", {}, { squad: "alpha", priority: 1, stories: [], splitAt: undefined, acceptanceCriteria: ["a", "b", "c"] });
+        const input = portfolio([...hist, unsplit, inFlight("u/split", { alpha: 4 }, { priority: 2 }), inFlight("u/last", { alpha: 5 }, { priority: 3 })]);
+        const reasons = (id: string) => forecastOf(input, id).why.join("; ");
+        expect(reasons("u/split")).toMatch(/, ~6 higher-priority stories first \(estimated: not split yet\)/);
+        expect(reasons("u/last")).toMatch(/, ~10 higher-priority stories first \(~6 not split yet\)/);
+        // Queued behind the estimate: it waits for those 6 and its own 4 (10 stories), as the reason says.
+        const exact = exactDoneWithin(ALPHA, 10, 20);
+        const p50 = forecastOf(input, "u/split").p50Weeks! * 7;
+        expect(Math.abs(p50 - dayPercentile(exact, 0.5)!)).toBeLessThanOrEqual(7);
+      });
+
       it("grows split work by a scope-growth factor drawn from history", () => {
         // Deployed history: beta's use case was split into 12 stories and 8 were added later (factor 20/12); alpha's
         // never grew (factor 1). Each trial draws one of the two factors.
