@@ -170,18 +170,6 @@ function expectWellFormed(github: FakeGitHub, flow: Flow): void {
 
 withoutNetwork();
 
-it.skipIf(!process.env.FAULT_DEBUG)("debug", async () => {
-  const flow = FLOWS[Number(process.env.FAULT_DEBUG)]!;
-  const good = await run(flow);
-  const faulty = await run(flow, { at: Number(process.env.FAULT_AT), kind: process.env.FAULT_KIND as FaultKind });
-  console.log("GOOD", good.github.calls, JSON.stringify(outcome(good.github), null, 1));
-  console.log("FAULTY", faulty.error?.message, faulty.github.calls, JSON.stringify(outcome(faulty.github), null, 1));
-  const again = await run(flow, undefined, faulty.github);
-  const a = JSON.stringify(outcome(again.github), null, 1).split("\n");
-  const g = JSON.stringify(outcome(good.github), null, 1).split("\n");
-  console.log("DIFF", a.filter((l) => !g.includes(l)), g.filter((l) => !a.includes(l)));
-});
-
 describe.each(FLOWS)("fault injection: $name", (flow) => {
   it("every call × every fault: completes or fails clearly, leaves nothing half-done, and a redelivery completes the work", async () => {
     const good = await run(flow);
