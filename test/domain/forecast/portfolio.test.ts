@@ -106,10 +106,14 @@ for (const method of METHODS) {
     });
 
     describe("remaining work that is not a plain count of open stories", () => {
-      it("estimates an unsplit use case from acceptance criteria × stories per criterion, marked estimated", () => {
-        // History: every deployed use case had exactly 2 stories per criterion ⇒ 3 criteria are 6 stories.
+      /** Deployed history in which every use case had exactly 2 stories per criterion (3 criteria are 6 stories). */
+      const twoStoriesPerCriterion = () => {
         const half = (weekly: number[]) => weekly.reduce((x, y) => x + y) / 2;
-        const hist = [history("h/a", "alpha", ALPHA, half(ALPHA)), history("h/b", "beta", BETA, half(BETA))];
+        return [history("h/a", "alpha", ALPHA, half(ALPHA)), history("h/b", "beta", BETA, half(BETA))];
+      };
+
+      it("estimates an unsplit use case from acceptance criteria × stories per criterion, marked estimated", () => {
+        const hist = twoStoriesPerCriterion();
         const make = (deadline: string) =>
           portfolio([...hist, inFlight("u/new", {}, { squad: "alpha", stories: [], splitAt: undefined, acceptanceCriteria: ["a", "b", "c"], deadline })]);
         const exact = exactDoneWithin(ALPHA, 6, 20);
@@ -124,17 +128,16 @@ for (const method of METHODS) {
       });
 
       it("counts an unsplit higher-priority use case's estimate in the work ahead, and says it is estimated", () => {
-        // The same history (2 stories per criterion): the unsplit priority-1 use case is ~6 stories ahead of both.
-        const half = (weekly: number[]) => weekly.reduce((x, y) => x + y) / 2;
-        const hist = [history("h/a", "alpha", ALPHA, half(ALPHA)), history("h/b", "beta", BETA, half(BETA))];
+        // The unsplit priority-1 use case is ~6 stories (3 criteria × 2) ahead of both split ones.
         const unsplit = inFlight("u/new", {}, { squad: "alpha", priority: 1, stories: [], splitAt: undefined, acceptanceCriteria: ["a", "b", "c"] });
-        const input = portfolio([...hist, unsplit, inFlight("u/split", { alpha: 4 }, { priority: 2 }), inFlight("u/last", { alpha: 5 }, { priority: 3 })]);
-        const reasons = (id: string) => forecastOf(input, id).why.join("; ");
-        expect(reasons("u/split")).toMatch(/, ~6 higher-priority stories first \(estimated: not split yet\)/);
-        expect(reasons("u/last")).toMatch(/, ~10 higher-priority stories first \(~6 not split yet\)/);
+        const input = portfolio([...twoStoriesPerCriterion(), unsplit, inFlight("u/split", { alpha: 4 }, { priority: 2 }), inFlight("u/last", { alpha: 5 }, { priority: 3 })]);
+        const result = forecastPortfolio(input, { now: NOW, seed: "t", config });
+        const [split, last] = ["u/split", "u/last"].map((id) => result.useCases.find((u) => u.id === id)!);
+        expect(split!.why.join("; ")).toMatch(/, ~6 higher-priority stories first \(estimated: not split yet\)/);
+        expect(last!.why.join("; ")).toMatch(/, ~10 higher-priority stories first \(~6 not split yet\)/);
         // Queued behind the estimate: it waits for those 6 and its own 4 (10 stories), as the reason says.
         const exact = exactDoneWithin(ALPHA, 10, 20);
-        const p50 = forecastOf(input, "u/split").p50Weeks! * 7;
+        const p50 = split!.p50Weeks! * 7;
         expect(Math.abs(p50 - dayPercentile(exact, 0.5)!)).toBeLessThanOrEqual(7);
       });
 
